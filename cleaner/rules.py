@@ -1,0 +1,334 @@
+"""Rule packs: TOML files of declarative rules, validated when loaded.
+
+A pack is one TOML file with an optional ``[pack]`` table and ``[[rule]]`` entries::
+
+    [[rule]]
+    code = "AD201"                 # stable: two or three capitals and three digits
+    name = "ads.label-line"        # <pack>.<what-it-matches>
+    kind = "drop-block"            # one of KINDS below
+    pattern = '''^(advertisement|sponsored)$'''
+    ignorecase = true
+    langs = ["en"]                 # or ["*"] for every language
+    message = "ad label line"
+    examples.hit = ["Advertisement"]
+    examples.keep = ["The advertisement industry grew 4% last year."]
+
+Kinds and their keys:
+
+* ``drop-block``: the block (a line or paragraph) is dropped when ``pattern`` matches it.
+  ``max_chars`` limits the rule to blocks no longer than that.
+* ``drop-run``: a run of blocks such as a related-stories list.  ``pattern`` matches the
+  run's anchor blocks (a "1 hour ago" line); each anchor takes up to ``back`` blocks
+  before it (each at most ``max_chars`` long) with it; it fires only when at least
+  ``min_items`` anchors stand close together.  Anchor blocks after the last item and
+  ``follow`` patterns extend the run.
+* ``strip``: the matched span is removed from a kept block.
+* ``substitute``: the matched span is replaced by ``replace`` (a Python ``re`` template).
+* ``repair``: like ``substitute``, but runs on the whole text before it is split into
+  blocks (invisible characters, literal escapes, spacing).
+* ``flag``: the match is reported as a warning; the text is not changed.
+* ``score``, ``dedupe``, ``html``, ``unicode``: decisions made by code (block scoring,
+  repeated paragraphs, DOM hints, ftfy); the rule gives the code, the name, the message
+  and the ``params`` the code reads. Their examples are whole documents.
+
+Every rule has examples: ``examples.hit`` (text the rule must fire on) and
+``examples.keep`` (text it must leave alone); ``examples.fixed`` (one per hit example)
+gives the expected output for ``substitute`` and ``repair`` rules.  Patterns use Python
+``re`` syntax and must stay linear: nested unbounded quantifiers are rejected.
+"""
+from __future__ import annotations
+
+import re
+import sre_constants
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Iterable, Mapping
+
+PATTERN_KINDS = ("drop-block", "drop-run", "strip", "substitute", "repair", "flag")
+CODE_KINDS = ("score", "dedupe", "html", "unicode")
+KINDS = PATTERN_KINDS + CODE_KINDS
+PROFILES = ("safe", "default", "aggressive")
+
+_CODE = re.compile(r"[A-Z]{2,3}[0-9]{3}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+")
+_LANG = re.compile(r"\*|[a-z]{2,3}")
+
+_COMMON_KEYS = {"code", "name", "kind", "message", "langs", "examples", "profile", "level", "link", "doc"}
+_KIND_KEYS = {
+    "drop-block": {"pattern", "patterns", "ignorecase", "max_chars", "min_chars"},
+    "drop-run": {"pattern", "patterns", "ignorecase", "back", "max_chars", "min_items", "follow", "gap"},
+    "strip": {"pattern", "patterns", "ignorecase"},
+    "substitute": {"pattern", "patterns", "ignorecase", "replace"},
+    "repair": {"pattern", "patterns", "ignorecase", "replace"},
+    "flag": {"pattern", "patterns", "ignorecase"},
+    "score": {"params"},
+    "dedupe": {"params"},
+    "html": {"params"},
+    "unicode": {"params"},
+}
+_EXAMPLE_KEYS = {"hit", "keep", "fixed"}
+
+
+class RuleError(ValueError):
+    """A rule file is invalid; the message names the file, the rule and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    kind: str
+    message: str
+    langs: tuple[str, ...]
+    patterns: tuple[str, ...] = ()
+    ignorecase: bool = False
+    replace: str = ""
+    params: Mapping = field(default_factory=dict)
+    examples_hit: tuple[str, ...] = ()
+    examples_keep: tuple[str, ...] = ()
+    examples_fixed: tuple[str, ...] = ()
+    profile: str = "default"
+    level: str = "info"
+    source: str = ""
+    order: int = 0
+    compiled: tuple[re.Pattern, ...] = ()
+
+    def applies_to(self, lang: str) -> bool:
+        return "*" in self.langs or lang in self.langs
+
+    def param(self, key: str, default=None):
+        return self.params.get(key, default)
+
+    @property
+    def pack(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+def check_linear(pattern: str) -> str | None:
+    """Return why ``pattern`` may backtrack badly, or None if it is linear enough.
+
+    Rejects an unbounded repeat inside another unbounded repeat (``(a+)+``, ``(\\w*\\s?)*``),
+    the shape behind catastrophic backtracking in Python's engine.
+    """
+    try:
+        tree = sre_parse.parse(pattern)
+    except re.error as exc:  # reported by the caller
+        return f"bad pattern: {exc}"
+
+    def unbounded(op, av) -> bool:
+        return op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[1] == sre_constants.MAXREPEAT
+
+    def has_repeat(items) -> bool:
+        for op, av in items:
+            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                if av[1] > 1:
+                    return True
+                if has_repeat(av[2]):
+                    return True
+            elif op == sre_constants.SUBPATTERN and has_repeat(av[3]):
+                return True
+            elif op == sre_constants.BRANCH and any(has_repeat(b) for b in av[1]):
+                return True
+        return False
+
+    # An unbounded repeat whose body itself repeats is the dangerous shape.
+    def scan(items) -> str | None:
+        for op, av in items:
+            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                if unbounded(op, av) and has_repeat(av[2]):
+                    return "nested unbounded quantifiers (a repeat inside an unbounded repeat)"
+                found = scan(av[2])
+            elif op == sre_constants.SUBPATTERN:
+                found = scan(av[3])
+            elif op == sre_constants.BRANCH:
+                found = next((f for b in av[1] if (f := scan(b))), None)
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                found = scan(av[1])
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return scan(tree)
+
+
+def _fail(source: str, rule: str, problem: str) -> RuleError:
+    where = f"{source}: rule {rule}" if rule else source
+    return RuleError(f"{where}: {problem}")
+
+
+def _as_tuple(value, source, rid, key) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise _fail(source, rid, f"'{key}' must be a string or a list of strings")
+
+
+def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
+    rid = str(raw.get("code") or raw.get("name") or f"#{order + 1}")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise _fail(source, rid, f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    allowed = _COMMON_KEYS | _KIND_KEYS[kind]
+    for key in raw:
+        if key not in allowed:
+            raise _fail(source, rid, f"unknown key {key!r} for kind {kind!r}")
+    for key in ("code", "name", "message"):
+        if not isinstance(raw.get(key), str) or not raw.get(key).strip():
+            raise _fail(source, rid, f"missing or empty '{key}'")
+    code, name = raw["code"], raw["name"]
+    if not _CODE.fullmatch(code):
+        raise _fail(source, rid, "code must be two or three capital letters and three digits, e.g. AD201")
+    if not _NAME.fullmatch(name):
+        raise _fail(source, rid, "name must be dotted lower-case words, e.g. ads.label-line")
+    langs = _as_tuple(raw.get("langs", ["*"]), source, rid, "langs")
+    if not langs or not all(_LANG.fullmatch(x) for x in langs):
+        raise _fail(source, rid, "langs must list ISO 639-1 codes or '*'")
+    profile = raw.get("profile", "default")
+    if profile not in PROFILES:
+        raise _fail(source, rid, f"profile must be one of {', '.join(PROFILES)}")
+    examples = raw.get("examples", {})
+    if not isinstance(examples, dict):
+        raise _fail(source, rid, "'examples' must be a table with 'hit' and 'keep'")
+    for key in examples:
+        if key not in _EXAMPLE_KEYS:
+            raise _fail(source, rid, f"unknown key 'examples.{key}'")
+    hit = _as_tuple(examples.get("hit", []), source, rid, "examples.hit")
+    keep = _as_tuple(examples.get("keep", []), source, rid, "examples.keep")
+    fixed = _as_tuple(examples.get("fixed", []), source, rid, "examples.fixed")
+    if not hit:
+        raise _fail(source, rid, "missing example: 'examples.hit' needs at least one text the rule fires on")
+    if not keep:
+        raise _fail(source, rid, "missing example: 'examples.keep' needs at least one text the rule must leave alone")
+    patterns: tuple[str, ...] = ()
+    compiled: tuple[re.Pattern, ...] = ()
+    ignorecase = bool(raw.get("ignorecase", False))
+    if kind in PATTERN_KINDS:
+        if "pattern" in raw and "patterns" in raw:
+            raise _fail(source, rid, "give 'pattern' or 'patterns', not both")
+        patterns = _as_tuple(raw.get("pattern", raw.get("patterns", [])), source, rid, "pattern")
+        if not patterns:
+            raise _fail(source, rid, "missing 'pattern'")
+        flags = re.MULTILINE | (re.IGNORECASE if ignorecase else 0)
+        out = []
+        for p in patterns:
+            try:
+                out.append(re.compile(p, flags))
+            except re.error as exc:
+                raise _fail(source, rid, f"bad pattern {p!r}: {exc}") from None
+            why = check_linear(p)
+            if why:
+                raise _fail(source, rid, f"pattern {p!r} may take exponential time: {why}")
+        compiled = tuple(out)
+    if kind in ("substitute", "repair"):
+        if not isinstance(raw.get("replace"), str):
+            raise _fail(source, rid, "missing 'replace' (use \"\" to delete)")
+        if len(fixed) != len(hit):
+            raise _fail(source, rid, "'examples.fixed' must give the expected output of each 'examples.hit'")
+    params = raw.get("params", {})
+    if not isinstance(params, dict):
+        raise _fail(source, rid, "'params' must be a table")
+    extra = {k: raw[k] for k in ("back", "max_chars", "min_chars", "min_items", "gap") if k in raw}
+    for k, v in extra.items():
+        if not isinstance(v, int) or v < 0:
+            raise _fail(source, rid, f"'{k}' must be a non-negative integer")
+    if "follow" in raw:
+        follow = _as_tuple(raw["follow"], source, rid, "follow")
+        for p in follow:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise _fail(source, rid, f"bad follow pattern {p!r}: {exc}") from None
+            why = check_linear(p)
+            if why:
+                raise _fail(source, rid, f"follow pattern {p!r} may take exponential time: {why}")
+        extra["follow"] = tuple(re.compile(p, re.MULTILINE | (re.IGNORECASE if ignorecase else 0)) for p in follow)
+    return Rule(
+        code=code, name=name, kind=kind, message=raw["message"].strip(), langs=langs,
+        patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""),
+        params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
+        profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
+        source=source, order=order, compiled=compiled,
+    )
+
+
+def load_pack(path: Path, start_order: int = 0) -> list[Rule]:
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(source, "", f"not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(source, "", f"cannot read: {exc}") from None
+    for key in data:
+        if key not in ("pack", "rule"):
+            raise _fail(source, "", f"unknown top-level key {key!r} (expected [pack] and [[rule]])")
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise _fail(source, "", "'rule' must be an array of tables ([[rule]])")
+    return [parse_rule(r, source, start_order + i) for i, r in enumerate(rules)]
+
+
+def builtin_rules_dir() -> Path:
+    """The packs shipped with the package (installed) or beside it (source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError("built-in rule packs not found: the installation is incomplete")
+
+
+def load_rules(dirs: Iterable[Path] | None = None, *, builtin: bool = True) -> list[Rule]:
+    """Load the built-in packs, then user packs (files or folders) in the order given."""
+    paths: list[Path] = []
+    if builtin:
+        paths += sorted(builtin_rules_dir().glob("*.toml"))
+    for d in dirs or ():
+        d = Path(d)
+        if d.is_dir():
+            paths += sorted(d.glob("*.toml"))
+        elif d.is_file():
+            paths.append(d)
+        else:
+            raise RuleError(f"{d}: no such rule file or folder")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for p in paths:
+        for rule in load_pack(p, len(rules)):
+            for key in (rule.code, rule.name):
+                if key in seen:
+                    raise _fail(rule.source, rule.code, f"{key} is already defined in {seen[key]}")
+                seen[key] = rule.source
+            rules.append(rule)
+    return rules
+
+
+def select_rules(rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 profile: str = "default") -> list[Rule]:
+    """Filter by code or name prefixes (``AD``, ``CA4``, ``ads.``) and by profile.
+
+    The ``safe`` profile keeps only safe rules, ``default`` adds default ones and
+    ``aggressive`` everything.
+    """
+    select, ignore = tuple(select), tuple(ignore)
+    if profile not in PROFILES:
+        raise RuleError(f"unknown profile {profile!r} (expected one of {', '.join(PROFILES)})")
+    rank = PROFILES.index(profile)
+
+    def matches(rule: Rule, keys: tuple[str, ...]) -> bool:
+        return any(rule.code.startswith(k) or rule.name == k or rule.name.startswith(k.rstrip(".") + ".") for k in keys)
+
+    out = []
+    for r in rules:
+        if select and not matches(r, select):
+            continue
+        if ignore and matches(r, ignore):
+            continue
+        if not select and PROFILES.index(r.profile) > rank:
+            continue
+        out.append(r)
+    return out
