@@ -23,7 +23,8 @@ Kinds and their keys:
   ``min_items`` anchors stand close together.  Anchor blocks after the last item and
   ``follow`` patterns extend the run.
 * ``strip``: the matched span is removed from a kept block.
-* ``substitute``: the matched span is replaced by ``replace`` (a Python ``re`` template).
+* ``substitute``: the matched span is replaced by ``replace`` (a Python ``re`` template);
+  ``case = "lower"`` or ``"upper"`` changes the case of the replacement.
 * ``repair``: like ``substitute``, but runs on the whole text before it is split into
   blocks (invisible characters, literal escapes, spacing).
 * ``flag``: the match is reported as a warning; the text is not changed.
@@ -39,10 +40,10 @@ gives the expected output for ``substitute`` and ``repair`` rules.  Patterns use
 from __future__ import annotations
 
 import re
-import sre_constants
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Iterable, Mapping
 
@@ -60,8 +61,8 @@ _KIND_KEYS = {
     "drop-block": {"pattern", "patterns", "ignorecase", "max_chars", "min_chars"},
     "drop-run": {"pattern", "patterns", "ignorecase", "back", "max_chars", "min_items", "follow", "gap"},
     "strip": {"pattern", "patterns", "ignorecase"},
-    "substitute": {"pattern", "patterns", "ignorecase", "replace"},
-    "repair": {"pattern", "patterns", "ignorecase", "replace"},
+    "substitute": {"pattern", "patterns", "ignorecase", "replace", "case"},
+    "repair": {"pattern", "patterns", "ignorecase", "replace", "case"},
     "flag": {"pattern", "patterns", "ignorecase"},
     "score": {"params"},
     "dedupe": {"params"},
@@ -85,6 +86,7 @@ class Rule:
     patterns: tuple[str, ...] = ()
     ignorecase: bool = False
     replace: str = ""
+    case: str = ""
     params: Mapping = field(default_factory=dict)
     examples_hit: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
@@ -97,6 +99,15 @@ class Rule:
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
+
+    def expand(self, match: re.Match) -> str:
+        """The replacement of a ``substitute`` or ``repair`` match."""
+        out = match.expand(self.replace)
+        if self.case == "lower":
+            return out.lower()
+        if self.case == "upper":
+            return out.upper()
+        return out
 
     def param(self, key: str, default=None):
         return self.params.get(key, default)
@@ -227,6 +238,8 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     if kind in ("substitute", "repair"):
         if not isinstance(raw.get("replace"), str):
             raise _fail(source, rid, "missing 'replace' (use \"\" to delete)")
+        if raw.get("case", "") not in ("", "lower", "upper"):
+            raise _fail(source, rid, "'case' must be \"lower\" or \"upper\"")
         if len(fixed) != len(hit):
             raise _fail(source, rid, "'examples.fixed' must give the expected output of each 'examples.hit'")
     params = raw.get("params", {})
@@ -249,7 +262,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         extra["follow"] = tuple(re.compile(p, re.MULTILINE | (re.IGNORECASE if ignorecase else 0)) for p in follow)
     return Rule(
         code=code, name=name, kind=kind, message=raw["message"].strip(), langs=langs,
-        patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""),
+        patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""), case=raw.get("case", ""),
         params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
         source=source, order=order, compiled=compiled,

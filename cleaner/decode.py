@@ -1,0 +1,67 @@
+"""Bytes to text: UTF-8 first, beautifulsoup4's encoding detection as the fallback."""
+from __future__ import annotations
+
+import gzip
+import zlib
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+# Magic numbers of common binary formats that are never article text.
+_BINARY_MAGIC = (
+    (b"%PDF-", "PDF"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "executable"),
+    (b"RIFF", "RIFF media"), (b"OggS", "Ogg media"), (b"7z\xbc\xaf", "7z archive"),
+    (b"BZh", "bzip2 archive"), (b"\xfd7zXZ", "xz archive"), (b"\x00\x00\x01\x00", "icon"),
+)
+
+
+class NotTextError(ValueError):
+    """The input is binary (an image, a PDF, an archive), not a page."""
+
+
+def gunzip(data: bytes) -> bytes:
+    """Decompress gzip data; a truncated or corrupt stream raises a clear error."""
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ValueError(f"corrupt or truncated gzip data ({exc})") from None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of ``data``, or None when it may be text."""
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:8192]
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return "binary data (NUL bytes)"
+    return None
+
+
+def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None]:
+    """Return ``(text, fallback)``; ``fallback`` names the encoding used when not UTF-8.
+
+    Never raises on bad bytes: when no encoding fits, undecodable bytes become U+FFFD.
+    Line endings are normalised to ``\\n`` (layout, not content).
+    """
+    if data.startswith(_GZIP_MAGIC):
+        data = gunzip(data)
+    what = sniff_binary(data)
+    if what:
+        raise NotTextError(f"not text: looks like {what}")
+    fallback = None
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from bs4.dammit import UnicodeDammit  # imported only when needed: it is slow to load
+
+        dammit = UnicodeDammit(data, is_html=is_html)
+        if dammit.unicode_markup is not None and dammit.original_encoding:
+            text, fallback = dammit.unicode_markup, dammit.original_encoding
+        else:
+            text, fallback = data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, fallback

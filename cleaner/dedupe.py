@@ -1,0 +1,49 @@
+"""Repeated paragraphs: a block whose text already stood in the document goes.
+
+A standfirst repeated in the body is the common case: the copy in the lead (right after
+the headline) goes and the body keeps its sentence where it belongs; any other repeat keeps
+its first occurrence.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+from cleaner.model import DROP, Block
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def key(text: str) -> str:
+    """Compare texts by their words only: case, punctuation and spacing do not count."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str]) -> None:
+    """Drop repeated kept blocks of at least ``min_chars`` characters."""
+    min_chars = params.get("min_chars", 40)
+    lead_blocks = params.get("lead_blocks", 2)
+    seen: dict[str, int] = {}
+    kept_index = 0
+    lead: dict[int, int] = {}
+    for i, b in enumerate(blocks):
+        if not b.kept:
+            continue
+        lead[i] = kept_index
+        kept_index += 1
+        if b.tag == "title" or len(b.text) < min_chars:
+            continue
+        k = key(b.text)
+        if k not in seen:
+            seen[k] = i
+            continue
+        first = seen[k]
+        if 0 < lead[first] <= lead_blocks and kept_index - 1 > lead_blocks:
+            target, code = blocks[first], codes["standfirst"]
+            target.reason = f"repeated later in the body (block {i})"
+            seen[k] = i
+        else:
+            target, code = b, codes["repeat"]
+            target.reason = f"repeats block {first}"
+        target.final = DROP
+        target.code = code

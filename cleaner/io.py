@@ -1,0 +1,92 @@
+"""Files: finding inputs, naming outputs, and writing them atomically."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Iterator
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+def input_kind(path: Path) -> str | None:
+    """``"text"``, ``"html"`` or None for a file the batch does not clean."""
+    name = path.name.lower()
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def output_name(rel: Path) -> Path:
+    """``a/b.txt`` stays ``a/b.txt``; ``a/b.html.gz`` becomes ``a/b.txt``."""
+    name = rel.name
+    lower = name.lower()
+    for suffix in sorted(HTML_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return rel.with_name(name[: -len(suffix)] + ".txt")
+    return rel
+
+
+def walk_inputs(root: Path, errors: list[tuple[str, str]]) -> Iterator[Path]:
+    """Input files under ``root`` in a stable order, following no symlinked folder twice.
+
+    Folders that cannot be read and broken links are reported in ``errors`` and skipped.
+    """
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[Path]:
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                errors.append((str(folder), "symlink loop: folder already visited"))
+                return
+            seen.add((st.st_dev, st.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append((str(folder), f"cannot read folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    yield from visit(path)
+                elif entry.is_file():
+                    if input_kind(path):
+                        yield path
+                elif entry.is_symlink() and input_kind(path):
+                    errors.append((str(path), "broken symlink"))
+            except OSError as exc:
+                errors.append((str(path), f"cannot read: {exc.strerror or exc}"))
+
+    yield from visit(root)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either complete or untouched.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file
+    is renamed over ``path``; a process killed at any moment leaves no partial output.
+    The file is created with ``open(..., "xb")``, so its permissions follow the umask.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def is_inside(child: Path, parent: Path) -> bool:
+    child, parent = child.resolve(), parent.resolve()
+    return child == parent or parent in child.parents

@@ -1,0 +1,83 @@
+"""Language of a document: cheap stopword evidence first, seeded langdetect when unsure."""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from cleaner.rules import builtin_rules_dir
+
+_WORD = re.compile(r"[^\W\d_]+")
+SAMPLE_CHARS = 3000
+# The stopword share of English prose is about 0.4; under this, ask langdetect.
+FAST_PATH_SHARE = 0.25
+
+
+@lru_cache(maxsize=None)
+def stopwords(lang: str, rules_dir: Path | None = None) -> frozenset[str]:
+    """Stopwords of ``lang`` from ``rules/stopwords/<lang>.txt`` (empty when none ship)."""
+    path = (rules_dir or builtin_rules_dir()) / "stopwords" / f"{lang}.txt"
+    if not path.is_file():
+        return frozenset()
+    words = (w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+def stopword_languages(rules_dir: Path | None = None) -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in ((rules_dir or builtin_rules_dir()) / "stopwords").glob("*.txt")))
+
+
+def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
+    """The longest lines of the text, up to ``limit`` chars: prose, not menus."""
+    lines = sorted((ln for ln in text.split("\n") if len(ln) > 40), key=len, reverse=True)
+    out, size = [], 0
+    for ln in lines:
+        out.append(ln[:limit])
+        size += len(ln)
+        if size >= limit:
+            break
+    return "\n".join(out) if out else text[:limit]
+
+
+class LanguageDetector:
+    """Seeded langdetect on a bounded sample, skipped when stopwords already tell.
+
+    Holds its own ``DetectorFactory`` (seed 0), never the module-global one, so results are
+    deterministic and independent of other users of langdetect in the process.
+    """
+
+    def __init__(self, fast_langs: tuple[str, ...] = ("en",)):
+        self._fast = [(lang, stopwords(lang)) for lang in fast_langs]
+        self._factory = None
+        self._lock = threading.Lock()
+
+    def _get_factory(self):
+        with self._lock:
+            if self._factory is None:
+                from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+                factory = DetectorFactory()
+                factory.load_profile(PROFILES_DIRECTORY)
+                factory.set_seed(0)
+                self._factory = factory
+            return self._factory
+
+    def detect(self, text: str) -> str:
+        """ISO 639-1 code of the text's language, or ``"und"`` when it cannot tell."""
+        text = sample(text)
+        words = _WORD.findall(text.lower())
+        if not words:
+            return "und"
+        for lang, stops in self._fast:
+            if stops and sum(w in stops for w in words) / len(words) >= FAST_PATH_SHARE:
+                return lang
+        from langdetect.lang_detect_exception import LangDetectException
+
+        try:
+            detector = self._get_factory().create()
+            detector.append(text)
+            lang = detector.detect()
+        except LangDetectException:
+            return "und"
+        return lang.split("-")[0]

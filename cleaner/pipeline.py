@@ -1,0 +1,191 @@
+"""The pipeline, top to bottom: decode, repair, segment, drop, strip, substitute, dedupe,
+assemble.
+
+:class:`Cleaner` holds the loaded rules (immutable after construction) and is safe to
+share between threads; :func:`clean` uses a default instance.  Every stage returns
+edits or block decisions; :class:`_Working` turns them into hits, so each change names its
+rule and its span in the input, and replaying the hits rebuilds the output.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from cleaner import classify, dedupe, inline, repair, segment
+from cleaner.decode import decode_bytes
+from cleaner.edits import Edit, apply_edits, assemble, map_to_source, resolve_overlaps
+from cleaner.lang import LanguageDetector, stopwords
+from cleaner.model import DROP, FLAG, REPAIR, Block, CleanResult, Hit
+from cleaner.rules import Rule, RuleError, load_rules, select_rules
+from cleaner.score import ScoreParams, score_blocks
+
+# Codes of the decisions made by code; their rules in the packs carry names and messages.
+SCORE_CODES = {"low": "BS101", "context": "BS102", "window": "BS103"}
+DEDUPE_CODES = {"repeat": "DU101", "standfirst": "DU102"}
+SCORE_PARAMS_CODE = "BS101"
+DECODE_FALLBACK_CODE = "EN101"
+SAFETY_VALVE_CODE = "SV001"
+SAFETY_VALVE_SHARE = 0.5
+TITLE_MAX_CHARS = 300
+
+
+class _Working:
+    """The text as it passes through the stages, with offset maps and the hits so far."""
+
+    def __init__(self, text: str):
+        self.input = text
+        self.text = text
+        self.maps = []
+        self.hits: list[Hit] = []
+        self.stage = 0
+
+    def _hit(self, rule: Rule, action: str, start: int, end: int, after: str, detail: str) -> Hit:
+        return Hit(
+            code=rule.code, name=rule.name, action=action, start=start, end=end,
+            before=self.text[start:end], after=after, message=rule.message, stage=self.stage,
+            src_start=map_to_source(start, self.maps), src_end=map_to_source(end, self.maps, end=True),
+            detail=detail,
+        )
+
+    def flag(self, rule: Rule, start: int, end: int, detail: str = "") -> None:
+        self.hits.append(self._hit(rule, FLAG, start, end, self.text[start:end], detail))
+
+    def commit(self, changes: Sequence[tuple[Edit, Rule, str, str]]) -> None:
+        """Apply one stage's non-overlapping edits and record a hit for each."""
+        if not changes:
+            return
+        changes = sorted(changes, key=lambda c: (c[0].start, c[0].end))
+        for edit, rule, action, detail in changes:
+            self.hits.append(self._hit(rule, action, edit.start, edit.end, edit.after, detail))
+        self.text, offset_map = apply_edits(self.text, [c[0] for c in changes])
+        self.maps.append(offset_map)
+        self.stage += 1
+
+
+class Cleaner:
+    """A configured cleaner: which packs, which rules, which profile.
+
+    >>> Cleaner().clean("Title\\n\\nAdvertisement\\n\\nThe body of the story goes on here, as bodies do.").text
+    'Title\\n\\nThe body of the story goes on here, as bodies do.\\n'
+    """
+
+    def __init__(self, rule_dirs: Iterable[Path | str] = (), *, select: Iterable[str] = (),
+                 ignore: Iterable[str] = (), profile: str = "default", builtin: bool = True,
+                 rules: Sequence[Rule] | None = None):
+        """Load the built-in packs and ``rule_dirs`` (or take already loaded ``rules``)."""
+        if rules is None:
+            rules = load_rules([Path(d) for d in rule_dirs], builtin=builtin)
+        self.all_rules = tuple(rules)
+        self.rules = tuple(select_rules(self.all_rules, select, ignore, profile))
+        self.by_code = {r.code: r for r in self.all_rules}
+        self.enabled = frozenset(r.code for r in self.rules)
+        params = self.by_code.get(SCORE_PARAMS_CODE)
+        self.score_params = ScoreParams.from_params(params.params if params else {})
+        dedupe_rule = self.by_code.get(DEDUPE_CODES["repeat"])
+        self.dedupe_params = dict(dedupe_rule.params) if dedupe_rule else {}
+        self.detector = LanguageDetector()
+        langs = {lang for r in self.rules for lang in r.langs if lang != "*"} | {"en"}
+        self._by_lang = {lang: self._rules_for(lang) for lang in langs}
+        self._by_lang["*"] = self._rules_for("*")
+
+    def _rules_for(self, lang: str) -> dict[str, tuple[Rule, ...]]:
+        out: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            if r.applies_to(lang):
+                out.setdefault(r.kind, []).append(r)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def rules_of(self, kind: str, lang: str) -> tuple[Rule, ...]:
+        return self._by_lang.get(lang, self._by_lang["*"]).get(kind, ())
+
+    def on(self, code: str) -> bool:
+        return code in self.enabled
+
+    # -- the pipeline -----------------------------------------------------------------
+    def clean(self, data: str | bytes, *, lang: str | None = None) -> CleanResult:
+        """Clean one scraped text page (``str``, or ``bytes`` in any encoding)."""
+        fallback = None
+        if isinstance(data, bytes):
+            data, fallback = decode_bytes(data)
+        doc = _Working(data)
+        if fallback and self.on(DECODE_FALLBACK_CODE):
+            doc.flag(self.by_code[DECODE_FALLBACK_CODE], 0, 0, f"decoded as {fallback}")
+        language = lang or self.detector.detect(doc.text)
+        rule_lang = language if language in self._by_lang else ("en" if language == "und" else "*")
+
+        self._repair(doc, rule_lang)
+        blocks = segment.split_lines(doc.text)
+        blocks = self._decide_blocks(blocks, doc.text, rule_lang, language)
+        self._edit_blocks(doc, blocks, rule_lang)
+        text = assemble(doc.text)
+        return self._result(doc, text, language)
+
+    def _repair(self, doc: _Working, lang: str) -> None:
+        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another."""
+        changes = [(e, self.by_code[code], REPAIR, detail) for e, code, detail in repair.unicode_edits(doc.text)
+                   if self.on(code)]
+        doc.commit(changes)
+        for rule in self.rules_of("repair", lang):
+            doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+
+    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
+        """Keyword rules first, then the headline, repeated paragraphs and the scorer.
+
+        Repeats are found before scoring so a repeated standfirst is attributed to the
+        dedupe rule, not to the scorer."""
+        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
+        blocks = segment.join_fragments(blocks, text)
+        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        title = next((b for b in blocks if not b.final), None)
+        if title is not None and len(title.text) <= TITLE_MAX_CHARS:
+            title.tag = "title"
+        if any(self.on(c) for c in DEDUPE_CODES.values()):
+            dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+        if any(self.on(c) for c in SCORE_CODES.values()):
+            score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
+        for b in blocks:
+            if b.final == DROP and not self.on(b.code):
+                b.final, b.code, b.reason = "keep", "", ""
+        return blocks
+
+    def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str) -> None:
+        """One stage of edits: dropped blocks, then inline strips and substitutions."""
+        changes: list[tuple[Edit, Rule, str, str]] = []
+        for b in blocks:
+            if b.final == DROP:
+                changes.append((Edit(b.start, b.end, ""), self.by_code[b.code], DROP, b.reason))
+        inline_rules = [r for k in ("strip", "substitute", "flag") for r in self.rules_of(k, lang)]
+        found = list(inline.matches(blocks, inline_rules))
+        flags = [m for m in found if m[4] == FLAG]
+        edits = [m for m in found if m[4] != FLAG]
+        for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
+            s, e, after, rule, action = edits[i]
+            changes.append((Edit(s, e, after), rule, action, ""))
+        for s, e, _, rule, _ in flags:
+            doc.flag(rule, s, e)
+        doc.commit(changes)
+
+    def _result(self, doc: _Working, text: str, language: str) -> CleanResult:
+        removed = 1.0 - (len(text.strip()) / len(doc.input.strip())) if doc.input.strip() else 0.0
+        if removed > SAFETY_VALVE_SHARE and self.on(SAFETY_VALVE_CODE):
+            rule = self.by_code[SAFETY_VALVE_CODE]
+            doc.hits.append(Hit(rule.code, rule.name, FLAG, 0, 0, "", "", rule.message, doc.stage, 0, 0,
+                                f"{removed:.0%} of the text removed"))
+        return CleanResult(text=text, hits=tuple(doc.hits), language=language, input_text=doc.input,
+                           metadata={"removed_share": round(max(removed, 0.0), 4)})
+
+
+@lru_cache(maxsize=1)
+def default_cleaner() -> Cleaner:
+    """The cleaner with the built-in packs and the default profile, built once per process."""
+    return Cleaner()
+
+
+def clean(data: str | bytes, *, lang: str | None = None) -> CleanResult:
+    """Clean one document with the built-in rules: ``clean(text).text``, ``.hits``, ``.language``."""
+    return default_cleaner().clean(data, lang=lang)
+
+
+__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner"]

@@ -1,0 +1,59 @@
+"""Split a text into blocks: lines, with fragments of one sentence joined back together.
+
+Scraped text breaks a sentence at every inline link or emphasis ("Read the\\nreport\\nhere."),
+so line n+1 joins line n when it reads as the same sentence going on. Joining every run of
+non-blank lines is worse than not joining at all (menus become long "paragraphs"), so
+only clear continuations join; a blank line always ends a block.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from cleaner.model import Block
+
+_CONTINUES_AFTER = re.compile(r"(?:[,;:(\[\u2013\u2014-]|\b(?:a|an|the|of|to|in|on|for|and|or|but|with|by|at|from|as|that|is|are|was|were)|[\"\u201c\u2018])\s*$", re.IGNORECASE)
+_CONTINUES_BEFORE = re.compile(r"^\s*(?:[a-z\u00e0-\u00ff]|[,.;:!?)\]\u201d\u2019%])")
+
+
+def lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every line, without its newline."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = n
+        yield pos, end
+        pos = end + 1
+
+
+def joins(prev: str, line: str) -> bool:
+    """Does ``line`` continue the sentence of ``prev``?"""
+    if _CONTINUES_BEFORE.match(line):
+        return True
+    return bool(_CONTINUES_AFTER.search(prev)) and len(prev) > 20
+
+
+def split_lines(text: str) -> list[Block]:
+    """One block per non-blank line."""
+    return [Block(start, end, text[start:end]) for start, end in lines(text) if text[start:end].strip()]
+
+
+def join_fragments(blocks: list[Block], text: str) -> list[Block]:
+    """Join undecided line blocks that continue the sentence of the line before.
+
+    Lines a keyword rule already decided stand alone: "vor 2 Stunden" starts lower case
+    but is a teaser's time, not the end of a sentence. A blank line always ends a block.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.final and not block.final
+                and text.count("\n", prev.end, block.start) == 1
+                and joins(prev.text.rsplit("\n", 1)[-1], block.text)):
+            prev.end = block.end
+            prev.text = text[prev.start:block.end]
+            continue
+        out.append(block)
+    return out
