@@ -177,3 +177,17 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
             b.final, b.code, b.reason = DROP, codes["window"], f"outside the main body (blocks {lo}-{hi})"
         else:
             b.final = KEEP
+    _guard_over_pruning(blocks, set(codes.values()))
+
+
+def _guard_over_pruning(blocks: Sequence[Block], score_codes: set[str]) -> None:
+    """Never leave only the headline when the scorer dropped sentences: keep those.
+
+    Short pages (a few short paragraphs) have no "good" block to anchor the context pass;
+    the scorer would empty them. Like trafilatura's backup, fall back to a wider selection.
+    """
+    if any(b.final == KEEP and b.tag != "title" for b in blocks):
+        return
+    for b in blocks:
+        if b.final == DROP and b.code in score_codes and b.features.get("sentence"):
+            b.final, b.code, b.reason = KEEP, "", ""
