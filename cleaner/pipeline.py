@@ -89,15 +89,20 @@ class Cleaner:
         self._by_lang = {lang: self._rules_for(lang) for lang in langs}
         self._by_lang["*"] = self._rules_for("*")
 
-    def _rules_for(self, lang: str) -> dict[str, tuple[Rule, ...]]:
+    def _rules_for(self, lang: str) -> dict:
         out: dict[str, list[Rule]] = {}
         for r in self.rules:
             if r.applies_to(lang):
                 out.setdefault(r.kind, []).append(r)
-        return {k: tuple(v) for k, v in out.items()}
+        by_kind: dict = {k: tuple(v) for k, v in out.items()}
+        by_kind["matcher"] = classify.BlockMatcher(by_kind.get("drop-block", ()))
+        return by_kind
 
     def rules_of(self, kind: str, lang: str) -> tuple[Rule, ...]:
         return self._by_lang.get(lang, self._by_lang["*"]).get(kind, ())
+
+    def block_matcher(self, lang: str) -> classify.BlockMatcher:
+        return self._by_lang.get(lang, self._by_lang["*"])["matcher"]
 
     def on(self, code: str) -> bool:
         return code in self.enabled
@@ -126,18 +131,24 @@ class Cleaner:
         changes = [(e, self.by_code[code], REPAIR, detail) for e, code, detail in repair.unicode_edits(doc.text)
                    if self.on(code)]
         doc.commit(changes)
+        lowered = doc.text.lower()
         for rule in self.rules_of("repair", lang):
-            doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+            if rule.may_match(lowered):
+                before = doc.stage
+                doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+                if doc.stage != before:
+                    lowered = doc.text.lower()
 
     def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
 
         Repeats are found before scoring so a repeated standfirst is attributed to the
         dedupe rule, not to the scorer."""
-        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        matcher, lowered = self.block_matcher(lang), text.lower()
+        classify.apply_block_rules(blocks, matcher, lowered)
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
         blocks = segment.join_fragments(blocks, text)
-        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        classify.apply_block_rules([b for b in blocks if "\n" in b.text], matcher, lowered)
         title = next((b for b in blocks if not b.final), None)
         if title is not None and len(title.text) <= TITLE_MAX_CHARS:
             title.tag = "title"
@@ -157,7 +168,7 @@ class Cleaner:
             if b.final == DROP:
                 changes.append((Edit(b.start, b.end, ""), self.by_code[b.code], DROP, b.reason))
         inline_rules = [r for k in ("strip", "substitute", "flag") for r in self.rules_of(k, lang)]
-        found = list(inline.matches(blocks, inline_rules))
+        found = list(inline.matches(doc.text, doc.text.lower(), blocks, inline_rules))
         flags = [m for m in found if m[4] == FLAG]
         edits = [m for m in found if m[4] != FLAG]
         for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
