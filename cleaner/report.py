@@ -241,7 +241,7 @@ class ReportWriter:
                 "actions": r["actions"],
                 "hits": r["hits"],
                 "docs": r["docs"],
-                "messages": sorted(r["messages"].items(), key=lambda kv: -kv[1]),
+                "messages": [[m, n] for m, n in sorted(r["messages"].items(), key=lambda kv: -kv[1])],
             }
             for r in self._rules.values()
         ]
