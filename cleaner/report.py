@@ -44,6 +44,7 @@ def context_ranges(
     context: int = 200,
     keep: int = 300,
     merge_gap: int = 40,
+    text: str | None = None,
 ) -> list[tuple[int, int]]:
     """Input ranges a reviewer needs to judge the hits at ``spans``.
 
@@ -51,6 +52,7 @@ def context_ranges(
     keeps only ``keep`` characters at each end, because a long dropped block is judged by
     how it starts and ends, and its middle would make the page grow with the corpus.
     Ranges closer than ``merge_gap`` are merged so neighbouring hits read as one passage.
+    Given the ``text``, range ends move out to the nearest word boundary.
     """
     raw: list[tuple[int, int]] = []
     for start, end in spans:
@@ -61,12 +63,31 @@ def context_ranges(
             raw.append((start - context, end + context))
     merged: list[tuple[int, int]] = []
     for start, end in sorted((max(0, s), min(length, e)) for s, e in raw):
+        if text is not None:
+            start, end = _snap(text, start, end)
         if merged and start - merged[-1][1] <= merge_gap:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
+
+
+def _snap(text: str, start: int, end: int, slack: int = 20) -> tuple[int, int]:
+    """Widen a range to whole words (by at most ``slack``): context cut mid-word reads as noise."""
+    if 0 < start < len(text) and not text[start - 1].isspace():
+        i = start - 1
+        while i > max(0, start - slack) and not text[i - 1].isspace():
+            i -= 1
+        if i == 0 or text[i - 1].isspace():
+            start = i
+    if 0 < end < len(text) and not text[end].isspace():
+        j = end + 1
+        while j < min(len(text), end + slack) and not text[j].isspace():
+            j += 1
+        if j == len(text) or text[j].isspace():
+            end = j
+    return start, end
 
 
 class _Utf16:
@@ -168,7 +189,11 @@ class ReportWriter:
         length = len(input_text)
         placed = [h for h in hit_dicts if _placed(h, length)]
         ranges = context_ranges(
-            ((h["start"], h["end"]) for h in placed), length, context=self.context, keep=self.keep
+            ((h["start"], h["end"]) for h in placed),
+            length,
+            context=self.context,
+            keep=self.keep,
+            text=input_text,
         )
         u16 = _Utf16(input_text)
         chunks = [[u16(s), input_text[s:e]] for s, e in ranges]
@@ -362,7 +387,7 @@ tr.warn .bar>span{background:var(--warn)}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,"Times New Roman",serif;background:#fafafa;border:1px solid var(--line);padding:.75rem;line-height:1.6}
 .gap{display:block;color:var(--muted);font:italic 12px system-ui,sans-serif;margin:.4em 0;white-space:normal}
 .gap.inline{display:inline;margin:0 .3em}
-.hit{background:var(--rc);border-radius:2px}
+.hit{background:var(--rc);color:inherit;border-radius:2px}
 .hit.a-drop>.b,.hit.a-strip>.b{text-decoration:line-through;text-decoration-thickness:2px;color:#444}
 .hit.a-substitute>.b,.hit.a-repair>.b{text-decoration:line-through;color:#444}
 .hit.a-flag{background:none;text-decoration:underline wavy var(--warn);box-shadow:inset 0 -0.4em 0 var(--rc)}
@@ -516,7 +541,7 @@ _SCRIPT = r"""
   /* ---------- text rendering: input around hits, hits nested as elements ---------- */
   function hitNode(di, hi, cont) {
     var d = DOCS[di], h = d.hits[hi];
-    var n = el("span", "hit r" + h[0] + " a-" + ACT[h[1]] + (cont ? " cont" : ""));
+    var n = el("mark", "hit r" + h[0] + " a-" + ACT[h[1]] + (cont ? " cont" : ""));
     n.title = hitLabel(d, h);
     n.setAttribute("data-code", RULES[h[0]].code);
     if (!cont) {
@@ -606,6 +631,17 @@ _SCRIPT = r"""
       if (d.chunks[i][0] <= pos && pos <= chunkEnd(d.chunks[i])) return d.chunks[i];
     }
     return [pos, ""];
+  }
+  /* Move a context edge out to a word boundary (at most 20 characters, never off the chunk). */
+  function wordStart(d, pos) {
+    var c = chunkOf(d, pos), i = pos - c[0], k = 0;
+    while (k++ < 20 && i > 0 && !/\s/.test(c[1].charAt(i - 1))) i--;
+    return c[0] + i;
+  }
+  function wordEnd(d, pos) {
+    var c = chunkOf(d, pos), i = pos - c[0], k = 0;
+    while (k++ < 20 && i < c[1].length && !/\s/.test(c[1].charAt(i))) i++;
+    return c[0] + i;
   }
   function chunkEnd(c) { return c[0] + c[1].length; }
   function docRange(d) {
@@ -703,8 +739,8 @@ _SCRIPT = r"""
     li.appendChild(head);
     var ctx = el("div", "text ctx");
     if (h[2] < 0) ctx.appendChild(unplacedHit(di, hi));
-    else renderText(di, [hi], Math.max(chunkOf(d, h[2])[0], h[2] - HIT_CTX),
-                    Math.min(chunkEnd(chunkOf(d, h[3])), h[3] + HIT_CTX), ctx, true);
+    else renderText(di, [hi], wordStart(d, Math.max(chunkOf(d, h[2])[0], h[2] - HIT_CTX)),
+                    wordEnd(d, Math.min(chunkEnd(chunkOf(d, h[3])), h[3] + HIT_CTX)), ctx, true);
     li.appendChild(ctx);
     return li;
   }

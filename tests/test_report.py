@@ -198,3 +198,10 @@ def test_odd_shares_do_not_break_the_page():
     w.add("nan", "a", "a", [], float("nan"))
     w.add("big", "a", "", [], 3)
     assert sorted(d["share"] for d in w.data()["docs"]) == [0.0, 1.0]
+
+
+def test_context_edges_move_to_word_boundaries():
+    text = "alpha bravo charlie delta echo"
+    hit_at = text.index("charlie")
+    assert context_ranges([(hit_at, hit_at + 7)], len(text), context=3, text=text) == [(6, 25)]
+    assert text[6:25] == "bravo charlie delta"
