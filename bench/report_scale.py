@@ -5,7 +5,7 @@ rewrites, repairs and warnings in between, some pages mostly boilerplate), print
 file size and, when Chromium is installed, the time a headless Chromium needs to reach
 ``load`` and to finish the page's first render.
 
-    python bench/report_scale.py [--docs 10000] [--out report.html] [--no-browser]
+    python bench/report_scale.py [--docs 10000] [--context 200] [--out report.html] [--no-browser]
 """
 from __future__ import annotations
 
@@ -80,10 +80,10 @@ def synthetic_document(rng: random.Random) -> tuple[str, str, list[dict], float]
     return text, "", hits, removed / len(text)
 
 
-def build(n_docs: int, path: Path, seed: int = 1) -> tuple[int, int, int, float]:
+def build(n_docs: int, path: Path, seed: int = 1, context: int = 200) -> tuple[int, int, int, float]:
     """Write the report; return (bytes, input characters, hits, seconds to build)."""
     rng = random.Random(seed)
-    writer = ReportWriter(title=f"synthetic batch of {n_docs} documents")
+    writer = ReportWriter(title=f"synthetic batch of {n_docs} documents", context=context)
     chars = n_hits = 0
     t0 = time.perf_counter()
     for i in range(n_docs):
@@ -129,10 +129,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--context", type=int, default=200, help="characters of input either side of a hit")
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp()) / "report.html"
-    size, chars, hits, secs = build(args.docs, out)
+    size, chars, hits, secs = build(args.docs, out, context=args.context)
     print(f"documents: {args.docs}  input: {chars / 1e6:.1f} M chars  hits: {hits}")
     print(f"report: {out}  size: {size / 1e6:.2f} MB ({size / chars:.1%} of input)  built in {secs:.1f} s")
     if args.no_browser or not chromium():

@@ -483,14 +483,18 @@ _SCRIPT = r"""
     for (var i = 0; i < d.hits.length; i++) if (d.hits[i][0] === r) return true;
     return false;
   }
-  function docMatches(d) {
-    if (state.query && d.id.indexOf(state.query) < 0) return false;
-    return state.rule < 0 || docHasRule(d, state.rule);
+  /* An open document filters by identity: "doc-1" must not also match "doc-10". */
+  function docSelected(i) {
+    if (state.doc >= 0) return i === state.doc;
+    return !state.query || DOCS[i].id.indexOf(state.query) >= 0;
+  }
+  function docMatches(i) {
+    return docSelected(i) && (state.rule < 0 || docHasRule(DOCS[i], state.rule));
   }
 
   function refreshDocs() {
     docRows = [];
-    for (var i = 0; i < DOCS.length; i++) if (docMatches(DOCS[i])) docRows.push(i);
+    for (var i = 0; i < DOCS.length; i++) if (docMatches(i)) docRows.push(i);
     var body = document.querySelector("#docs tbody");
     body.textContent = "";
     docShown = 0;
@@ -700,7 +704,7 @@ _SCRIPT = r"""
     hitRows = [];
     for (var di = 0; di < DOCS.length; di++) {
       var d = DOCS[di];
-      if (state.query && d.id.indexOf(state.query) < 0) continue;
+      if (!docSelected(di)) continue;
       for (var hi = 0; hi < d.hits.length; hi++) {
         if (state.rule < 0 || d.hits[hi][0] === state.rule) hitRows.push([di, hi]);
       }
@@ -709,7 +713,8 @@ _SCRIPT = r"""
     var docs = {};
     hitRows.forEach(function (x) { docs[x[0]] = 1; });
     h.textContent = "Hits" + (state.rule >= 0 ? " of rule " + RULES[state.rule].code : "") +
-      (state.query ? " in documents matching \u201c" + state.query + "\u201d" : "") +
+      (state.doc >= 0 ? " in document \u201c" + DOCS[state.doc].id + "\u201d" :
+       state.query ? " in documents matching \u201c" + state.query + "\u201d" : "") +
       ": " + hitRows.length + " in " + Object.keys(docs).length + " documents";
     document.getElementById("hit-list").textContent = "";
     hitShown = 0;

@@ -58,6 +58,10 @@ def build_report(path):
         _hit("SB401", "substitute", second, "said sources", "sources said", message="reordered attribution"),
         _hit("AD201", "drop", second, "Advertisement", message="ad label line", nth=1),
     ], 0.6)
+    tenth = "Home | World\n\nA story whose id starts like story-1."
+    w.add("story-10", tenth, "A story whose id starts like story-1.\n", [
+        _hit("NV101", "drop", tenth, "Home | World\n\n", message="navigation line"),
+    ], 0.2)
     w.add(EVIL_ID, PAYLOAD, "Intro. Outro.", [
         _hit("AD201", "strip", PAYLOAD, PAYLOAD[7:-7], message="markup <b>left</b> in text"),
     ], 0.9)
@@ -151,6 +155,11 @@ def test_filter_by_document_shows_that_document(page):
     view = page.locator("#doc-view")
     assert view.locator(".hit.a-drop").count() == 2
     assert view.locator(".hit.a-substitute ins.after").inner_text().endswith("sources said")
+    page.fill("#f-doc", "story-1")  # an exact id opens that document only, not story-10
+    assert {doc for _, doc in hit_cards(page)} == {"story-1"}
+    assert page.eval_on_selector_all("#docs tbody tr", "els => els.map(e => e.dataset.doc)") == ["story-1"]
+    page.fill("#f-doc", "story-")
+    assert {doc for _, doc in hit_cards(page)} == {"story-1", "story-2", "story-10"}
     page.click("#f-clear")
     assert len(hit_cards(page)) == 100 and page.locator("#doc-section").is_hidden()
 
