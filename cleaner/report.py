@@ -385,8 +385,8 @@ tr.warn .bar>span{background:var(--warn)}
 .warnmark{color:var(--warn);font-weight:700}
 #filters{position:sticky;top:0;background:var(--bg);padding:.5rem 0;border-bottom:1px solid var(--line);display:flex;gap:1rem;flex-wrap:wrap;align-items:center;z-index:2}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,"Times New Roman",serif;background:#fafafa;border:1px solid var(--line);padding:.75rem;line-height:1.6}
-.gap{display:block;color:var(--muted);font:italic 12px system-ui,sans-serif;margin:.4em 0;white-space:normal}
-.gap.inline{display:inline;margin:0 .3em}
+.gap{display:block;text-decoration:none;color:var(--muted);font:italic 12px system-ui,sans-serif;margin:.4em 0;white-space:normal}
+.gap.inline{display:inline-block;margin:0 .3em;text-decoration:none}
 .hit{background:var(--rc);color:inherit;border-radius:2px}
 .hit.a-drop>.b,.hit.a-strip>.b{text-decoration:line-through;text-decoration-thickness:2px;color:#444}
 .hit.a-substitute>.b,.hit.a-repair>.b{text-decoration:line-through;color:#444}
@@ -423,6 +423,7 @@ _SCRIPT = r"""
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  function plural(count, noun) { return count + " " + noun + (count === 1 ? "" : "s"); }
   function pct(x) { return (Math.round(x * 1000) / 10) + "%"; }
   function ruleBadge(r) {
     var b = el("span", "badge r" + r, RULES[r].code);
@@ -439,9 +440,9 @@ _SCRIPT = r"""
     RULES.forEach(function (r) { hits += r.hits; });
     DOCS.forEach(function (d) { sum += d.share; if (d.share > D.warn) warned++; });
     var s = document.getElementById("summary");
-    s.textContent = DOCS.length + " documents, " + hits + " hits from " + RULES.length +
-      " rules; mean share removed " + pct(DOCS.length ? sum / DOCS.length : 0) + "; " +
-      warned + (warned === 1 ? " document" : " documents") + " lost more than " + pct(D.warn) + " of their text.";
+    s.textContent = plural(DOCS.length, "document") + ", " + plural(hits, "hit") + " from " + plural(RULES.length, "rule") +
+      "; mean share removed " + pct(DOCS.length ? sum / DOCS.length : 0) + "; " +
+      plural(warned, "document") + " lost more than " + pct(D.warn) + " of their text.";
   }
 
   function renderRules() {
@@ -584,6 +585,7 @@ _SCRIPT = r"""
     hs.forEach(function (hi) {
       var h = d.hits[hi];
       if (h[2] < 0 || h[3] < from || h[2] > to) return;
+      if (h[2] < h[3] && (h[3] === from || h[2] === to)) return;  /* touches the range only */
       var s = Math.max(h[2], from), e = Math.min(h[3], to);
       pts[s] = 1; pts[e] = 1;
       if (h[2] === h[3]) (zeros[s] = zeros[s] || []).push(hi);
@@ -624,7 +626,7 @@ _SCRIPT = r"""
         if (t !== null) top().appendChild(document.createTextNode(t));
         else if (!(i > 0 && textAt(d, P[i - 1], p) === null)) {
           var g = el("span", "gap" + (inline ? " inline" : ""));
-          g.textContent = "\u2026 input not shown \u2026";
+          g.textContent = "\u2026 " + (q - p) + " characters not shown \u2026";
           top().appendChild(g);
         }
       }
@@ -715,7 +717,7 @@ _SCRIPT = r"""
     h.textContent = "Hits" + (state.rule >= 0 ? " of rule " + RULES[state.rule].code : "") +
       (state.doc >= 0 ? " in document \u201c" + DOCS[state.doc].id + "\u201d" :
        state.query ? " in documents matching \u201c" + state.query + "\u201d" : "") +
-      ": " + hitRows.length + " in " + Object.keys(docs).length + " documents";
+      ": " + hitRows.length + " in " + plural(Object.keys(docs).length, "document");
     document.getElementById("hit-list").textContent = "";
     hitShown = 0;
     moreHits();
