@@ -14,8 +14,10 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.diff import format_diff, want_color
 from cleaner.io import atomic_write, input_kind, is_inside, output_name, walk_inputs
 from cleaner.pipeline import Cleaner
+from cleaner.report import ReportWriter
 from cleaner.rules import RuleError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -70,9 +72,14 @@ def main():
 @click.option("--hits", "hits_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every rule hit as JSON lines, one document a line.")
 @click.option("--explain", is_flag=True, help="Print each document's hits.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a self-contained HTML review report of every hit in the batch.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff per file, hunks labelled with rule codes (coloured on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, quiet, no_progress):
+def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
+        show_diff, quiet, no_progress):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path."""
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
@@ -84,6 +91,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     per_rule = Counter()
     hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
+    writer = ReportWriter(title=f"clean-articles review: {in_dir}") if report_path else None
+    color = want_color(sys.stdout)
     try:
         with click.progressbar(files, label="cleaning", file=sys.stderr, hidden=not show_bar) as bar:
             for path in bar:
@@ -108,9 +117,17 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                               ensure_ascii=False) + "\n")
                 if explain:
                     _print_explain(str(rel), result)
+                if writer is not None:
+                    writer.add(str(rel), result.input_text, result.text, result.hits,
+                               result.metadata.get("removed_share", 0.0))
+                if show_diff:
+                    click.echo(format_diff(str(rel), result.input_text, result.text,
+                                           [h.to_dict() for h in result.hits], color=color), nl=False, color=color)
     finally:
         if hits_out:
             hits_out.close()
+    if writer is not None:
+        writer.write(report_path)
     if not quiet:
         _summary(stats, per_rule, cleaner, failures, time.monotonic() - started)
     for name, why in failures:

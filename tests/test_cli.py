@@ -82,3 +82,28 @@ def test_rules_lists_codes_and_messages():
     res = CliRunner().invoke(main, ["rules"])
     assert res.exit_code == 0
     assert "AD201  ads.label-line" in res.output and "ad slot label" in res.output
+
+
+def test_report_of_the_seeds_shows_every_hit_with_its_rule(tmp_path):
+    import re
+
+    from cleaner import clean
+
+    out, report = tmp_path / "out", tmp_path / "report.html"
+    res = CliRunner().invoke(main, [str(ROOT / "seeds"), str(out), "--report", str(report), "-q"])
+    assert res.exit_code == 0, res.output
+    page = report.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1))
+    codes = [r["code"] for r in data["rules"]]
+    by_doc = {d["id"]: sorted(codes[row[0]] for row in d["hits"]) for d in data["docs"]}
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        expected = sorted(h.code for h in clean(seed.read_bytes()).hits)
+        assert by_doc[seed.name] == expected, seed.name
+
+
+def test_diff_in_a_pipe_is_plain_and_labelled(tmp_path):
+    src, out = _tree(tmp_path), tmp_path / "out"
+    res = CliRunner().invoke(main, [str(src), str(out), "--diff", "-q"])
+    assert res.exit_code == 0
+    assert "\x1b[" not in res.output
+    assert "-Advertisement" in res.output and "AD201" in res.output

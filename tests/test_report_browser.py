@@ -82,6 +82,8 @@ def report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run must install it (apt-get install -y chromium)")
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
     try:
         from playwright.sync_api import sync_playwright
