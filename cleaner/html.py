@@ -124,6 +124,7 @@ class _HintRule:
     name: str
     hint: str
     drop: bool
+    guard_share: float | None
     tags: frozenset[str]
     roles: frozenset[str]
     classes: frozenset[str]
@@ -158,6 +159,7 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
     low = lambda key: tuple(str(v).lower() for v in p.get(key, ()))  # noqa: E731
     return _HintRule(
         code=rule.code, name=rule.name, hint=str(p["hint"]), drop=bool(p.get("drop", True)),
+        guard_share=float(p["guard_share"]) if "guard_share" in p else None,
         tags=frozenset(low("tags")), roles=frozenset(low("roles")), classes=frozenset(low("classes")),
         tokens=frozenset(low("tokens")), substrings=low("substrings"), attributes=low("attributes"),
         styles=tuple(s.replace(" ", "") for s in low("styles")),
@@ -509,9 +511,11 @@ class _Features:
     link_density: float
     stop_density: float    # -1 when the language has no stoplist
     proxy: float           # language-free sentence-likeness in [0, 1]
+    sentence: bool         # ends like a sentence and has a few words
 
 
-def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float) -> _Features:
+def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
+              min_words: int = 4) -> _Features:
     text = b.text
     words = _WORD.findall(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
@@ -520,13 +524,16 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float)
     if stopwords is not None and words:
         stop = sum(w.lower() in stopwords for w in words) / len(words)
     proxy = 0.0
+    ends = bool(_SENTENCE_END.search(text))
     if words:
         lower = sum(w[0].islower() for w in words) / len(words)
-        proxy = 0.5 * bool(_SENTENCE_END.search(text)) + 0.5 * min(1.0, lower / 0.6)
+        proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
         if cjk:
-            proxy = 0.5 * bool(_SENTENCE_END.search(text)) + 0.5
+            proxy = 0.5 * ends + 0.5
+    sentence = ends and (len(words) >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     return _Features(length=length, words=len(words) or (cjk // 2),
-                     link_density=b.link_chars / max(1, len(text)), stop_density=stop, proxy=proxy)
+                     link_density=b.link_chars / max(1, len(text)), stop_density=stop, proxy=proxy,
+                     sentence=sentence)
 
 
 def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, str]:
@@ -545,8 +552,8 @@ def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, s
     else:
         s_low, s_high = rules.p("HT202", "proxy_low", 0.5), rules.p("HT202", "proxy_high", 0.7)
         value, what = f.proxy, "sentence-likeness"
-    if f.stop_density >= 0 and f.proxy >= 0.99 and f.length >= high:
-        value = max(value, s_low)  # a long, punctuated, lower-case block reads as prose
+    if f.stop_density >= 0 and f.proxy >= 0.99:
+        value = max(value, s_low)  # a punctuated, lower-case sentence reads as prose (names, numbers)
     if value >= s_high:
         if f.length >= high:
             return GOOD, "HT210", f"{what} {value:.2f} >= {s_high}, {f.length:.0f} chars"
@@ -569,14 +576,19 @@ def _hint_shares(page: HtmlPage, feats: list[_Features], labels: list[str]) -> d
     return {eid: v / total for eid, v in under.items()} if total else {}
 
 
-def _hint_drop(b: HtmlBlock, rules: HtmlRules, shares: dict[int, float], max_share: float):
-    """The first dropping hint of the block whose element is not the article itself."""
+def _hint_drop(b: HtmlBlock, rules: HtmlRules, shares: dict[int, float], max_share: float,
+               headline_owners: frozenset[int]):
+    """The first dropping hint of the block whose element is not the article itself.
+
+    A hinted element that also encloses the in-body headline, or holds more than
+    ``max_share`` of the page's prose, is a page wrapper whose class names mislead.
+    """
     for hint, eid in b.hint_owners:
         rule = rules.by_hint.get(hint)
-        if rule is None or not rule.drop:
+        if rule is None or not rule.drop or eid in headline_owners:
             continue
         share = shares.get(eid, 0.0)
-        if share > max_share:
+        if share > (rule.guard_share if rule.guard_share is not None else max_share):
             continue
         return rule, f"inside '{hint}' element ({share:.0%} of prose)"
     return None
@@ -616,7 +628,8 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     lang = lang if lang is not None else detect_language(page, rules)
     stop = rules.stopwords.get(lang)
     cjk_factor = float(rules.p("HT202", "cjk_factor", 3.0))
-    feats = [_features(b, stop, cjk_factor) for b in blocks]
+    min_words = int(rules.p("HT202", "min_sentence_words", 4))
+    feats = [_features(b, stop, cjk_factor, min_words) for b in blocks]
     cf = [_classify(b, f, rules) for b, f in zip(blocks, feats)]
     labels = [c[0] for c in cf]
     decisions: list[Decision | None] = [None] * n
@@ -625,22 +638,36 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     _decide_repeats(page, feats, rules, decisions)
     shares = _hint_shares(page, feats, labels)
     max_share = float(rules.p("HT203", "hint_max_share", 0.5))
+    headline_owners = frozenset(eid for i, b in enumerate(blocks)
+                                if decisions[i] is not None and decisions[i].code == "HT205" and i
+                                for _, eid in b.hint_owners)
     for i, b in enumerate(blocks):
         if decisions[i] is None and b.hint_owners:
-            hit = _hint_drop(b, rules, shares, max_share)
+            hit = _hint_drop(b, rules, shares, max_share, headline_owners)
             if hit:
                 decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 
-    # Main window over the blocks still undecided.
+    # Main container (best subtree), then the main window inside it.
     open_idx = [i for i in range(n) if decisions[i] is None]
-    weights = _window_weights(open_idx, labels, feats, rules)
+    container = _best_container([blocks[i] for i in open_idx], _container_weights(open_idx, labels, cf, feats, rules))
+    if container is not None:
+        name = rules.name("HT203")
+        kept_idx = []
+        for i in open_idx:
+            if container in blocks[i].ancestors:
+                kept_idx.append(i)
+            else:
+                decisions[i] = Decision(False, "HT203", name, f"{labels[i]} block outside the main container",
+                                        labels[i])
+        open_idx = kept_idx
+    weights = _window_weights(open_idx, labels, cf, feats, rules, inside=container)
     lo, hi = _window(weights)
     inside = set(open_idx[lo:hi])
     for i in open_idx:
         if i not in inside:
             decisions[i] = Decision(False, "HT203", rules.name("HT203"),
                                     f"{labels[i]} block outside the main window", labels[i])
-    _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions)
+    _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
     _over_prune_guard(page, feats, labels, cf, rules, decisions)
     return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
             for i, d in enumerate(decisions)]
@@ -661,7 +688,11 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
 
 
 def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decisions: list) -> None:
-    """Short texts that occur more than once on a page are navigation or widget labels."""
+    """Short link texts that occur more than once on a page are navigation or widget labels.
+
+    Only blocks with links: repeated plain text is often the article's own structure
+    (a recipe's "Ingredients", a table's "0").
+    """
     max_chars = int(rules.p("HT206", "max_chars", 200))
     counts: dict[str, int] = {}
     for b in page.blocks[1:]:
@@ -669,15 +700,35 @@ def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, de
             counts[b.text] = counts.get(b.text, 0) + 1
     name = rules.name("HT206")
     for i, b in enumerate(page.blocks):
-        if decisions[i] is None and counts.get(b.text, 0) > 1 and b.tag != "title":
+        if decisions[i] is None and b.link_chars and counts.get(b.text, 0) > 1 and b.tag != "title":
             decisions[i] = Decision(False, "HT206", name, f"occurs {counts[b.text]} times on the page", "")
 
 
-def _window_weights(idx: list[int], labels: list[str], feats: list[_Features], rules: HtmlRules) -> list[float]:
-    """Good text counts plus, boilerplate minus; short blocks cost a little."""
+def _best_container(blocks: list[HtmlBlock], weights: list[float]) -> int | None:
+    """The element whose blocks' weights sum highest: the best subtree holding the article.
+
+    Each block adds its weight to every enclosing element; ties go to the deeper element,
+    so wrappers that add nothing but boilerplate lose to the article's own container.
+    """
+    sums: dict[int, float] = {}
+    depth: dict[int, int] = {}
+    for b, w in zip(blocks, weights):
+        for d, eid in enumerate(b.ancestors):
+            sums[eid] = sums.get(eid, 0.0) + w
+            depth[eid] = d
+    if not sums:
+        return None
+    best = max(sums, key=lambda e: (round(sums[e], 3), depth[e]))
+    return best if sums[best] > 0 else None
+
+
+def _container_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Features],
+                       rules: HtmlRules) -> list[float]:
+    """Prose adds, link-heavy blocks subtract, everything else is neutral (readability-style):
+    a container loses only by holding navigation or teaser lists, not by holding a table."""
     gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
-    sp, bw = rules.p("HT203", "short_penalty", 20), rules.p("HT203", "bad_weight", 1.0)
-    cap = rules.p("HT203", "bad_cap", 400)
+    bw, cap = rules.p("HT203", "bad_weight", 1.0), rules.p("HT203", "bad_cap", 400)
+    spw = rules.p("HT203", "short_prose_weight", 0.3)
     out = []
     for i in idx:
         lab, length = labels[i], feats[i].length
@@ -686,6 +737,37 @@ def _window_weights(idx: list[int], labels: list[str], feats: list[_Features], r
         elif lab == NEARGOOD:
             out.append(nw * length)
         elif lab == SHORT:
+            out.append(spw * length if feats[i].sentence else 0.0)
+        elif cf[i][1] == "HT201":
+            out.append(-bw * min(length, cap))
+        else:
+            out.append(0.0)
+    return out
+
+
+def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Features], rules: HtmlRules,
+                    inside: int | None) -> list[float]:
+    """Good text counts plus, boilerplate minus; short blocks cost a little.
+
+    Inside the main container (``inside`` set), a block that is only "not prose" (a list
+    item, a table cell, a product line) costs like a short block rather than its length:
+    tables and lists between paragraphs are part of the article.
+    """
+    gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
+    sp, bw = rules.p("HT203", "short_penalty", 20), rules.p("HT203", "bad_weight", 1.0)
+    cap = rules.p("HT203", "bad_cap", 400)
+    spw = rules.p("HT203", "short_prose_weight", 0.3)
+    out = []
+    for i in idx:
+        lab, length = labels[i], feats[i].length
+        if lab == GOOD:
+            out.append(gw * length)
+        elif lab == NEARGOOD:
+            out.append(nw * length)
+        elif lab == SHORT:
+            # A short sentence (news often runs one-line paragraphs) must not split the window.
+            out.append(spw * length if feats[i].sentence else -sp)
+        elif inside is not None and cf[i][1] == "HT202":
             out.append(-sp)
         else:
             out.append(-bw * min(length, cap))
@@ -693,8 +775,17 @@ def _window_weights(idx: list[int], labels: list[str], feats: list[_Features], r
 
 
 def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Features],
-                  blocks: list[HtmlBlock], rules: HtmlRules, decisions: list) -> None:
-    """Inside the window: good/neargood stay, bad go, short ones follow their neighbours."""
+                  blocks: list[HtmlBlock], rules: HtmlRules, decisions: list, in_container: bool) -> None:
+    """Inside the window: good/neargood stay, bad go, short ones follow their neighbours.
+
+    Inside a main container, blocks that are merely not prose (HT202, not link-heavy) are
+    treated as short: a list or table between two paragraphs stays.
+    """
+    labels = list(labels)
+    if in_container:
+        for i in idx:
+            if cf[i][1] == "HT202" and labels[i] == BAD:
+                labels[i] = SHORT
     n = len(idx)
     # Nearest non-short label on each side, within the window.
     prev_lab, next_lab = [BAD] * n, [BAD] * n
