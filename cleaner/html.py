@@ -471,10 +471,9 @@ def _langdetect_factory():
 
 
 def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 2000) -> str:
-    """``<html lang>`` if we have its stopwords; else the stoplist that covers the longest
-    blocks best; langdetect on a bounded sample only when no stoplist fits."""
-    if page.lang in rules.stopwords:
-        return page.lang
+    """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
+    a wrong language); else the stoplist that covers them best; else ``<html lang>``;
+    langdetect on a bounded sample only when nothing else is known."""
     longest = sorted((b.text for b in page.blocks if b.tag != "title"), key=len, reverse=True)
     sample, n = [], 0
     for t in longest:
@@ -484,9 +483,11 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 2000) 
             break
     words = _WORD.findall(" ".join(sample).lower())
     if words and rules.stopwords:
-        best, share = max(((lang, sum(w in sw for w in words) / len(words))
-                           for lang, sw in rules.stopwords.items()), key=lambda x: x[1])
-        if share >= 0.15:
+        shares = {lang: sum(w in sw for w in words) / len(words) for lang, sw in rules.stopwords.items()}
+        if shares.get(page.lang, 0.0) >= 0.15:  # the declared language, if its text agrees
+            return page.lang
+        best = max(shares, key=shares.get)
+        if shares[best] >= 0.15:
             return best
     if page.lang:
         return page.lang
@@ -546,21 +547,34 @@ def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, s
         return BAD, "HT201", f"link density {f.link_density:.2f} > {max_ld}"
     if f.length < low:
         return SHORT, "HT202", f"{f.length:.0f} chars < {low}"
+    stop_label = None
     if f.stop_density >= 0:
         s_low, s_high = rules.p("HT202", "stopwords_low", 0.22), rules.p("HT202", "stopwords_high", 0.3)
-        value, what = f.stop_density, "stopword density"
+        stop_label = _grade(f.stop_density, s_low, s_high, f.length, high, "stopword density")
+    p_low, p_high = rules.p("HT202", "proxy_low", 0.5), rules.p("HT202", "proxy_high", 0.7)
+    proxy_label = _grade(f.proxy, p_low, p_high, f.length, high, "sentence-likeness")
+    # Names and numbers lower stopword density; reading as sentences lifts a block back
+    # (the higher of the two grades), but sentence-likeness alone never makes it "good".
+    if stop_label is not None:
+        if proxy_label[0] == GOOD:
+            proxy_label = (NEARGOOD,) + proxy_label[1:]
+        best = min((stop_label, proxy_label), key=lambda x: _RANK[x[0]])
     else:
-        s_low, s_high = rules.p("HT202", "proxy_low", 0.5), rules.p("HT202", "proxy_high", 0.7)
-        value, what = f.proxy, "sentence-likeness"
-    if f.stop_density >= 0 and f.proxy >= 0.99:
-        value = max(value, s_low)  # a punctuated, lower-case sentence reads as prose (names, numbers)
-    if value >= s_high:
-        if f.length >= high:
-            return GOOD, "HT210", f"{what} {value:.2f} >= {s_high}, {f.length:.0f} chars"
-        return NEARGOOD, "HT210", f"{what} {value:.2f} >= {s_high}, {f.length:.0f} chars < {high}"
-    if value >= s_low:
-        return NEARGOOD, "HT210", f"{what} {value:.2f} >= {s_low}"
-    return BAD, "HT202", f"{what} {value:.2f} < {s_low}"
+        best = proxy_label
+    return best
+
+
+_RANK = {GOOD: 0, NEARGOOD: 1, BAD: 2}
+
+
+def _grade(value: float, low: float, high: float, length: float, length_high: float, what: str):
+    if value >= high:
+        if length >= length_high:
+            return GOOD, "HT210", f"{what} {value:.2f} >= {high}, {length:.0f} chars"
+        return NEARGOOD, "HT210", f"{what} {value:.2f} >= {high}, {length:.0f} chars < {length_high}"
+    if value >= low:
+        return NEARGOOD, "HT210", f"{what} {value:.2f} >= {low}"
+    return BAD, "HT202", f"{what} {value:.2f} < {low}"
 
 
 def _hint_shares(page: HtmlPage, feats: list[_Features], labels: list[str]) -> dict[int, float]:
@@ -757,6 +771,7 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
     sp, bw = rules.p("HT203", "short_penalty", 20), rules.p("HT203", "bad_weight", 1.0)
     cap = rules.p("HT203", "bad_cap", 400)
     spw = rules.p("HT203", "short_prose_weight", 0.3)
+    isp = rules.p("HT203", "container_short_penalty", 0)
     out = []
     for i in idx:
         lab, length = labels[i], feats[i].length
@@ -766,9 +781,9 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
             out.append(nw * length)
         elif lab == SHORT:
             # A short sentence (news often runs one-line paragraphs) must not split the window.
-            out.append(spw * length if feats[i].sentence else -sp)
+            out.append(spw * length if feats[i].sentence else (-sp if inside is None else -isp))
         elif inside is not None and cf[i][1] == "HT202":
-            out.append(-sp)
+            out.append(-isp)
         else:
             out.append(-bw * min(length, cap))
     return out
