@@ -143,6 +143,7 @@ class HtmlRules:
     skip_tags: frozenset[str]
     stopwords: Mapping[str, frozenset[str]]
     by_hint: Mapping[str, _HintRule] = field(default_factory=dict)
+    index: "_HintIndex | None" = None
 
     def p(self, code: str, key: str, default=None):
         """A rule parameter; the default only guards a user pack that omits it."""
@@ -185,7 +186,7 @@ def load_html_rules(path: Path | None = None, stopwords_dir: Path | None = None)
         rules=rules, hint_rules=hint_rules,
         skip_tags=frozenset(skip.param("skip_tags", ())) if skip else frozenset(),
         stopwords=load_stopwords(Path(stopwords_dir or base / "stopwords")),
-        by_hint={h.hint: h for h in hint_rules},
+        by_hint={h.hint: h for h in hint_rules}, index=_HintIndex.build(hint_rules),
     )
 
 
@@ -245,43 +246,94 @@ def _build_tree(html: str):
     return root
 
 
-def _class_words(value: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Whole class names / ids, and their words split at punctuation, digits and camelCase."""
-    whole = frozenset(value.lower().split())
-    words = frozenset(w for w in _NON_ALNUM.split(_CAMEL.sub(r"\1 \2", value).lower()) if w)
-    return whole, words
+_NO_ATTRS = (None, None, None, None, ())
 
 
-def _hints_for(el, tag: str, rules: HtmlRules, cache: dict) -> tuple[tuple[str, str], ...]:
-    """(hint, rule code) pairs an element carries by tag, role, class/id or visibility."""
-    cls = el.get("class") or ""
-    eid = el.get("id") or ""
-    role = (el.get("role") or "").lower()
-    style = el.get("style")
-    key = (tag, cls, eid, role, style, el.get("hidden") is not None)
+def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
+    """(hint, rule code) pairs an element carries by tag, role, class/id or visibility.
+
+    Attribute matches are cached per page by attribute values (pages repeat class names).
+    """
+    by_tag = index.by_tag.get(tag, ())
+    get = el.get
+    key = (get("class"), get("id"), get("role"), get("style"),
+           tuple([a for a in index.attributes if get(a) is not None]) if index.attributes else ())
+    if key == _NO_ATTRS:
+        return by_tag
     found = cache.get(key)
-    if found is not None:
-        return found
-    attr = f"{cls} {eid}".strip()
-    whole, words = _class_words(attr) if attr else (frozenset(), frozenset())
-    low = attr.lower()
-    compact_style = style.replace(" ", "").lower() if style else ""
-    out = []
-    for h in rules.hint_rules:
-        if (tag in h.tags or (role and role in h.roles) or (whole and not whole.isdisjoint(h.classes))
-                or (words and not words.isdisjoint(h.tokens))
-                or (low and any(s in low for s in h.substrings))
-                or any(el.get(a) is not None for a in h.attributes)
-                or (compact_style and any(s in compact_style for s in h.styles))):
-            out.append((h.hint, h.code))
-    found = tuple(out)
-    cache[key] = found
+    if found is None:
+        found = index.match(*key)
+        cache[key] = found
+    if by_tag:
+        return tuple(dict.fromkeys(by_tag + found))
     return found
+
+
+@dataclass(frozen=True)
+class _HintIndex:
+    """The hint rules turned into lookup tables, so that matching an element is a few
+    dictionary probes instead of a loop over every rule."""
+
+    by_tag: Mapping[str, tuple]
+    by_role: Mapping[str, tuple]
+    by_class: Mapping[str, tuple]
+    by_token: Mapping[str, tuple]
+    class_set: frozenset[str]
+    token_set: frozenset[str]
+    substrings: tuple       # (compiled regex, pair)
+    any_substring: re.Pattern  # quick reject: most class names match no substring
+    attributes: tuple[str, ...]
+    by_attribute: Mapping[str, tuple]
+    styles: tuple           # (compact style fragment, pair)
+
+    @classmethod
+    def build(cls, hint_rules: Iterable[_HintRule]) -> "_HintIndex":
+        maps: dict[str, dict[str, list]] = {k: {} for k in ("tag", "role", "class", "token", "attr")}
+        subs, styles = [], []
+        for h in hint_rules:
+            pair = (h.hint, h.code)
+            for kind, values in (("tag", h.tags), ("role", h.roles), ("class", h.classes),
+                                 ("token", h.tokens), ("attr", h.attributes)):
+                for v in values:
+                    maps[kind].setdefault(v, []).append(pair)
+            if h.substrings:
+                subs.append((re.compile("|".join(re.escape(x) for x in h.substrings)), pair))
+            styles += [(x, pair) for x in h.styles]
+        frozen = {k: {v: tuple(lst) for v, lst in m.items()} for k, m in maps.items()}
+        every = [re.escape(x) for h in hint_rules for x in h.substrings]
+        return cls(by_tag=frozen["tag"], by_role=frozen["role"], by_class=frozen["class"],
+                   by_token=frozen["token"], class_set=frozenset(frozen["class"]),
+                   token_set=frozenset(frozen["token"]), substrings=tuple(subs),
+                   any_substring=re.compile("|".join(every) if every else r"(?!x)x"),
+                   attributes=tuple(frozen["attr"]),
+                   by_attribute=frozen["attr"], styles=tuple(styles))
+
+    def match(self, cls: str | None, eid: str | None, role: str | None, style: str | None,
+              flags: tuple) -> tuple:
+        found: list = []
+        if role:
+            found += self.by_role.get(role.lower(), ())
+        attr = f"{cls or ''} {eid or ''}"
+        low = attr.lower()
+        if low.strip():
+            for w in self.class_set.intersection(low.split()):
+                found += self.by_class[w]
+            words = _NON_ALNUM.split(low if low == attr else _CAMEL.sub(r"\1 \2", attr).lower())
+            for w in self.token_set.intersection(words):
+                found += self.by_token[w]
+            if self.any_substring.search(low):
+                found += [pair for rx, pair in self.substrings if rx.search(low)]
+        for a in flags:
+            found += self.by_attribute.get(a, ())
+        if style:
+            compact = style.replace(" ", "").lower()
+            found += [pair for frag, pair in self.styles if frag in compact]
+        return tuple(dict.fromkeys(found))
 
 
 def _short_path(stack: list) -> str:
     """The last three elements of the block's DOM path, each with its first class."""
-    return ">".join(s.label for s in stack[-3:])
+    return ">".join([s.label for s in stack[-3:] if s.label])
 
 
 @dataclass(slots=True)
@@ -306,33 +358,38 @@ class _BlockMaker:
 
     def __init__(self, rules: HtmlRules):
         self.rules = rules
+        self.index = rules.index
         self.blocks: list[HtmlBlock] = []
         self.parts: list[str] = []
         self.link_chars = 0
         self.br_run = 0
         self.cache: dict = {}
-        self.stack: list[_Frame] = []
+        # A root frame, so that every element has a parent frame.
+        self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
+                                           ancestors=(), label="", in_link=False, heading_level=0)]
         self.next_id = 0
 
     def add(self, text: str) -> None:
-        if not text:
+        """Buffer text; whitespace-only runs (indentation between tags) become one space."""
+        if text.isspace():
+            if self.parts and self.parts[-1] != " ":
+                self.parts.append(" ")
             return
         self.parts.append(text)
-        if self.stack and self.stack[-1].in_link:
+        if self.stack[-1].in_link:
             self.link_chars += len(text.strip())
-        if not text.isspace():
-            self.br_run = 0
+        self.br_run = 0
 
     def flush(self) -> None:
-        if self.parts:
-            text = " ".join("".join(self.parts).split())
-            if text and self.stack:
-                top = self.stack[-1]
-                self.blocks.append(HtmlBlock(
-                    text=text, tag=top.role, hints=top.hints,
-                    link_chars=min(self.link_chars, len(text)), path=_short_path(self.stack),
-                    hint_owners=top.owners, ancestors=top.ancestors, heading_level=top.heading_level,
-                ))
+        text = " ".join("".join(self.parts).split())
+        if text:
+            stack = self.stack
+            top = stack[-1]
+            self.blocks.append(HtmlBlock(
+                text=text, tag=top.role, hints=top.hints,
+                link_chars=min(self.link_chars, len(text)), path=_short_path(stack),
+                hint_owners=top.owners, ancestors=top.ancestors, heading_level=top.heading_level,
+            ))
         self.parts = []
         self.link_chars = 0
 
@@ -340,42 +397,55 @@ class _BlockMaker:
         if tag == "br":
             self.br_run += 1
             if self.br_run >= 2:
-                self.flush()
-            else:
-                self.add(" ")
+                if self.parts:
+                    self.flush()
+            elif self.parts:
+                self.parts.append(" ")
             return
         is_block = tag in _BLOCK_TAGS
-        if is_block:
+        if is_block and self.parts:
             self.flush()
-        parent = self.stack[-1] if self.stack else None
-        own = _hints_for(el, tag, self.rules, self.cache)
+        parent = self.stack[-1]
+        own = _hints_for(el, tag, self.index, self.cache)
+        if not is_block and not own and (tag != "a" or parent.in_link):
+            # Inline element with nothing to say: it shares its parent's context.
+            self.stack.append(parent)
+            text = el.text
+            if text:
+                self.add(text)
+            return
         eid = self.next_id
         self.next_id += 1
-        hints = parent.hints if parent else frozenset()
-        owners = parent.owners if parent else ()
+        hints, owners = parent.hints, parent.owners
         if own:
             hints = hints | {h for h, _ in own}
             owners = owners + tuple((h, eid) for h, _ in own)
         role = _ROLE.get(tag)
         if role is None:
-            role = parent.role if parent and (not is_block or parent.role in _STICKY_ROLES) else "p"
-        level = int(tag[1]) if role == "h" and len(tag) == 2 and tag[1].isdigit() else (
-            parent.heading_level if parent and role == "h" else 0)
-        cls = (el.get("class") or "").split()
-        label = tag + ("." + cls[0] if cls else "")
+            role = parent.role if (not is_block or parent.role in _STICKY_ROLES) else "p"
+        if role == "h":
+            level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
+        else:
+            level = 0
+        cls = el.get("class")
+        label = tag + "." + cls.split(None, 1)[0] if cls and cls.strip() else tag
         self.stack.append(_Frame(
             tag=tag, role=role, is_block=is_block, hints=hints, owners=owners,
-            ancestors=(parent.ancestors if parent else ()) + (eid,), label=label,
-            in_link=(tag == "a") or bool(parent and parent.in_link), heading_level=level,
+            ancestors=parent.ancestors + (eid,), label=label,
+            in_link=tag == "a" or parent.in_link, heading_level=level,
         ))
-        self.add(el.text or "")
+        text = el.text
+        if text:
+            self.add(text)
 
     def end(self, el, tag: str) -> None:
         if tag != "br":
-            if tag in _BLOCK_TAGS:
+            if self.parts and tag in _BLOCK_TAGS:
                 self.flush()
             self.stack.pop()
-        self.add(el.tail or "")
+        tail = el.tail
+        if tail:
+            self.add(tail)
 
 
 def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
