@@ -777,14 +777,16 @@ def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, de
     Only blocks with links: repeated plain text is often the article's own structure
     (a recipe's "Ingredients", a table's "0").
     """
-    max_chars = int(rules.p("HT206", "max_chars", 200))
+    max_chars = int(rules.p("HT206", "max_chars", 100))
+    min_ld = float(rules.p("HT206", "min_link_density", 0.5))
     counts: dict[str, int] = {}
     for b in page.blocks[1:]:
         if len(b.text) <= max_chars:
             counts[b.text] = counts.get(b.text, 0) + 1
     name = rules.name("HT206")
     for i, b in enumerate(page.blocks):
-        if decisions[i] is None and b.link_chars and counts.get(b.text, 0) > 1 and b.tag != "title":
+        if (decisions[i] is None and b.link_chars >= min_ld * len(b.text) and counts.get(b.text, 0) > 1
+                and b.tag != "title"):
             decisions[i] = Decision(False, "HT206", name, f"occurs {counts[b.text]} times on the page", "")
 
 
