@@ -741,20 +741,26 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
             if container in blocks[i].ancestors:
                 kept_idx.append(i)
             else:
-                decisions[i] = Decision(False, "HT203", name, f"{labels[i]} block outside the main container",
-                                        labels[i])
+                decisions[i] = _outside(i, labels, cf, rules, "outside the main container")
         open_idx = kept_idx
     weights = _window_weights(open_idx, labels, cf, feats, rules, inside=container)
     lo, hi = _window(weights)
     inside = set(open_idx[lo:hi])
     for i in open_idx:
         if i not in inside:
-            decisions[i] = Decision(False, "HT203", rules.name("HT203"),
-                                    f"{labels[i]} block outside the main window", labels[i])
+            decisions[i] = _outside(i, labels, cf, rules, "outside the main window")
     _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
     _over_prune_guard(page, feats, labels, cf, rules, decisions)
     return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
             for i, d in enumerate(decisions)]
+
+
+def _outside(i: int, labels: list[str], cf: list, rules: HtmlRules, where: str) -> Decision:
+    """A block left out by the region: a bad block is charged to the rule that made it bad."""
+    lab, code, reason = cf[i]
+    if lab == BAD:
+        return Decision(False, code, rules.name(code), f"{reason}; {where}", lab)
+    return Decision(False, "HT203", rules.name("HT203"), f"{lab} block {where}", lab)
 
 
 def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
@@ -780,8 +786,8 @@ def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, de
     max_chars = int(rules.p("HT206", "max_chars", 100))
     min_ld = float(rules.p("HT206", "min_link_density", 0.5))
     counts: dict[str, int] = {}
-    for b in page.blocks[1:]:
-        if len(b.text) <= max_chars:
+    for b in page.blocks:
+        if len(b.text) <= max_chars and b.tag != "title":
             counts[b.text] = counts.get(b.text, 0) + 1
     name = rules.name("HT206")
     for i, b in enumerate(page.blocks):
@@ -903,6 +909,10 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
         elif prev_lab[k] in ok and next_lab[k] in ok:
             decisions[i] = Decision(True, "HT211", rules.name("HT211"),
                                     f"short, between {prev_lab[k]} and {next_lab[k]} blocks", lab)
+        elif feats[i].sentence and (prev_lab[k] in ok or next_lab[k] in ok):
+            decisions[i] = Decision(True, "HT211", rules.name("HT211"),
+                                    f"short sentence next to a {prev_lab[k] if prev_lab[k] in ok else next_lab[k]} block",
+                                    lab)
         else:
             decisions[i] = Decision(False, "HT204", rules.name("HT204"),
                                     f"short, neighbours {prev_lab[k]} / {next_lab[k]}", lab)
