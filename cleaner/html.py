@@ -720,6 +720,28 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
 
     _decide_headline(page, rules, decisions)
     _decide_repeats(page, feats, rules, decisions)
+    base = list(decisions)
+    _decide_hints(page, labels, feats, rules, decisions)
+    _select_region(blocks, labels, cf, feats, rules, decisions)
+    if _over_pruned(page, feats, rules, decisions):
+        # Hints removed almost everything: choose the region again without them.
+        retry = list(base)
+        _select_region(blocks, labels, cf, feats, rules, retry)
+        total, kept = _kept_chars(page, feats, decisions), _kept_chars(page, feats, retry)
+        name = rules.name("HT213")
+        for i, d in enumerate(retry):
+            if d is not None and d.keep and not decisions[i].keep:
+                decisions[i] = Decision(True, "HT213", name,
+                                        f"only {total:.0f} chars kept with DOM hints, {kept:.0f} without; "
+                                        f"{d.reason}", d.label)
+    return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
+            for i, d in enumerate(decisions)]
+
+
+def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rules: HtmlRules,
+                  decisions: list) -> None:
+    """Drop blocks under hinted elements (HT1xx), except page wrappers that hold the article."""
+    blocks = page.blocks
     shares = _hint_shares(page, feats, labels)
     max_share = float(rules.p("HT203", "hint_max_share", 0.5))
     headline_owners = frozenset(eid for i, b in enumerate(blocks)
@@ -731,11 +753,13 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
             if hit:
                 decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 
-    # Main container (best subtree), then the main window inside it.
-    open_idx = [i for i in range(n) if decisions[i] is None]
+
+def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: list[_Features],
+                   rules: HtmlRules, decisions: list) -> None:
+    """Main container (best subtree), the main window inside it, then the context pass."""
+    open_idx = [i for i in range(len(blocks)) if decisions[i] is None]
     container = _best_container([blocks[i] for i in open_idx], _container_weights(open_idx, labels, cf, feats, rules))
     if container is not None:
-        name = rules.name("HT203")
         kept_idx = []
         for i in open_idx:
             if container in blocks[i].ancestors:
@@ -750,9 +774,6 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
         if i not in inside:
             decisions[i] = _outside(i, labels, cf, rules, "outside the main window")
     _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
-    _over_prune_guard(page, feats, labels, cf, rules, decisions)
-    return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
-            for i, d in enumerate(decisions)]
 
 
 def _outside(i: int, labels: list[str], cf: list, rules: HtmlRules, where: str) -> Decision:
@@ -932,22 +953,18 @@ def _good_follows(idx: list[int], k: int, labels: list[str], feats: list[_Featur
     return False
 
 
-def _over_prune_guard(page: HtmlPage, feats: list[_Features], labels: list[str], cf: list,
-                      rules: HtmlRules, decisions: list) -> None:
-    """If the selection left almost nothing, keep every block that reads as prose."""
-    total = sum(f.length for b, f in zip(page.blocks, feats) if b.tag != "title")
-    kept = sum(f.length for b, f, d in zip(page.blocks, feats, decisions)
+def _kept_chars(page: HtmlPage, feats: list[_Features], decisions: list) -> float:
+    return sum(f.length for b, f, d in zip(page.blocks, feats, decisions)
                if d is not None and d.keep and b.tag != "title")
+
+
+def _over_pruned(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decisions: list) -> bool:
+    """Whether the selection kept less than a small share (and a small amount) of the text."""
+    total = sum(f.length for b, f in zip(page.blocks, feats) if b.tag != "title")
+    kept = _kept_chars(page, feats, decisions)
     share = float(rules.p("HT213", "min_kept_share", 0.1))
     min_chars = float(rules.p("HT213", "min_kept_chars", 200))
-    if not total or kept >= min(min_chars, share * total) or kept >= share * total:
-        return
-    name = rules.name("HT213")
-    for i, b in enumerate(page.blocks):
-        if b.tag != "title" and labels[i] in (GOOD, NEARGOOD) and decisions[i] is not None \
-                and decisions[i].code != "HT205":
-            decisions[i] = Decision(True, "HT213", name,
-                                    f"kept {kept:.0f} of {total:.0f} chars; {labels[i]} block restored", labels[i])
+    return bool(total) and kept < share * total and kept < min_chars
 
 
 # --------------------------------------------------------------------------- helpers
