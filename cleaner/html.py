@@ -871,6 +871,7 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
     cap = rules.p("HT203", "bad_cap", 400)
     spw = rules.p("HT203", "short_prose_weight", 0.3)
     isp = rules.p("HT203", "container_short_penalty", 0)
+    icap = rules.p("HT203", "container_bad_cap", 100)
     out = []
     for i in idx:
         lab, length = labels[i], feats[i].length
@@ -884,7 +885,9 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
         elif inside is not None and cf[i][1] == "HT202":
             out.append(-isp)
         else:
-            out.append(-bw * min(length, cap))
+            # Link lists inside the article's container are usually inline teasers: they are
+            # dropped anyway, and must not cut the article in two.
+            out.append(-bw * min(length, cap if inside is None else icap))
     return out
 
 
@@ -901,17 +904,19 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
             if cf[i][1] == "HT202" and labels[i] == BAD:
                 labels[i] = SHORT
     n = len(idx)
-    # Nearest non-short label on each side, within the window.
+    # Nearest non-short label on each side, within the window.  Inside a container, link
+    # lists are inline teasers: they are dropped but do not count as neighbours.
+    transparent = {i for i in idx if in_container and cf[i][1] == "HT201"}
     prev_lab, next_lab = [BAD] * n, [BAD] * n
     last = BAD
     for k in range(n):
         prev_lab[k] = last
-        if labels[idx[k]] != SHORT:
+        if labels[idx[k]] != SHORT and idx[k] not in transparent:
             last = labels[idx[k]]
     last = BAD
     for k in range(n - 1, -1, -1):
         next_lab[k] = last
-        if labels[idx[k]] != SHORT:
+        if labels[idx[k]] != SHORT and idx[k] not in transparent:
             last = labels[idx[k]]
     max_dist = rules.p("HT204", "max_heading_distance", 200)
     ok = (GOOD, NEARGOOD)
