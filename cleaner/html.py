@@ -61,6 +61,7 @@ _ROLE = {
 }
 # Roles a generic container (div, section ...) inherits from an ancestor.
 _STICKY_ROLES = frozenset(("li", "td", "quote", "pre", "caption"))
+_LIST_ROLES = ("li", "td")
 
 
 # --------------------------------------------------------------------------- data
@@ -769,11 +770,22 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
         open_idx = kept_idx
     weights = _window_weights(open_idx, labels, cf, feats, rules, inside=container)
     lo, hi = _window(weights)
-    inside = set(open_idx[lo:hi])
+    tail = hi
+    if container is not None and hi > lo:
+        # A list or table that ends the article scores nothing but belongs to it.
+        while tail < len(open_idx) and blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",) \
+                and cf[open_idx[tail]][1] != "HT201":
+            tail += 1
+        while tail > hi and blocks[open_idx[tail - 1]].tag == "h":  # a list, not a trailing heading
+            tail -= 1
+    inside = set(open_idx[lo:tail])
     for i in open_idx:
         if i not in inside:
             decisions[i] = _outside(i, labels, cf, rules, "outside the main window")
     _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
+    name = rules.name("HT211")
+    for i in open_idx[hi:tail]:
+        decisions[i] = Decision(True, "HT211", name, "list or table item ending the article", labels[i])
 
 
 def _outside(i: int, labels: list[str], cf: list, rules: HtmlRules, where: str) -> Decision:
@@ -921,7 +933,8 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
     max_dist = rules.p("HT204", "max_heading_distance", 200)
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
-        lab, code, reason = cf[i]
+        _, code, reason = cf[i]
+        lab = labels[i]
         if lab in ok:
             decisions[i] = Decision(True, "HT210", rules.name("HT210"), reason, lab)
             continue
