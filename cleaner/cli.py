@@ -99,7 +99,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                 rel = path.relative_to(in_dir)
                 try:
                     data = path.read_bytes()
-                    result = cleaner.clean(data)
+                    result = cleaner.clean(data, html=input_kind(path) == "html")
                     out = result.text.encode("utf-8")
                     atomic_write(out_dir / output_name(rel), out)
                 except Exception as exc:  # one bad file never stops the batch

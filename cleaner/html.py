@@ -191,6 +191,19 @@ def load_html_rules(path: Path | None = None, stopwords_dir: Path | None = None)
     )
 
 
+def compile_html_rules(rules, stopwords_dir: Path | None = None) -> HtmlRules:
+    """Compile the ``html`` rules of an already loaded (and selected) rule set."""
+    by_code = {r.code: r for r in rules if r.kind == "html"}
+    hint_rules = tuple(_compile_hint_rule(r) for r in by_code.values() if "hint" in r.params)
+    skip = by_code.get("HT100")
+    return HtmlRules(
+        rules=by_code, hint_rules=hint_rules,
+        skip_tags=frozenset(skip.param("skip_tags", ())) if skip else frozenset(),
+        stopwords=load_stopwords(Path(stopwords_dir or builtin_rules_dir() / "stopwords")),
+        by_hint={h.hint: h for h in hint_rules}, index=_HintIndex.build(hint_rules),
+    )
+
+
 @lru_cache(maxsize=1)
 def default_rules() -> HtmlRules:
     """The built-in pack, loaded once (a pure loader, so caching it is safe)."""

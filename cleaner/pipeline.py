@@ -8,7 +8,7 @@ rule and its span in the input, and replaying the hits rebuilds the output.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -27,6 +27,7 @@ SCORE_PARAMS_CODE = "BS101"
 DECODE_FALLBACK_CODE = "EN101"
 SAFETY_VALVE_CODE = "SV001"
 SAFETY_VALVE_SHARE = 0.5
+HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
 
 
@@ -85,6 +86,8 @@ class Cleaner:
         dedupe_rule = self.by_code.get(DEDUPE_CODES["repeat"])
         self.dedupe_params = dict(dedupe_rule.params) if dedupe_rule else {}
         self.detector = LanguageDetector()
+        # The DOM pass needs its thresholds even when --select narrows the rules.
+        self._html_all = bool(tuple(select))
         langs = {lang for r in self.rules for lang in r.langs if lang != "*"} | {"en"}
         self._by_lang = {lang: self._rules_for(lang) for lang in langs}
         self._by_lang["*"] = self._rules_for("*")
@@ -107,9 +110,19 @@ class Cleaner:
     def on(self, code: str) -> bool:
         return code in self.enabled
 
+    @cached_property
+    def html_rules(self):
+        """The ``html`` pack compiled for the HTML path (loaded on first HTML page)."""
+        from cleaner import html
+
+        return html.compile_html_rules(self.all_rules if self._html_all else self.rules)
+
     # -- the pipeline -----------------------------------------------------------------
-    def clean(self, data: str | bytes, *, lang: str | None = None) -> CleanResult:
-        """Clean one scraped text page (``str``, or ``bytes`` in any encoding)."""
+    def clean(self, data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
+        """Clean one page: scraped text (``str``, or ``bytes`` in any encoding) or, with
+        ``html=True``, an HTML page (``bytes`` may be gzipped; the charset is detected)."""
+        if html:
+            return self._clean_html(data, lang)
         fallback = None
         if isinstance(data, bytes):
             data, fallback = decode_bytes(data)
@@ -125,6 +138,40 @@ class Cleaner:
         self._edit_blocks(doc, blocks, rule_lang)
         text = assemble(doc.text)
         return self._result(doc, text, language)
+
+    def _clean_html(self, data: str | bytes, lang: str | None) -> CleanResult:
+        """HTML: the DOM gives the blocks and their hints, and picks the main content;
+        the text stages (repair, keyword rules, dedupe, inline rules) then run as for text."""
+        from cleaner import html
+
+        rules = self.html_rules
+        raw = data if isinstance(data, str) else html.decode_html(data)
+        page = html.parse_html(raw, rules)
+        language = lang or html.detect_language(page, rules)
+        decisions = html.select_main(page, rules, lang=language)
+        rule_lang = language if language in self._by_lang else ("en" if language in ("und", "") else "*")
+        doc = _Working(page.text)
+        self._repair(doc, rule_lang)
+        line_spans = list(segment.lines(doc.text))
+        blocks: list[Block] = []
+        for i, (hb, d) in enumerate(zip(page.blocks, decisions)):
+            start, end = line_spans[2 * i]
+            if start == end:
+                continue
+            b = Block(start, end, doc.text[start:end], tag=hb.tag, hints=hb.hints, link_chars=hb.link_chars)
+            if not d.keep and self.on(d.code):
+                b.final, b.code, b.reason, b.label = DROP, d.code, d.reason, d.label
+            elif d.code == HEADLINE_CODE:
+                b.tag = "title"
+            blocks.append(b)
+        classify.apply_block_rules(blocks, self.block_matcher(rule_lang), doc.text.lower())
+        if any(self.on(c) for c in DEDUPE_CODES.values()):
+            dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+        for b in blocks:
+            if not b.final:
+                b.final = "keep"
+        self._edit_blocks(doc, blocks, rule_lang)
+        return self._result(doc, assemble(doc.text), language)
 
     def _repair(self, doc: _Working, lang: str) -> None:
         """Unicode repair (ftfy, gated), then the ``repair`` rules one after another."""

@@ -107,3 +107,24 @@ def test_diff_in_a_pipe_is_plain_and_labelled(tmp_path):
     assert res.exit_code == 0
     assert "\x1b[" not in res.output
     assert "-Advertisement" in res.output and "AD201" in res.output
+
+
+def test_html_inputs_become_txt_outputs(tmp_path):
+    import gzip
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    page = ("<html><head><title>Budget passes | Example</title></head><body><nav><a href='/'>Home</a>"
+            "<a href='/news'>News</a></nav><article><h1>Budget passes</h1><p>The council approved the budget "
+            "on Monday after a long debate about the cost of the new tram line to the hospital.</p><p>The mayor "
+            "said the vote was a relief for everyone who had waited years for the line to be built.</p>"
+            "</article><footer>© 2024 Example Media. All rights reserved.</footer></body></html>")
+    (src / "a.html").write_text(page)
+    (src / "b.html.gz").write_bytes(gzip.compress(page.encode()))
+    res = CliRunner().invoke(main, [str(src), str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    for name in ("a.txt", "b.txt"):
+        text = (out / name).read_text()
+        assert text.startswith("Budget passes\n")
+        assert "The mayor said the vote was a relief" in text
+        assert "All rights reserved" not in text and "Home" not in text
