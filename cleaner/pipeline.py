@@ -154,15 +154,16 @@ class Cleaner:
         self._repair(doc, rule_lang)
         line_spans = list(segment.lines(doc.text))
         blocks: list[Block] = []
+        headline_kept = False
         for i, (hb, d) in enumerate(zip(page.blocks, decisions)):
             start, end = line_spans[2 * i]
             if start == end:
                 continue
             b = Block(start, end, doc.text[start:end], tag=hb.tag, hints=hb.hints, link_chars=hb.link_chars)
-            if not d.keep and self.on(d.code):
+            if d.code == HEADLINE_CODE and not headline_kept:
+                b.tag, b.final, headline_kept = "title", "keep", True  # the headline stays, once, first
+            elif not d.keep and self.on(d.code):
                 b.final, b.code, b.reason, b.label = DROP, d.code, d.reason, d.label
-            elif d.code == HEADLINE_CODE:
-                b.tag = "title"
             blocks.append(b)
         classify.apply_block_rules(blocks, self.block_matcher(rule_lang), doc.text.lower())
         if any(self.on(c) for c in DEDUPE_CODES.values()):
