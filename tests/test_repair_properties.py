@@ -20,7 +20,7 @@ MAX_EXAMPLES = int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "300"))
 # Pieces that the repair rules act on, mixed with plain text, so the rules meet each other.
 TOKENS = [
     "the", "The", "a", "of", "minister", "foreign", "president", "vice", "secretary", "press",
-    "business", "ministry", "said", "Much", "It", "However", "and", "word", "Kyiv", "U.S.",
+    "business", "ministry", "said", "les", "und", "Ils", "Toutefois", " ; ", "Much", "It", "However", "and", "word", "Kyiv", "U.S.",
     " ", " ", " ", "  ", "\t", "\n", "\n\n", ".", ",", ";", ":", "!", "?", "…", " . ", ". .", ", ,",
     " ,", " .", "–", "—", " – – ", "“", "”", "‘", "’", "\"", "(", ")", "[", "]", "[note]",
     "\u200b", "\ufeff", "\u00ad", "\u200e", "\u202e", "\u00a0", "\u202f", "\x07", "\x7f",
@@ -29,6 +29,8 @@ TOKENS = [
     "http://a.b/c?d=1&e=2", "x@y.org", "5", "2022", "3.5", "%",
 ]
 
+# The rule sets of the languages with their own packs.
+LANGS = st.sampled_from(["en", "fr", "de"])
 texts = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=3)), max_size=40).map("".join)
 
 
@@ -56,16 +58,16 @@ def _check_hits(result) -> None:
 
 
 @settings(max_examples=MAX_EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-@given(texts)
-def test_repair_is_idempotent(text):
-    once = repair_text(text, lang="en").text
-    twice = repair_text(once, lang="en").text
+@given(texts, LANGS)
+def test_repair_is_idempotent(text, lang):
+    once = repair_text(text, lang=lang).text
+    twice = repair_text(once, lang=lang).text
     assert twice == once, f"{text!r} -> {once!r} -> {twice!r}"
 
 
 @settings(max_examples=MAX_EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-@given(texts)
-def test_every_change_is_a_hit(text):
-    result = repair_text(text, lang="en")
+@given(texts, LANGS)
+def test_every_change_is_a_hit(text, lang):
+    result = repair_text(text, lang=lang)
     assert replay(result.input_text, result.hits) == result.text
     _check_hits(result)
