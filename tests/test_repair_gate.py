@@ -104,3 +104,13 @@ def test_gate_never_skips_what_ftfy_detects(text):
         assert _FTFY_SUSPECT.search(text), text
     if not needs_ftfy(text):
         assert ftfy.fix_and_explain(text, FTFY_CONFIG).text == text
+
+
+def test_clean_document_never_calls_ftfy(monkeypatch):
+    """A long clean document, typographic English and accented Latin, costs no ftfy call."""
+    def boom(*args, **kwargs):
+        raise AssertionError("ftfy called on clean text")
+
+    monkeypatch.setattr(ftfy, "fix_and_explain", boom)
+    doc = "\n".join(CLEAN[:9] + ["café, naïve, résumé, São Paulo, Kraków, Ærøskøbing"]) * 200
+    assert list(unicode_edits(doc)) == []
