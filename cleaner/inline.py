@@ -1,4 +1,8 @@
-"""Inline rules inside kept blocks: ``strip`` spans, ``substitute`` phrases, ``flag`` garbles."""
+"""Inline rules inside kept blocks: ``strip`` spans, ``substitute`` phrases, ``flag`` garbles.
+
+A ``flag`` pattern with a group named ``mark`` flags only that group: the orphan closing
+quote, not the whole clause the pattern had to read to know it is an orphan.
+"""
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -41,4 +45,9 @@ def matches(text: str, lowered: str, blocks: Sequence[Block], rules: Sequence[Ru
                         continue
                 else:
                     after = before
-                yield m.start(), m.end(), after, rule, _ACTION[rule.kind]
+                start, end = m.span()
+                if rule.kind == "flag" and "mark" in pattern.groupindex:
+                    # A flag may point at one part of its match: the group named "mark".
+                    start, end = m.span("mark")
+                    after = text[start:end]
+                yield start, end, after, rule, _ACTION[rule.kind]

@@ -29,6 +29,7 @@ SAFETY_VALVE_CODE = "SV001"
 SAFETY_VALVE_SHARE = 0.5
 HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
+MAX_REPAIR_PASSES = 4
 
 
 class _Working:
@@ -175,17 +176,27 @@ class Cleaner:
         return self._result(doc, assemble(doc.text), language)
 
     def _repair(self, doc: _Working, lang: str) -> None:
-        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another."""
-        changes = [(e, self.by_code[code], REPAIR, detail) for e, code, detail in repair.unicode_edits(doc.text)
-                   if self.on(code)]
-        doc.commit(changes)
-        lowered = doc.text.lower()
-        for rule in self.rules_of("repair", lang):
-            if rule.may_match(lowered):
-                before = doc.stage
-                doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
-                if doc.stage != before:
-                    lowered = doc.text.lower()
+        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another.
+
+        One repair can make work for another (removing a zero-width space between "Ã" and
+        "©" makes mojibake; removing a space before a full stop makes two stops meet), so
+        the passes repeat until the text stops changing, like ftfy's own loop. A rule runs
+        only when its required literals occur in the text."""
+        rules = self.rules_of("repair", lang)
+        for _ in range(MAX_REPAIR_PASSES):
+            stage = doc.stage
+            changes = [(e, self.by_code[code], REPAIR, detail)
+                       for e, code, detail in repair.unicode_edits(doc.text) if self.on(code)]
+            doc.commit(changes)
+            lowered = doc.text.lower()
+            for rule in rules:
+                if rule.may_match(lowered):
+                    before = doc.stage
+                    doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+                    if doc.stage != before:
+                        lowered = doc.text.lower()
+            if doc.stage == stage:
+                return
 
     def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
@@ -247,4 +258,23 @@ def clean(data: str | bytes, *, lang: str | None = None) -> CleanResult:
     return default_cleaner().clean(data, lang=lang)
 
 
-__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner"]
+# Text repair only: the unicode, whitespace and machine-translation packs (no block drops).
+REPAIR_SELECT = ("UC", "WS", "MT")
+
+
+@lru_cache(maxsize=1)
+def repair_cleaner() -> Cleaner:
+    """A cleaner that only repairs text: broken Unicode, stray escapes, spacing, MT garbles."""
+    return Cleaner(select=REPAIR_SELECT)
+
+
+def repair_text(data: str | bytes, *, lang: str | None = None) -> CleanResult:
+    r"""Repair one text without removing any block: ``repair_text(text).text`` and ``.hits``.
+
+    >>> repair_text("The cafÃ© said the the plan , which \u200bworks.", lang="en").text.strip()
+    'The café said the plan, which works.'
+    """
+    return repair_cleaner().clean(data, lang=lang)
+
+
+__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner", "repair_text"]

@@ -27,7 +27,8 @@ Kinds and their keys:
   ``case = "lower"`` or ``"upper"`` changes the case of the replacement.
 * ``repair``: like ``substitute``, but runs on the whole text before it is split into
   blocks (invisible characters, literal escapes, spacing).
-* ``flag``: the match is reported as a warning; the text is not changed.
+* ``flag``: the match is reported as a warning; the text is not changed.  A group
+  named ``mark`` narrows the flagged span to that group.
 * ``score``, ``dedupe``, ``html``, ``unicode``: decisions made by code (block scoring,
   repeated paragraphs, DOM hints, ftfy); the rule gives the code, the name, the message
   and the ``params`` the code reads. Their examples are whole documents.
