@@ -47,11 +47,14 @@ HAND = [
 ]
 
 
-@pytest.mark.parametrize("text", HAND + _mojibake_samples())
+def _fixable(samples: list[str]) -> list[str]:
+    """Generated samples ftfy actually changes (others say nothing about the gate)."""
+    return [t for t in samples if ftfy.fix_and_explain(t, FTFY_CONFIG).text != t]
+
+
+@pytest.mark.parametrize("text", HAND + _fixable(_mojibake_samples()))
 def test_gate_says_yes_when_ftfy_would_fix(text):
     fixed = ftfy.fix_and_explain(text, FTFY_CONFIG).text
-    if fixed == text:
-        pytest.skip("ftfy leaves this sample alone")
     assert needs_ftfy(text), f"gate skips {text!r}, which ftfy fixes to {fixed!r}"
 
 
