@@ -274,6 +274,71 @@ def list_runs(labels: Sequence[str], revised: Sequence[str], blocks: Sequence[Bl
     return runs
 
 
+_ENUM = re.compile(r"^\s*(?:\d{1,3}[.)]|[\u2022\u00b7*\u2013-])\s")
+_SKELETON_DROP = re.compile(r"[\w\s'\u2019]+")
+
+
+def skeleton(text: str) -> str:
+    """The punctuation of a line in order, the shape list items share.
+
+    >>> skeleton("June 10 -- Coral Sky Amphitheatre, Tampa, FL")
+    '--,,'
+    >>> skeleton("England (Group A): 10th appearance")
+    '():'
+    """
+    return _SKELETON_DROP.sub("", text)
+
+
+def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Mapping[int, int],
+                   lo: int, hi: int, p: ScoreParams) -> list[int]:
+    """A list or table that continues the article past the window's edge.
+
+    Articles that end (or start) with a list, such as tour dates, results or deal lists,
+    have units too short to read as prose.  The window grows over a run of at least
+    ``list_min_items`` units next to it when every unit is short, not repeated in the
+    page, and shaped like a list item: numbered or bulleted, or sharing its punctuation
+    (``--,,``, ``():``) with a unit at most two places away.  Keyword-dropped units are
+    skipped; prose (a good unit) ends the run; one heading before the run may stand
+    between it and the window (it is not kept).
+    """
+    if p.list_min_items <= 0 or hi < lo:
+        return []
+    out: list[int] = []
+    for start, step in ((hi + 1, 1), (lo - 1, -1)):
+        cand: list[int] = []
+        i = start
+        while 0 <= i < len(blocks) and len(cand) < 500:
+            b = blocks[i]
+            if labels[i] != RULED:
+                if (labels[i] == "good" or i in repeated or len(b.text) >= p.length_high
+                        or b.tag == "title"):
+                    break
+                cand.append(i)
+            i += step
+        if step < 0:
+            cand.reverse()
+        shapes = [skeleton(blocks[i].text.replace("\n", " ")) for i in cand]
+
+        def item(k: int) -> bool:
+            if _ENUM.match(blocks[cand[k]].text):
+                return True
+            near = shapes[max(k - 2, 0):k] + shapes[k + 1:k + 3]
+            return len(shapes[k]) >= 2 and shapes[k] in near
+
+        order = range(len(cand)) if step > 0 else range(len(cand) - 1, -1, -1)
+        run: list[int] = []
+        for n, k in enumerate(order):
+            if item(k):
+                run.append(cand[k])
+            elif n == 0:
+                continue  # a heading between the window and the list
+            else:
+                break
+        if len(run) >= p.list_min_items:
+            out.extend(run)
+    return out
+
+
 def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScoreParams,
                  codes: Mapping[str, str]) -> str:
     """Decide every block no rule has decided; return a note when the over-prune guard fired.
@@ -306,6 +371,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
     listed: set[int] = set()
     for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
         listed.update(range(start, end))
+    listed.update(list_extension(blocks, labels, repeated, lo, hi, p))
     kept = 0
     for i, b in enumerate(blocks):
         if b.final:
