@@ -396,7 +396,21 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         else:
             b.final = KEEP
             kept += len(b.text)
+    _headline_without_site(blocks, title, anchor, codes)
     return _guard(blocks, labels, revised, kept, p, codes)
+
+
+def _headline_without_site(blocks: Sequence[Block], title: int, anchor: int, codes: Mapping[str, str]) -> None:
+    """Line 1 is often the page title, "Headline | Site"; the headline proper repeats
+    where the article starts.  When nothing between them is kept, the repeat becomes the
+    headline and the page title goes, so the output still starts with the headline."""
+    if title < 0 or anchor < 0 or not codes.get("headline"):
+        return
+    t, a = blocks[title], blocks[anchor]
+    if _key(t.text) == _key(a.text) or any(blocks[j].kept for j in range(title + 1, anchor)):
+        return
+    t.final, t.code, t.reason = DROP, codes["headline"], f"page title with the site name; the headline repeats at block {anchor}"
+    a.final, a.code, a.reason, a.tag = KEEP, "", "", "title"
 
 
 def _guard(blocks: Sequence[Block], labels: Sequence[str], revised: Sequence[str], kept: int,
