@@ -5,10 +5,16 @@ the scorer looks at neighbours: junk cannot promote the short lines around it.
 """
 from __future__ import annotations
 
+import re
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Sequence
 
 from cleaner.model import DROP, Block
 from cleaner.rules import Rule
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+_PREFILTERS: dict[tuple[int, ...], tuple[Sequence[Rule], tuple | None]] = {}
 
 
 def flat(block: Block) -> str:
@@ -22,6 +28,47 @@ def _matches(rule: Rule, text: str) -> bool:
     return any(p.search(text) for p in rule.compiled)
 
 
+def _anchored(pattern: str) -> bool:
+    """Does every match of ``pattern`` start at the beginning (``^`` first, no top-level ``|``)?"""
+    tree = sre_parse.parse(pattern)
+    ops = [op for op, _ in tree]
+    return bool(ops) and ops[0] == sre_constants.AT and tree[0][1] == sre_constants.AT_BEGINNING \
+        and sre_constants.BRANCH not in ops
+
+
+def prefilter(rules: Sequence[Rule]) -> tuple | None:
+    """Two patterns that match wherever any of ``rules`` may match: one for the patterns
+    anchored at the start of the block (tried there only), one for the others.  Most
+    blocks match no rule, and two searches tell so, instead of one search per rule.
+    ``None`` when the patterns cannot be combined (back-references, global flags)."""
+    key = tuple(id(r) for r in rules)
+    hit = _PREFILTERS.get(key)
+    if hit is not None:
+        return hit[1]
+    anchored, free = [], []
+    combined: tuple | None = None
+    try:
+        for r in rules:
+            for p in r.patterns:
+                if _BACKREF.search(p):
+                    raise re.error("back-reference")
+                part = f"(?{'i' if r.ignorecase else '-i'}:{p})"
+                (anchored if _anchored(p) else free).append(part)
+        combined = tuple(re.compile("|".join(parts), re.MULTILINE) if parts else None
+                         for parts in (anchored, free))
+    except (re.error, ValueError):
+        combined = None
+    if len(_PREFILTERS) > 64:
+        _PREFILTERS.clear()
+    _PREFILTERS[key] = (tuple(rules), combined)  # the rules are kept so their ids stay unique
+    return combined
+
+
+def _may_match(combined: tuple, text: str) -> bool:
+    anchored, free = combined
+    return bool((anchored is not None and anchored.match(text)) or (free is not None and free.search(text)))
+
+
 def decide(block: Block, rule: Rule, reason: str) -> None:
     block.final = DROP
     block.label = "bad"
@@ -31,10 +78,13 @@ def decide(block: Block, rule: Rule, reason: str) -> None:
 
 def apply_block_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:
     """Drop every undecided block that a ``drop-block`` rule matches (first rule wins)."""
+    combined = prefilter(rules) if rules else None
     for block in blocks:
         if block.final:
             continue
         text = flat(block)
+        if combined is not None and not _may_match(combined, text):
+            continue
         for rule in rules:
             if _matches(rule, text):
                 decide(block, rule, "pattern matched")

@@ -129,13 +129,17 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
 RULED = "ruled"  # dropped by a keyword rule: boilerplate, but never a neighbour that counts
 
 
-def _neighbour(labels: Sequence[str], i: int, step: int) -> str:
-    j = i + step
-    while 0 <= j < len(labels):
-        if labels[j] in ("good", "bad"):
-            return labels[j]
-        j += step
-    return "bad"
+def _nearest(labels: Sequence[str], step: int) -> list[str]:
+    """For each position, the nearest ``good`` or ``bad`` label in direction ``step``
+    (``bad`` past the page edge), in one linear pass."""
+    out = ["bad"] * len(labels)
+    last = "bad"
+    order = range(len(labels)) if step > 0 else range(len(labels) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if labels[i] in ("good", "bad"):
+            last = labels[i]
+    return out
 
 
 def revise(labels: list[str]) -> list[str]:
@@ -149,15 +153,13 @@ def revise(labels: list[str]) -> list[str]:
     >>> revise(["good", "ruled", "short", "good"])
     ['good', 'ruled', 'good', 'good']
     """
+    before, after = _nearest(labels, 1), _nearest(labels, -1)
     out = list(labels)
     for i, lab in enumerate(labels):
-        if lab not in ("short", "neargood"):
-            continue
-        prev, nxt = _neighbour(labels, i, -1), _neighbour(labels, i, 1)
         if lab == "short":
-            out[i] = "good" if prev == nxt == "good" else "bad"
-        else:
-            out[i] = "good" if "good" in (prev, nxt) else "bad"
+            out[i] = "good" if before[i] == after[i] == "good" else "bad"
+        elif lab == "neargood":
+            out[i] = "good" if "good" in (before[i], after[i]) else "bad"
     return out
 
 
