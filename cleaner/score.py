@@ -361,6 +361,8 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         b.features.update(f)
         if b.tag == "title":
             lab, why = "good", "headline"
+        elif i == anchor:
+            lab, why = "bad", f"repeats the headline (block {title})"
         elif i in repeated:
             lab, why = "bad", f"line stands {repeated[i]} times in the page"
         else:
