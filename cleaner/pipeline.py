@@ -140,7 +140,7 @@ class Cleaner:
         ("" when it did not fire)."""
         classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
-        blocks = segment.join_fragments(blocks, text)
+        blocks = segment.join_fragments(blocks, text, self.score_params.join_long_line)
         classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
         title = next((b for b in blocks if not b.final), None)
         if title is not None and len(title.text) <= TITLE_MAX_CHARS:

@@ -59,6 +59,7 @@ class ScoreParams:
     repeat_max_chars: int = 0
     list_min_items: int = 0
     guard_min_chars: int = 0
+    join_long_line: int = 0
 
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
@@ -95,9 +96,19 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
 
 
+_BP_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _has_boilerplate(text: str, words: tuple[str, ...]) -> str:
-    low = text.lower()
-    return next((w for w in words if w in low), "")
+    """The first boilerplate word or phrase standing in ``text`` as whole words, or ""."""
+    if not words:
+        return ""
+    pattern = _BP_CACHE.get(words)
+    if pattern is None:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+        _BP_CACHE[words] = pattern
+    m = pattern.search(text)
+    return m.group(0).lower() if m else ""
 
 
 def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
@@ -110,8 +121,10 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
     if f["link"] > p.max_link_density:
         return "bad", f"link density {f['link']:.2f} > {p.max_link_density}"
     bp = _has_boilerplate(text, p.boilerplate_words) if f["length"] <= p.boilerplate_max_chars else ""
-    if bp:
+    if bp and not (f["sentence"] and f["length"] >= p.length_low):
         return "bad", f"boilerplate word {bp!r} in a short block"
+    if bp:
+        return "neargood", f"boilerplate word {bp!r} in a short sentence"
     density = max(f["stop"], p.sentence_density if f["sentence"] else 0.0)
     if f["length"] < p.length_low:
         return "short", f"{f['length']} chars < {p.length_low}"
