@@ -60,12 +60,16 @@ class ScoreParams:
     list_min_items: int = 0
     guard_min_chars: int = 0
     join_long_line: int = 0
+    section_end_codes: tuple[str, ...] = ()
+    section_end_weight: float = 1.0
+    section_end_after_chars: int = 0
 
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
-        if "boilerplate_words" in known:
-            known["boilerplate_words"] = tuple(known["boilerplate_words"])
+        for key in ("boilerplate_words", "section_end_codes"):
+            if key in known:
+                known[key] = tuple(known[key])
         return cls(**known)
 
 
@@ -225,7 +229,22 @@ def find_anchor(blocks: Sequence[Block], title: int) -> int:
     return -1
 
 
-def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams) -> float:
+def section_end(blocks: Sequence[Block], labels: Sequence[str], p: ScoreParams) -> int:
+    """Index of the first block a keyword rule of ``section_end_codes`` dropped ("12
+    comments", "Leave a reply") after at least ``section_end_after_chars`` of good text, or
+    -1.  What follows such a marker is a comment thread, so its good text weighs less."""
+    if not p.section_end_codes:
+        return -1
+    good = 0
+    for i, b in enumerate(blocks):
+        if labels[i] == "good" and b.tag != "title":
+            good += len(b.text)
+        elif b.final == DROP and b.code in p.section_end_codes and good >= p.section_end_after_chars:
+            return i
+    return -1
+
+
+def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams, end: int = -1) -> float:
     """The weight of one block in the main-body window."""
     size = min(len(b.text), 1000) ** 0.5
     if lab == RULED:
@@ -237,11 +256,13 @@ def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams)
         w *= p.foot_weight
     if 0 <= i < anchor:
         w *= p.pre_title_weight
+    if 0 <= end < i:
+        w *= p.section_end_weight
     return w
 
 
 def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
-                anchor: int = -1) -> tuple[int, int]:
+                anchor: int = -1, end: int = -1) -> tuple[int, int]:
     """Maximum-sum run of blocks (Kadane), weighting good text plus and bad text minus.
 
     Blocks in the page foot (the last ``foot_share``) and good text before the headline's
@@ -251,7 +272,7 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
     best, best_lo, best_hi = 0.0, 0, -1
     cur, lo = 0.0, 0
     for i, (b, lab) in enumerate(zip(blocks, revised)):
-        w = unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p)
+        w = unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
         if cur <= 0:
             cur, lo = w, i
         else:
@@ -384,7 +405,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         labels.append(lab)
         reasons.append(why)
     revised = revise(labels)
-    lo, hi = body_window(blocks, revised, p, anchor)
+    lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
     listed: set[int] = set()
     for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
         listed.update(range(start, end))

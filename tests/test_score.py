@@ -212,3 +212,15 @@ def test_every_drop_names_a_rule_and_a_reason():
     for b in bl:
         if not b.kept:
             assert b.code and b.reason, b
+
+
+def test_good_text_after_a_comment_marker_weighs_less():
+    p = ScoreParams(**{**P.__dict__, "section_end_codes": ("CO102",), "section_end_weight": 0.3,
+                       "section_end_after_chars": 100})
+    comment = "I think the council is wrong about this, and the tram will never be finished on time."
+    bl = blocks_of(PROSE, PROSE2, "12 comments", *[comment, "reader42"] * 4)
+    bl[2].final, bl[2].code = DROP, "CO102"
+    labels = ["good", "good", RULED] + ["good", "bad"] * 4
+    from cleaner.score import section_end
+    assert section_end(bl, labels, p) == 2
+    assert body_window(bl, revise(labels), p, end=2) == (0, 1)
