@@ -332,8 +332,8 @@ def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Map
     Articles that end (or start) with a list, such as tour dates, results or deal lists,
     have units too short to read as prose.  The window grows over a run of at least
     ``list_min_items`` units next to it when every unit is short, not repeated in the
-    page, and shaped like a list item: numbered or bulleted, or sharing its punctuation
-    (``--,,``, ``():``) with a unit at most two places away.  Keyword-dropped units are
+    page, and shaped like a list item: numbered or bulleted, or sharing its first two
+    punctuation marks (``--``, ``():``) with a unit at most two places away.  Keyword-dropped units are
     skipped; prose (a good unit) ends the run; one heading before the run may stand
     between it and the window (it is not kept).
     """
@@ -358,8 +358,8 @@ def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Map
         def item(k: int) -> bool:
             if _ENUM.match(blocks[cand[k]].text):
                 return True
-            near = shapes[max(k - 2, 0):k] + shapes[k + 1:k + 3]
-            return len(shapes[k]) >= 2 and shapes[k] in near
+            near = [x[:2] for x in shapes[max(k - 2, 0):k] + shapes[k + 1:k + 3]]
+            return len(shapes[k]) >= 2 and shapes[k][:2] in near
 
         order = range(len(cand)) if step > 0 else range(len(cand) - 1, -1, -1)
         run: list[int] = []
