@@ -35,7 +35,8 @@ _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_WORD = re.compile(r"\W+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019\u00bb)\]]*\s*$")
+_INNER_BREAK = re.compile(r"\w\w[.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019\u00bb)\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
         lower = sum(w[0].islower() for w in cased) / len(cased)
     else:
         lower = 1.0 if alpha else 0.0  # a script without case reads like lower-case prose
-    sentence = bool(_SENTENCE_END.search(text)) and (lower >= p.sentence_lower_share or cjk > 10)
+    ends = bool(_SENTENCE_END.search(text)) or bool(_INNER_BREAK.search(text))
+    sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
 

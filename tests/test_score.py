@@ -224,3 +224,14 @@ def test_good_text_after_a_comment_marker_weighs_less():
     from cleaner.score import section_end
     assert section_end(bl, labels, p) == 2
     assert body_window(bl, revise(labels), p, end=2) == (0, 1)
+
+
+def test_unit_with_an_inner_sentence_break_reads_as_prose():
+    text = "Lorem ipsum dolor sit amet consectetur. Adipiscing elit sed do eiusmod tempor incididunt ut labore"
+    assert features(Block(0, len(text), text), frozenset())["sentence"]
+    assert lab(text, stop=frozenset()) == "good"
+
+
+def test_prose_ending_in_a_colon_reads_as_prose():
+    text = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore:"
+    assert lab(text, stop=frozenset()) == "good"
