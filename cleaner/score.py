@@ -220,15 +220,29 @@ def is_title_repeat(title: str, text: str) -> bool:
     return len(k) >= 15 and len(k) >= 0.5 * len(t) and (t.startswith(k) or t.endswith(k))
 
 
-def find_anchor(blocks: Sequence[Block], title: int) -> int:
-    """Index of the first block after the headline that repeats it, or -1."""
+def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
+    """Indexes of the blocks after the headline that repeat it."""
     if title < 0:
-        return -1
+        return []
     text = blocks[title].text
-    for i in range(title + 1, len(blocks)):
-        if len(blocks[i].text) <= 2 * len(text) + 20 and is_title_repeat(text, blocks[i].text):
-            return i
-    return -1
+    return [i for i in range(title + 1, len(blocks))
+            if len(blocks[i].text) <= 2 * len(text) + 20 and is_title_repeat(text, blocks[i].text)]
+
+
+def find_anchor(blocks: Sequence[Block], labels: Sequence[str], repeats: Sequence[int]) -> int:
+    """The headline's repeat where the article starts, or -1.
+
+    A teaser carousel above the article may carry the headline too, so the anchor is the
+    last repeat that still has at least half of the good text after the first repeat
+    behind it (a repeat in a share line or a comment heading at the foot has little).
+    """
+    if not repeats:
+        return -1
+    after = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        after[i] = after[i + 1] + (len(blocks[i].text) if labels[i] == "good" else 0)
+    need = 0.5 * after[repeats[0]]
+    return max((i for i in repeats if after[i] >= need), default=repeats[0])
 
 
 def section_end(blocks: Sequence[Block], labels: Sequence[str], p: ScoreParams) -> int:
@@ -385,7 +399,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
     """
     title = next((i for i, b in enumerate(blocks) if b.tag == "title"), -1)
     repeated = repeated_lines(blocks, p, _key(blocks[title].text) if title >= 0 else "")
-    anchor = find_anchor(blocks, title)
+    repeats = set(title_repeats(blocks, title))
     labels: list[str] = []
     reasons: list[str] = []
     for i, b in enumerate(blocks):
@@ -397,7 +411,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         b.features.update(f)
         if b.tag == "title":
             lab, why = "good", "headline"
-        elif i == anchor:
+        elif i in repeats:
             lab, why = "bad", f"repeats the headline (block {title})"
         elif i in repeated:
             lab, why = "bad", f"line stands {repeated[i]} times in the page"
@@ -406,6 +420,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         b.label = lab
         labels.append(lab)
         reasons.append(why)
+    anchor = find_anchor(blocks, labels, sorted(repeats))
     revised = revise(labels)
     lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
     listed: set[int] = set()
@@ -419,7 +434,7 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         if b.tag == "title":
             b.final = KEEP
             continue
-        if i == anchor and codes.get("headline"):
+        if i in repeats and codes.get("headline"):
             b.final, b.code, b.reason = DROP, codes["headline"], f"repeats the headline (block {title})"
         elif i in listed:
             b.final = KEEP
