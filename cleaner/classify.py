@@ -6,8 +6,6 @@ the scorer looks at neighbours: junk cannot promote the short lines around it.
 from __future__ import annotations
 
 import re
-from re import _constants as sre_constants  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Sequence
 
 from cleaner.model import DROP, Block
@@ -29,11 +27,31 @@ def _matches(rule: Rule, text: str) -> bool:
 
 
 def _anchored(pattern: str) -> bool:
-    """Does every match of ``pattern`` start at the beginning (``^`` first, no top-level ``|``)?"""
-    tree = sre_parse.parse(pattern)
-    ops = [op for op, _ in tree]
-    return bool(ops) and ops[0] == sre_constants.AT and tree[0][1] == sre_constants.AT_BEGINNING \
-        and sre_constants.BRANCH not in ops
+    """Does every match of ``pattern`` start at the beginning (``^`` first, no ``|`` outside
+    groups and character classes)?
+
+    >>> _anchored(r"^\\s*(?:home|menu)$"), _anchored(r"^home|menu"), _anchored(r"\\bcookie")
+    (True, False, False)
+    """
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
 
 
 def prefilter(rules: Sequence[Rule]) -> tuple | None:
