@@ -44,6 +44,11 @@ def test_stopword_lists_ship():
     assert "und" in stopwords("de") and "les" in stopwords("fr") and "los" in stopwords("es")
 
 
+PT = ("A câmara municipal decidiu na segunda-feira prolongar a linha do elétrico até ao novo hospital. "
+      "O projeto é debatido na cidade há anos e o seu custo é mais alto do que o previsto.")
+IT = ("Il consiglio comunale ha deciso lunedì di prolungare la linea del tram fino al nuovo ospedale. "
+      "Il progetto è discusso in città da anni e il suo costo è più alto del previsto.")
+
 PAGES = {
     "de": ("Straßenbahn fährt bald bis zum Krankenhaus",
            ["Startseite", "Politik", "Wirtschaft", "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.",
@@ -60,6 +65,16 @@ PAGES = {
             "Publicidad", "Lee también: El precio del aceite sube"],
            [ES, "Las obras empezarán en primavera y durarán dos años, según un comunicado del ayuntamiento."],
            ["Aviso legal", "Política de privacidad", "Todos los derechos reservados"]),
+    "pt": ("O elétrico vai chegar em breve ao hospital",
+           ["Pular para o conteúdo", "Início", "Política", "Este site utiliza cookies para melhorar a sua experiência.",
+            "Compartilhar"],
+           [PT, "As obras começam na primavera e devem durar dois anos, segundo um comunicado da câmara."],
+           ["Política de privacidade", "Todos os direitos reservados"]),
+    "it": ("Il tram arriverà presto all'ospedale",
+           ["Vai al contenuto", "Cerca", "Politica", "Questo sito utilizza cookie tecnici e di profilazione.",
+            "Condividi su Facebook"],
+           [IT, "I lavori inizieranno in primavera e dureranno due anni, secondo un comunicato del comune."],
+           ["Informativa sulla privacy", "Tutti i diritti riservati"]),
 }
 
 
