@@ -11,7 +11,6 @@ from typing import Sequence
 from cleaner.model import DROP, Block
 from cleaner.rules import Rule
 
-
 def flat(block: Block) -> str:
     """The block's text on one line, as block patterns see it."""
     return block.text.replace("\n", " ").strip()

@@ -21,7 +21,8 @@ from cleaner.rules import Rule, RuleError, load_rules, select_rules
 from cleaner.score import ScoreParams, score_blocks
 
 # Codes of the decisions made by code; their rules in the packs carry names and messages.
-SCORE_CODES = {"low": "BS101", "context": "BS102", "window": "BS103"}
+SCORE_CODES = {"low": "BS101", "context": "BS102", "window": "BS103", "repeat": "BS104", "headline": "BS105"}
+GUARD_CODE = "BS106"
 DEDUPE_CODES = {"repeat": "DU101", "standfirst": "DU102"}
 SCORE_PARAMS_CODE = "BS101"
 DECODE_FALLBACK_CODE = "EN101"
@@ -135,7 +136,9 @@ class Cleaner:
 
         self._repair(doc, rule_lang)
         blocks = segment.split_lines(doc.text)
-        blocks = self._decide_blocks(blocks, doc.text, rule_lang, language)
+        blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language)
+        if guard and self.on(GUARD_CODE):
+            doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
         self._edit_blocks(doc, blocks, rule_lang)
         text = assemble(doc.text)
         return self._result(doc, text, language)
@@ -198,27 +201,30 @@ class Cleaner:
             if doc.stage == stage:
                 return
 
-    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
+    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> tuple[list[Block], str]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
 
         Repeats are found before scoring so a repeated standfirst is attributed to the
-        dedupe rule, not to the scorer."""
+        dedupe rule, not to the scorer.  Returns the blocks and the over-prune guard's note
+        ("" when it did not fire)."""
         matcher, lowered = self.block_matcher(lang), text.lower()
         classify.apply_block_rules(blocks, matcher, lowered)
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
-        blocks = segment.join_fragments(blocks, text)
+        blocks = segment.join_fragments(blocks, text, self.score_params.join_long_line)
+        # Joined blocks are new texts; single lines were checked above.
         classify.apply_block_rules([b for b in blocks if "\n" in b.text], matcher, lowered)
         title = next((b for b in blocks if not b.final), None)
         if title is not None and len(title.text) <= TITLE_MAX_CHARS:
             title.tag = "title"
         if any(self.on(c) for c in DEDUPE_CODES.values()):
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+        guard = ""
         if any(self.on(c) for c in SCORE_CODES.values()):
-            score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
+            guard = score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
         for b in blocks:
             if b.final == DROP and not self.on(b.code):
                 b.final, b.code, b.reason = "keep", "", ""
-        return blocks
+        return blocks, guard
 
     def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str) -> None:
         """One stage of edits: dropped blocks, then inline strips and substitutions."""
@@ -243,7 +249,8 @@ class Cleaner:
             rule = self.by_code[SAFETY_VALVE_CODE]
             doc.hits.append(Hit(rule.code, rule.name, FLAG, 0, 0, "", "", rule.message, doc.stage, 0, 0,
                                 f"{removed:.0%} of the text removed"))
-        return CleanResult(text=text, hits=tuple(doc.hits), language=language, input_text=doc.input,
+        hits = tuple(sorted(doc.hits, key=lambda h: (h.src_start, h.src_end, h.stage)))
+        return CleanResult(text=text, hits=hits, language=language, input_text=doc.input,
                            metadata={"removed_share": round(max(removed, 0.0), 4)})
 
 

@@ -322,7 +322,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         per_pattern = [required_literals(p, re.IGNORECASE if ignorecase else 0) for p in patterns]
         if all(per_pattern):
             needles = frozenset().union(*per_pattern)
-        anchored = all(p.startswith("^") and "(?P" not in p and not _has_groupref(p) for p in patterns)
+        anchored = all(is_anchored(p) and "(?P" not in p and not _has_groupref(p) for p in patterns)
     if kind in ("substitute", "repair"):
         if not isinstance(raw.get("replace"), str):
             raise _fail(source, rid, "missing 'replace' (use \"\" to delete)")
@@ -355,6 +355,34 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
         source=source, order=order, compiled=compiled, needles=needles, anchored=anchored,
     )
+
+
+def is_anchored(pattern: str) -> bool:
+    r"""Does every match of ``pattern`` start at the beginning (``^`` first, no ``|`` outside
+    groups and character classes)?
+
+    >>> is_anchored(r"^\s*(?:home|menu)$"), is_anchored(r"^home|menu"), is_anchored(r"\bcookie")
+    (True, False, False)
+    """
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
 
 
 def _has_groupref(pattern: str) -> bool:

@@ -19,8 +19,8 @@ def test_result_shape():
     assert isinstance(r, CleanResult)
     assert r.text == "Headline\n\nThe body of the story goes on here, as bodies do.\n"
     assert r.language == "en"
-    assert [h.code for h in r.hits] == ["AD201"]
-    assert r.hits[0].before == "Advertisement" and r.hits[0].after == ""
+    assert [h.code for h in r.changes] == ["AD201"]
+    assert r.changes[0].before == "Advertisement" and r.changes[0].after == ""
 
 
 def test_str_and_bytes_agree():
