@@ -696,14 +696,15 @@ def _window(values: list[float]) -> tuple[int, int]:
 def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None) -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
-    1. headline block and its in-body duplicate (HT205); repeated short blocks (HT206);
-    2. DOM hints (HT1xx), unless the hinted element holds most of the page's prose;
+    1. headline block and its in-body duplicate (HT205);
+    2. DOM hints (HT1xx), unless the hinted element holds most of the page's prose; then
+       short link texts repeated on the page (HT206);
     3. context-free label per block: link density (HT201), length and stopword density or,
        without a stoplist, sentence-likeness (HT202 / HT210);
     4. the maximum-sum window over the labelled blocks is the main text (HT203);
     5. short and borderline blocks take their label from their neighbours (HT204/HT211),
        headings followed by kept text stay (HT212);
-    6. if almost nothing is left, fall back to every prose block (HT213).
+    6. if almost nothing is left, choose the region again without DOM hints (HT213).
     """
     rules = rules or default_rules()
     blocks = page.blocks
@@ -720,13 +721,14 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     decisions: list[Decision | None] = [None] * n
 
     _decide_headline(page, rules, decisions)
-    _decide_repeats(page, feats, rules, decisions)
     base = list(decisions)
     _decide_hints(page, labels, feats, rules, decisions)
+    _decide_repeats(page, feats, rules, decisions)
     _select_region(blocks, labels, cf, feats, rules, decisions)
     if _over_pruned(page, feats, rules, decisions):
         # Hints removed almost everything: choose the region again without them.
         retry = list(base)
+        _decide_repeats(page, feats, rules, retry)
         _select_region(blocks, labels, cf, feats, rules, retry)
         total, kept = _kept_chars(page, feats, decisions), _kept_chars(page, feats, retry)
         name = rules.name("HT213")
@@ -919,17 +921,19 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
     # Nearest non-short label on each side, within the window.  Inside a container, link
     # lists are inline teasers: they are dropped but do not count as neighbours.
     transparent = {i for i in idx if in_container and cf[i][1] == "HT201"}
+    # A short sentence counts as a near-good neighbour.
+    seen = [NEARGOOD if labels[i] == SHORT and feats[i].sentence else labels[i] for i in idx]
     prev_lab, next_lab = [BAD] * n, [BAD] * n
     last = BAD
     for k in range(n):
         prev_lab[k] = last
-        if labels[idx[k]] != SHORT and idx[k] not in transparent:
-            last = labels[idx[k]]
+        if seen[k] != SHORT and idx[k] not in transparent:
+            last = seen[k]
     last = BAD
     for k in range(n - 1, -1, -1):
         next_lab[k] = last
-        if labels[idx[k]] != SHORT and idx[k] not in transparent:
-            last = labels[idx[k]]
+        if seen[k] != SHORT and idx[k] not in transparent:
+            last = seen[k]
     max_dist = rules.p("HT204", "max_heading_distance", 200)
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
@@ -942,7 +946,10 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
             decisions[i] = Decision(False, code, rules.name(code), reason, lab)
             continue
         # short
-        if blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
+        if not feats[i].sentence and k + 1 < n and idx[k + 1] in transparent:
+            decisions[i] = Decision(False, "HT204", rules.name("HT204"),
+                                    "short, right before an inline link list (its label)", lab)
+        elif blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
             decisions[i] = Decision(True, "HT212", rules.name("HT212"),
                                     f"heading followed by prose within {max_dist} chars", lab)
         elif prev_lab[k] in ok and next_lab[k] in ok:
