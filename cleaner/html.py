@@ -41,6 +41,7 @@ GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _WORD = re.compile(r"\w+")
+_INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
@@ -62,6 +63,8 @@ _ROLE = {
 # Roles a generic container (div, section ...) inherits from an ancestor.
 _STICKY_ROLES = frozenset(("li", "td", "quote", "pre", "caption"))
 _LIST_ROLES = ("li", "td")
+# Elements that hold no text of their own: only their tail matters.
+_VOID_TAGS = frozenset("img meta link source wbr col area param track picture base".split())
 
 
 # --------------------------------------------------------------------------- data
@@ -257,8 +260,11 @@ def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[st
     """
     by_tag = index.by_tag.get(tag, ())
     get = el.get
-    key = (get("class"), get("id"), get("role"), get("style"),
-           tuple([a for a in index.attributes if get(a) is not None]) if index.attributes else ())
+    flags = ()
+    for a in index.attributes:
+        if get(a) is not None:
+            flags += (a,)
+    key = (get("class"), get("id"), get("role"), get("style"), flags)
     if key == _NO_ATTRS:
         return by_tag
     found = cache.get(key)
@@ -273,7 +279,9 @@ def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[st
 @dataclass(frozen=True)
 class _HintIndex:
     """The hint rules turned into lookup tables, so that matching an element is a few
-    dictionary probes instead of a loop over every rule."""
+    dictionary probes instead of a loop over every rule.  Substrings are found in one
+    scan (non-overlapping, longest first): two substrings that overlap in one class name
+    count once, which no vocabulary in the pack relies on."""
 
     by_tag: Mapping[str, tuple]
     by_role: Mapping[str, tuple]
@@ -281,8 +289,8 @@ class _HintIndex:
     by_token: Mapping[str, tuple]
     class_set: frozenset[str]
     token_set: frozenset[str]
-    substrings: tuple       # (compiled regex, pair)
-    any_substring: re.Pattern  # quick reject: most class names match no substring
+    by_substring: Mapping[str, tuple]
+    any_substring: re.Pattern  # every substring, longest first, in one pattern
     attributes: tuple[str, ...]
     by_attribute: Mapping[str, tuple]
     styles: tuple           # (compact style fragment, pair)
@@ -290,21 +298,23 @@ class _HintIndex:
     @classmethod
     def build(cls, hint_rules: Iterable[_HintRule]) -> "_HintIndex":
         maps: dict[str, dict[str, list]] = {k: {} for k in ("tag", "role", "class", "token", "attr")}
-        subs, styles = [], []
+        subs: dict[str, list] = {}
+        styles = []
         for h in hint_rules:
             pair = (h.hint, h.code)
             for kind, values in (("tag", h.tags), ("role", h.roles), ("class", h.classes),
                                  ("token", h.tokens), ("attr", h.attributes)):
                 for v in values:
                     maps[kind].setdefault(v, []).append(pair)
-            if h.substrings:
-                subs.append((re.compile("|".join(re.escape(x) for x in h.substrings)), pair))
+            for x in h.substrings:
+                subs.setdefault(x, []).append(pair)
             styles += [(x, pair) for x in h.styles]
         frozen = {k: {v: tuple(lst) for v, lst in m.items()} for k, m in maps.items()}
-        every = [re.escape(x) for h in hint_rules for x in h.substrings]
+        every = [re.escape(x) for x in sorted(subs, key=len, reverse=True)]
         return cls(by_tag=frozen["tag"], by_role=frozen["role"], by_class=frozen["class"],
                    by_token=frozen["token"], class_set=frozenset(frozen["class"]),
-                   token_set=frozenset(frozen["token"]), substrings=tuple(subs),
+                   token_set=frozenset(frozen["token"]),
+                   by_substring={k: tuple(v) for k, v in subs.items()},
                    any_substring=re.compile("|".join(every) if every else r"(?!x)x"),
                    attributes=tuple(frozen["attr"]),
                    by_attribute=frozen["attr"], styles=tuple(styles))
@@ -322,8 +332,8 @@ class _HintIndex:
             words = _NON_ALNUM.split(low if low == attr else _CAMEL.sub(r"\1 \2", attr).lower())
             for w in self.token_set.intersection(words):
                 found += self.by_token[w]
-            if self.any_substring.search(low):
-                found += [pair for rx, pair in self.substrings if rx.search(low)]
+            for m in self.any_substring.finditer(low):
+                found += self.by_substring[m.group()]
         for a in flags:
             found += self.by_attribute.get(a, ())
         if style:
@@ -403,11 +413,23 @@ class _BlockMaker:
             elif self.parts:
                 self.parts.append(" ")
             return
+        if tag in _VOID_TAGS:
+            return
         is_block = tag in _BLOCK_TAGS
         if is_block and self.parts:
             self.flush()
         parent = self.stack[-1]
-        own = _hints_for(el, tag, self.index, self.cache)
+        if tag == "a" and not len(el):
+            # A plain link (the commonest element): its text counts as link text and it
+            # needs no frame of its own; its class names style one link.
+            text = el.text
+            if text and not text.isspace():
+                self.parts.append(text)
+                self.link_chars += len(text.strip())
+                self.br_run = 0
+            self.stack.append(parent)
+            return
+        own = _hints_for(el, tag, self.index, self.cache) if tag != "a" else ()
         if not is_block and not own and (tag != "a" or parent.in_link):
             # Inline element with nothing to say: it shares its parent's context.
             self.stack.append(parent)
@@ -440,7 +462,7 @@ class _BlockMaker:
             self.add(text)
 
     def end(self, el, tag: str) -> None:
-        if tag != "br":
+        if tag != "br" and tag not in _VOID_TAGS:
             if self.parts and tag in _BLOCK_TAGS:
                 self.flush()
             self.stack.pop()
@@ -461,15 +483,15 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
     if body is None:
         body = root
     maker = _BlockMaker(rules)
+    start, end = maker.start, maker.end
     for event, el in etree.iterwalk(body, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):
+        tag = el.tag  # libxml2's HTML parser lower-cases tag names
+        if tag.__class__ is not str:
             continue
-        tag = tag.lower()
         if event == "start":
-            maker.start(el, tag)
+            start(el, tag)
         else:
-            maker.end(el, tag)
+            end(el, tag)
     maker.flush()
     return maker.blocks, removed
 
@@ -588,23 +610,28 @@ class _Features:
 
 def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
               min_words: int = 4) -> _Features:
+    """Length, link density, stopword density and sentence-likeness of one block."""
     text = b.text
-    words = _WORD.findall(text)
+    n = len(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
-    length = len(text) + cjk * (cjk_factor - 1)
+    length = n + cjk * (cjk_factor - 1)
+    ends = _SENTENCE_END.search(text) is not None
+    # Initials of the words in the original case: lower-case share without a Python loop.
+    initials = "".join(_INITIAL.findall(text))
+    nwords = len(initials)
     stop = -1.0
-    if stopwords is not None and words:
-        stop = sum(w.lower() in stopwords for w in words) / len(words)
+    if stopwords is not None and nwords:
+        stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
     proxy = 0.0
-    ends = bool(_SENTENCE_END.search(text))
-    if words:
-        lower = sum(w[0].islower() for w in words) / len(words)
-        proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
+    if nwords:
         if cjk:
             proxy = 0.5 * ends + 0.5
-    sentence = ends and (len(words) >= min_words or cjk >= 2 * min_words) and b.tag != "h"
-    return _Features(length=length, words=len(words) or (cjk // 2),
-                     link_density=b.link_chars / max(1, len(text)), stop_density=stop, proxy=proxy,
+        else:
+            lower = sum(map(str.islower, initials)) / nwords
+            proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
+    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
+    return _Features(length=length, words=nwords or (cjk // 2),
+                     link_density=b.link_chars / max(1, n), stop_density=stop, proxy=proxy,
                      sentence=sentence)
 
 
