@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from lxml import etree
 
@@ -70,8 +70,7 @@ _VOID_TAGS = frozenset("img meta link source wbr col area param track picture ba
 # --------------------------------------------------------------------------- data
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlBlock:
+class HtmlBlock(NamedTuple):
     """The own text of one block-level element, with what its ancestors say about it.
 
     ``tag`` is the block's role (p, h, li, title, caption, pre, td, quote); ``hints`` the
@@ -79,7 +78,8 @@ class HtmlBlock:
     ``link_chars`` the characters inside ``<a>``; ``path`` a short DOM path for reports;
     ``hint_owners`` pairs each hint with the element that gave it (to undo a hint whose
     element turns out to hold the article); ``ancestors`` the ids of enclosing elements;
-    ``heading_level`` is 1..6 for h1..h6, else 0.
+    ``heading_level`` is 1..6 for h1..h6, else 0.  (A named tuple: immutable and cheap to
+    make, which matters at a few hundred blocks a page.)
     """
 
     text: str
@@ -111,8 +111,7 @@ class HtmlPage:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """Keep or drop one block: the rule that decided, why, and the context-free label."""
 
     keep: bool
@@ -609,8 +608,12 @@ class _Features:
 
 
 def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
-              min_words: int = 4) -> _Features:
-    """Length, link density, stopword density and sentence-likeness of one block."""
+              min_words: int = 4, length_low: float = 0) -> _Features:
+    """Length, link density, stopword density and sentence-likeness of one block.
+
+    Blocks shorter than ``length_low`` are labelled by length alone, so their densities
+    are not computed (most blocks of a page are short menu items).
+    """
     text = b.text
     n = len(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
@@ -619,6 +622,10 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     # Initials of the words in the original case: lower-case share without a Python loop.
     initials = "".join(_INITIAL.findall(text))
     nwords = len(initials)
+    if length < length_low:
+        return _Features(length=length, words=nwords or (cjk // 2), link_density=b.link_chars / max(1, n),
+                         stop_density=-1.0, proxy=0.0,
+                         sentence=ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h")
     stop = -1.0
     if stopwords is not None and nwords:
         stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
@@ -742,7 +749,8 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     stop = rules.stopwords.get(lang)
     cjk_factor = float(rules.p("HT202", "cjk_factor", 3.0))
     min_words = int(rules.p("HT202", "min_sentence_words", 4))
-    feats = [_features(b, stop, cjk_factor, min_words) for b in blocks]
+    length_low = float(rules.p("HT202", "length_low", 70))
+    feats = [_features(b, stop, cjk_factor, min_words, length_low) for b in blocks]
     cf = [_classify(b, f, rules) for b, f in zip(blocks, feats)]
     labels = [c[0] for c in cf]
     decisions: list[Decision | None] = [None] * n
