@@ -147,6 +147,9 @@ class HtmlRules:
     stopwords: Mapping[str, frozenset[str]]
     by_hint: Mapping[str, _HintRule] = field(default_factory=dict)
     index: "_HintIndex | None" = None
+    # Class/id values already matched against the vocabulary.  Pages of one site repeat
+    # them, so the cache lives as long as the rules; it only ever holds pure results.
+    match_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def p(self, code: str, key: str, default=None):
         """A rule parameter; the default only guards a user pack that omits it."""
@@ -250,12 +253,13 @@ def _build_tree(html: str):
 
 
 _NO_ATTRS = (None, None, None, None, ())
+_MATCH_CACHE_MAX = 100_000
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
     """(hint, rule code) pairs an element carries by tag, role, class/id or visibility.
 
-    Attribute matches are cached per page by attribute values (pages repeat class names).
+    Attribute matches are cached by attribute values (pages and sites repeat class names).
     """
     by_tag = index.by_tag.get(tag, ())
     get = el.get
@@ -343,7 +347,12 @@ class _HintIndex:
 
 def _short_path(stack: list) -> str:
     """The last three elements of the block's DOM path, each with its first class."""
-    return ">".join([s.label for s in stack[-3:] if s.label])
+    out = []
+    for f in stack[-3:]:
+        if f.tag:
+            first = f.label.split(None, 1)
+            out.append(f"{f.tag}.{first[0]}" if first else f.tag)
+    return ">".join(out)
 
 
 @dataclass(slots=True)
@@ -354,7 +363,7 @@ class _Frame:
     hints: frozenset
     owners: tuple
     ancestors: tuple
-    label: str
+    label: str             # the class attribute, made into a path label only when needed
     in_link: bool
     heading_level: int
 
@@ -373,7 +382,9 @@ class _BlockMaker:
         self.parts: list[str] = []
         self.link_chars = 0
         self.br_run = 0
-        self.cache: dict = {}
+        self.cache = rules.match_cache
+        if len(self.cache) > _MATCH_CACHE_MAX:
+            self.cache.clear()
         # A root frame, so that every element has a parent frame.
         self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
                                            ancestors=(), label="", in_link=False, heading_level=0)]
@@ -449,11 +460,9 @@ class _BlockMaker:
             level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
         else:
             level = 0
-        cls = el.get("class")
-        label = tag + "." + cls.split(None, 1)[0] if cls and cls.strip() else tag
         self.stack.append(_Frame(
             tag=tag, role=role, is_block=is_block, hints=hints, owners=owners,
-            ancestors=parent.ancestors + (eid,), label=label,
+            ancestors=parent.ancestors + (eid,), label=el.get("class") or "",
             in_link=tag == "a" or parent.in_link, heading_level=level,
         ))
         text = el.text
@@ -562,7 +571,7 @@ def _langdetect_factory():
     return factory
 
 
-def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 2000) -> str:
+def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500) -> str:
     """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
     a wrong language); else the stoplist that covers them best; else ``<html lang>``;
     langdetect on a bounded sample only when nothing else is known."""
