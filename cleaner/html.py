@@ -28,7 +28,7 @@ from typing import Iterable, Mapping, NamedTuple
 from lxml import etree
 
 from .model import Block, DROP
-from .rules import Rule, builtin_rules_dir, load_pack
+from .rules import Rule, RuleError, builtin_rules_dir, load_pack
 
 __all__ = [
     "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "parse_html",
@@ -162,8 +162,14 @@ class HtmlRules:
 
 
 def _compile_hint_rule(rule: Rule) -> _HintRule:
+    """Lower-case the vocabulary; a token with anything but letters could never match,
+    because class names are split into words at every other character."""
     p = rule.params
     low = lambda key: tuple(str(v).lower() for v in p.get(key, ()))  # noqa: E731
+    bad = [t for t in low("tokens") if not t.isalpha() or not t.isascii()]
+    if bad:
+        raise RuleError(f"{rule.source}: rule {rule.code}: tokens must be plain letters, "
+                        f"use 'substrings' for {bad}")
     return _HintRule(
         code=rule.code, name=rule.name, hint=str(p["hint"]), drop=bool(p.get("drop", True)),
         guard_share=float(p["guard_share"]) if "guard_share" in p else None,
@@ -584,9 +590,12 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500) 
             break
     words = _WORD.findall(" ".join(sample).lower())
     if words and rules.stopwords:
-        shares = {lang: sum(w in sw for w in words) / len(words) for lang, sw in rules.stopwords.items()}
-        if shares.get(page.lang, 0.0) >= 0.15:  # the declared language, if its text agrees
+        def share(lang: str) -> float:
+            return sum(map(rules.stopwords[lang].__contains__, words)) / len(words)
+
+        if page.lang in rules.stopwords and share(page.lang) >= 0.15:  # declared, and the text agrees
             return page.lang
+        shares = {lang: share(lang) for lang in rules.stopwords}
         best = max(shares, key=shares.get)
         if shares[best] >= 0.15:
             return best

@@ -303,3 +303,16 @@ def test_rule_fires_on_hit_examples(rule):
 def test_rule_does_not_fire_on_keep_examples(rule):
     for doc in rule.examples_keep:
         assert rule.code not in fired_codes(doc), f"{rule.code} fired on {doc[:80]}"
+
+
+def test_hint_tokens_must_be_plain_letters(tmp_path):
+    from cleaner.html import load_html_rules
+    from cleaner.rules import RuleError
+
+    pack = tmp_path / "html.toml"
+    pack.write_text(
+        '[[rule]]\ncode = "HT190"\nname = "html.test"\nkind = "html"\nmessage = "m"\n'
+        'params.hint = "x"\nparams.tokens = ["site-header"]\n'
+        'examples.hit = ["<p>a</p>"]\nexamples.keep = ["<p>b</p>"]\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="HT190.*substrings"):
+        load_html_rules(pack)
