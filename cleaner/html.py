@@ -135,6 +135,7 @@ class _HintRule:
     substrings: tuple[str, ...]
     attributes: tuple[str, ...]
     styles: tuple[str, ...]
+    except_tokens: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
         tags=frozenset(low("tags")), roles=frozenset(low("roles")), classes=frozenset(low("classes")),
         tokens=frozenset(low("tokens")), substrings=low("substrings"), attributes=low("attributes"),
         styles=tuple(s.replace(" ", "") for s in low("styles")),
+        except_tokens=frozenset(low("except_tokens")),
     )
 
 
@@ -259,6 +261,7 @@ def _build_tree(html: str):
 
 
 _NO_ATTRS = (None, None, None, None, ())
+_EMPTY: frozenset = frozenset()
 _MATCH_CACHE_MAX = 100_000
 
 
@@ -303,6 +306,7 @@ class _HintIndex:
     attributes: tuple[str, ...]
     by_attribute: Mapping[str, tuple]
     styles: tuple           # (compact style fragment, pair)
+    exceptions: Mapping[tuple, frozenset]  # pair -> class words that cancel it ("embed")
 
     @classmethod
     def build(cls, hint_rules: Iterable[_HintRule]) -> "_HintIndex":
@@ -319,11 +323,12 @@ class _HintIndex:
                 subs.setdefault(x, []).append(pair)
             styles += [(x, pair) for x in h.styles]
         frozen = {k: {v: tuple(lst) for v, lst in m.items()} for k, m in maps.items()}
+        exceptions = {(h.hint, h.code): h.except_tokens for h in hint_rules if h.except_tokens}
         every = [re.escape(x) for x in sorted(subs, key=len, reverse=True)]
         return cls(by_tag=frozen["tag"], by_role=frozen["role"], by_class=frozen["class"],
                    by_token=frozen["token"], class_set=frozenset(frozen["class"]),
                    token_set=frozenset(frozen["token"]),
-                   by_substring={k: tuple(v) for k, v in subs.items()},
+                   by_substring={k: tuple(v) for k, v in subs.items()}, exceptions=exceptions,
                    any_substring=re.compile("|".join(every) if every else r"(?!x)x"),
                    attributes=tuple(frozen["attr"]),
                    by_attribute=frozen["attr"], styles=tuple(styles))
@@ -343,6 +348,8 @@ class _HintIndex:
                 found += self.by_token[w]
             for m in self.any_substring.finditer(low):
                 found += self.by_substring[m.group()]
+            if found and self.exceptions:
+                found = [p for p in found if self.exceptions.get(p, _EMPTY).isdisjoint(words)]
         for a in flags:
             found += self.by_attribute.get(a, ())
         if style:
