@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
