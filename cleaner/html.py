@@ -9,7 +9,10 @@ The stages, each a pure function:
   can address blocks by line.
 * :func:`select_main` -- one :class:`Decision` per block: keep or drop, the rule code from
   ``rules/html.toml`` and the measured reason.  DOM hints first, then a context-free label
-  per block (jusText), a main-text window, and a context pass for short blocks.
+  per block (jusText), the main container (best-scoring subtree) and a maximum-sum window
+  inside it, a context pass for short blocks, and an over-prune guard.
+
+Nothing here keeps state between calls except caches of pure results.
 
 All thresholds and class/id vocabularies live in ``rules/html.toml``; they are loaded once
 into an :class:`HtmlRules` object that callers hold (or get from :func:`default_rules`).
@@ -32,7 +35,7 @@ from .rules import Rule, RuleError, builtin_rules_dir, load_pack
 __all__ = [
     "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "parse_html",
     "select_main", "extract_text", "default_rules", "load_html_rules", "to_model_blocks",
-    "fired_codes",
+    "fired_codes", "detect_language",
 ]
 
 KEEP = "keep"
@@ -262,6 +265,7 @@ def _build_tree(html: str):
 _NO_ATTRS = (None, None, None, None, ())
 _EMPTY: frozenset = frozenset()
 _MATCH_CACHE_MAX = 100_000
+_MAX_DEPTH = 400
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
@@ -441,6 +445,13 @@ class _BlockMaker:
         if is_block and self.parts:
             self.flush()
         parent = self.stack[-1]
+        if len(self.stack) > _MAX_DEPTH:
+            # Absurd nesting (the bs4 fallback has no depth limit): deeper elements share
+            # their ancestor's frame, so work stays linear in the size of the page.
+            self.stack.append(parent)
+            if el.text:
+                self.add(el.text)
+            return
         if tag == "a" and not len(el):
             # A plain link (the commonest element): its text counts as link text and it
             # needs no frame of its own; its class names style one link.
@@ -549,6 +560,7 @@ def _strip_site_name(title: str, separators: Iterable[str]) -> str:
 
 
 def _page_lang(root) -> str:
+    """The primary subtag of ``<html lang>`` ("pt-BR" -> "pt"), or ""."""
     lang = (root.get("lang") or root.get("xml:lang") or "").strip().lower()
     return lang.split("-")[0].split("_")[0][:3] if lang else ""
 
@@ -1024,6 +1036,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
 
 
 def _good_follows(idx: list[int], k: int, labels: list[str], feats: list[_Features], max_dist: float) -> bool:
+    """Whether prose follows block ``k`` with at most ``max_dist`` chars of short blocks between."""
     dist = 0.0
     for j in range(k + 1, len(idx)):
         lab = labels[idx[j]]
@@ -1038,6 +1051,7 @@ def _good_follows(idx: list[int], k: int, labels: list[str], feats: list[_Featur
 
 
 def _kept_chars(page: HtmlPage, feats: list[_Features], decisions: list) -> float:
+    """Body characters (headline excluded) kept by ``decisions``."""
     return sum(f.length for b, f, d in zip(page.blocks, feats, decisions)
                if d is not None and d.keep and b.tag != "title")
 
