@@ -431,6 +431,21 @@ class _BlockMaker:
         self.link_chars = 0
 
     def start(self, el, tag: str) -> None:
+        stack = self.stack
+        parent = stack[-1]
+        if tag == "a" and not len(el):
+            # A plain link (the commonest element): its text counts as link text and it
+            # needs no frame of its own; its class names style one link.
+            text = el.text
+            if text:
+                if text.isspace():
+                    self.add(text)
+                else:
+                    self.parts.append(text)
+                    self.link_chars += len(text.strip())
+                    self.br_run = 0
+            stack.append(parent)
+            return
         if tag == "br":
             self.br_run += 1
             if self.br_run >= 2:
@@ -444,28 +459,17 @@ class _BlockMaker:
         is_block = tag in _BLOCK_TAGS
         if is_block and self.parts:
             self.flush()
-        parent = self.stack[-1]
-        if len(self.stack) > _MAX_DEPTH:
+        if len(stack) > _MAX_DEPTH:
             # Absurd nesting (the bs4 fallback has no depth limit): deeper elements share
             # their ancestor's frame, so work stays linear in the size of the page.
-            self.stack.append(parent)
+            stack.append(parent)
             if el.text:
                 self.add(el.text)
-            return
-        if tag == "a" and not len(el):
-            # A plain link (the commonest element): its text counts as link text and it
-            # needs no frame of its own; its class names style one link.
-            text = el.text
-            if text and not text.isspace():
-                self.parts.append(text)
-                self.link_chars += len(text.strip())
-                self.br_run = 0
-            self.stack.append(parent)
             return
         own = _hints_for(el, tag, self.index, self.cache) if tag != "a" else ()
         if not is_block and not own and (tag != "a" or parent.in_link):
             # Inline element with nothing to say: it shares its parent's context.
-            self.stack.append(parent)
+            stack.append(parent)
             text = el.text
             if text:
                 self.add(text)
@@ -483,11 +487,8 @@ class _BlockMaker:
             level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
         else:
             level = 0
-        self.stack.append(_Frame(
-            tag=tag, role=role, is_block=is_block, hints=hints, owners=owners,
-            ancestors=parent.ancestors + (eid,), label=el.get("class") or "",
-            in_link=tag == "a" or parent.in_link, heading_level=level,
-        ))
+        stack.append(_Frame(tag, role, is_block, hints, owners, parent.ancestors + (eid,),
+                            el.get("class") or "", tag == "a" or parent.in_link, level))
         text = el.text
         if text:
             self.add(text)
