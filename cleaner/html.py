@@ -48,6 +48,7 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
 _SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)\]]\s*$")
 
 # Block-level elements: their start and end break the text into blocks.
@@ -793,6 +794,7 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     decisions: list[Decision | None] = [None] * n
 
     _decide_headline(page, rules, decisions)
+    _decide_markup(page, rules, decisions)
     base = list(decisions)
     _decide_hints(page, labels, feats, rules, decisions)
     _decide_repeats(page, feats, rules, decisions)
@@ -882,6 +884,17 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     for i in range(1, len(blocks)):
         if blocks[i].tag == "h" and " ".join(blocks[i].text.lower().split()) == title:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
+
+
+def _decide_markup(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """Escaped HTML shown as text (``&lt;img src=...&gt;``): serialisation debris, not prose."""
+    min_share = float(rules.p("HT207", "min_markup_share", 0.5))
+    name = rules.name("HT207")
+    for i, b in enumerate(page.blocks):
+        if decisions[i] is None and "<" in b.text:
+            share = sum(len(m) for m in _MARKUP.findall(b.text)) / len(b.text)
+            if share >= min_share:
+                decisions[i] = Decision(False, "HT207", name, f"{share:.0%} of the text is markup", "")
 
 
 def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decisions: list) -> None:
