@@ -64,7 +64,7 @@ _ROLE = {
     "th": "td", "figcaption": "caption", "caption": "caption", "summary": "h", "legend": "h",
 }
 # Roles a generic container (div, section ...) inherits from an ancestor.
-_STICKY_ROLES = frozenset(("li", "td", "quote", "pre", "caption"))
+_STICKY_ROLES = frozenset(("h", "li", "td", "quote", "pre", "caption"))
 _LIST_ROLES = ("li", "td")
 # Elements that hold no text of their own: only their tail matters.
 _VOID_TAGS = frozenset("img meta link source wbr col area param track picture base".split())
@@ -686,6 +686,8 @@ def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, s
     max_ld = rules.p("HT201", "max_link_density", 0.5)
     if f.length < low:
         max_ld = rules.p("HT201", "max_link_density_short", 0.3)
+    if not f.words:
+        return BAD, "HT202", "no words (symbols or invisible characters only)"
     if f.link_density > max_ld:
         return BAD, "HT201", f"link density {f.link_density:.2f} > {max_ld}"
     if f.length < low:
@@ -882,7 +884,7 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     decisions[0] = Decision(keep, "HT205", name, "page headline", "title")
     title = " ".join(page.title.lower().split())
     for i in range(1, len(blocks)):
-        if blocks[i].tag == "h" and " ".join(blocks[i].text.lower().split()) == title:
+        if blocks[i].text.lower() == title:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
 
 

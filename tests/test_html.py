@@ -316,3 +316,19 @@ def test_hint_tokens_must_be_plain_letters(tmp_path):
         'examples.hit = ["<p>a</p>"]\nexamples.keep = ["<p>b</p>"]\n', encoding="utf-8")
     with pytest.raises(RuleError, match="HT190.*substrings"):
         load_html_rules(pack)
+
+
+def test_div_inside_heading_is_a_heading_and_repeats_of_the_headline_go():
+    page = page_of(f"<h1><div>Budget approved</div></h1><p>{PROSE}</p>",
+                   head="<title>Budget approved | Paper</title>")
+    assert block_with(page, "Budget approved").tag in ("title", "h")
+    assert [b.tag for b in page.blocks[1:2]] == ["h"]
+    decisions = select_main(page)
+    assert decisions[1].code == "HT205" and not decisions[1].keep
+
+
+def test_blocks_without_words_are_dropped():
+    page = page_of(f"<p>{PROSE}</p><p>\u200b</p><p>{PROSE2}</p><p>• • •</p>")
+    for b, d in zip(page.blocks, select_main(page)):
+        if not any(c.isalnum() for c in b.text):
+            assert not d.keep and d.code == "HT202"
