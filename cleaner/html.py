@@ -983,7 +983,7 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
         elif lab == SHORT:
             # A short sentence (news often runs one-line paragraphs) must not split the window.
             out.append(spw * length if feats[i].sentence else (-sp if inside is None else -isp))
-        elif inside is not None and cf[i][1] == "HT202":
+        elif inside is not None and cf[i][1] == "HT202" and feats[i].words:
             out.append(-isp)
         else:
             # Link lists inside the article's container are usually inline teasers: they are
@@ -1002,7 +1002,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
     labels = list(labels)
     if in_container:
         for i in idx:
-            if cf[i][1] == "HT202" and labels[i] == BAD:
+            if cf[i][1] == "HT202" and feats[i].words and labels[i] == BAD:
                 labels[i] = SHORT
     n = len(idx)
     # Nearest non-short label on each side, within the window.  Inside a container, link
