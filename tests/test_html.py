@@ -332,3 +332,36 @@ def test_blocks_without_words_are_dropped():
     for b, d in zip(page.blocks, select_main(page)):
         if not any(c.isalnum() for c in b.text):
             assert not d.keep and d.code == "HT202"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash(data):
+    try:
+        html = decode_html(data)
+    except ValueError:  # only a broken gzip stream may raise
+        assert data[:2] == b"\x1f\x8b"
+        return
+    page = parse_html(html)
+    assert len(select_main(page)) == len(page.blocks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdiv&;#x\u200b\u4e00")), max_size=200))
+def test_arbitrary_markup_never_crashes(html):
+    page = parse_html(html)
+    lines = page.text.split("\n")
+    assert all(lines[2 * i] == b.text for i, b in enumerate(page.blocks))
+    assert len(select_main(page)) == len(page.blocks)
+
+
+def test_xml_declaration_with_encoding_is_accepted():
+    page = parse_html(f'<?xml version="1.0" encoding="utf-8"?><html><body><p>{PROSE}</p></body></html>')
+    assert page.blocks[-1].text == PROSE
+
+
+def test_shift_jis_meta_charset():
+    text = "東京都の議会は火曜日に新しい予算を承認しました。"
+    data = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>'
+            f'<body><p>{text}</p></body></html>').encode("shift_jis")
+    assert text in decode_html(data)
