@@ -680,12 +680,31 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
                      sentence=sentence)
 
 
-def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, str]:
+class _Thresholds(NamedTuple):
+    """The HT201/HT202 parameters, read once per page rather than once per block."""
+
+    length_low: float
+    length_high: float
+    max_link_density: float
+    max_link_density_short: float
+    stopwords_low: float
+    stopwords_high: float
+    proxy_low: float
+    proxy_high: float
+
+    @classmethod
+    def of(cls, rules: HtmlRules) -> "_Thresholds":
+        p = rules.p
+        return cls(p("HT202", "length_low", 70), p("HT202", "length_high", 200),
+                   p("HT201", "max_link_density", 0.5), p("HT201", "max_link_density_short", 0.5),
+                   p("HT202", "stopwords_low", 0.18), p("HT202", "stopwords_high", 0.3),
+                   p("HT202", "proxy_low", 0.5), p("HT202", "proxy_high", 0.7))
+
+
+def _classify(b: HtmlBlock, f: _Features, t: _Thresholds) -> tuple[str, str, str]:
     """Context-free label (jusText): good / neargood / short / bad, with code and reason."""
-    low, high = rules.p("HT202", "length_low", 70), rules.p("HT202", "length_high", 200)
-    max_ld = rules.p("HT201", "max_link_density", 0.5)
-    if f.length < low:
-        max_ld = rules.p("HT201", "max_link_density_short", 0.3)
+    low, high = t.length_low, t.length_high
+    max_ld = t.max_link_density_short if f.length < low else t.max_link_density
     if not f.words:
         return BAD, "HT202", "no words (symbols or invisible characters only)"
     if f.link_density > max_ld:
@@ -694,10 +713,8 @@ def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, s
         return SHORT, "HT202", f"{f.length:.0f} chars < {low}"
     stop_label = None
     if f.stop_density >= 0:
-        s_low, s_high = rules.p("HT202", "stopwords_low", 0.22), rules.p("HT202", "stopwords_high", 0.3)
-        stop_label = _grade(f.stop_density, s_low, s_high, f.length, high, "stopword density")
-    p_low, p_high = rules.p("HT202", "proxy_low", 0.5), rules.p("HT202", "proxy_high", 0.7)
-    proxy_label = _grade(f.proxy, p_low, p_high, f.length, high, "sentence-likeness")
+        stop_label = _grade(f.stop_density, t.stopwords_low, t.stopwords_high, f.length, high, "stopword density")
+    proxy_label = _grade(f.proxy, t.proxy_low, t.proxy_high, f.length, high, "sentence-likeness")
     # Names and numbers lower stopword density; reading as sentences lifts a block back
     # (the higher of the two grades), but sentence-likeness alone never makes it "good".
     if stop_label is not None:
@@ -791,7 +808,8 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     min_words = int(rules.p("HT202", "min_sentence_words", 4))
     length_low = float(rules.p("HT202", "length_low", 70))
     feats = [_features(b, stop, cjk_factor, min_words, length_low) for b in blocks]
-    cf = [_classify(b, f, rules) for b, f in zip(blocks, feats)]
+    thresholds = _Thresholds.of(rules)
+    cf = [_classify(b, f, thresholds) for b, f in zip(blocks, feats)]
     labels = [c[0] for c in cf]
     decisions: list[Decision | None] = [None] * n
 
