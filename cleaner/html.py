@@ -787,15 +787,19 @@ def _window(values: list[float]) -> tuple[int, int]:
 def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None) -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
-    1. headline block and its in-body duplicate (HT205);
-    2. DOM hints (HT1xx), unless the hinted element holds most of the page's prose; then
-       short link texts repeated on the page (HT206);
-    3. context-free label per block: link density (HT201), length and stopword density or,
-       without a stoplist, sentence-likeness (HT202 / HT210);
-    4. the maximum-sum window over the labelled blocks is the main text (HT203);
+    1. context-free label per block: link density (HT201), length and stopword density
+       or, without a stoplist, sentence-likeness (HT202 / HT210);
+    2. headline block and its in-body repeats (HT205); escaped markup (HT207);
+    3. DOM hints (HT1xx), unless the hinted element holds most of the page's prose or the
+       headline; then short link texts repeated on the page (HT206);
+    4. the main container (the subtree whose prose minus link lists scores highest) and
+       the maximum-sum window of block weights inside it; the rest goes (HT203);
     5. short and borderline blocks take their label from their neighbours (HT204/HT211),
-       headings followed by kept text stay (HT212);
+       headings followed by kept text stay (HT212), a list ending the article stays;
     6. if almost nothing is left, choose the region again without DOM hints (HT213).
+
+    ``lang`` overrides language detection (a code with a stoplist, or any other code for
+    the language-free sentence-likeness measure).
     """
     rules = rules or default_rules()
     blocks = page.blocks
