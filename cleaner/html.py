@@ -9,7 +9,10 @@ The stages, each a pure function:
   can address blocks by line.
 * :func:`select_main` -- one :class:`Decision` per block: keep or drop, the rule code from
   ``rules/html.toml`` and the measured reason.  DOM hints first, then a context-free label
-  per block (jusText), a main-text window, and a context pass for short blocks.
+  per block (jusText), the main container (best-scoring subtree) and a maximum-sum window
+  inside it, a context pass for short blocks, and an over-prune guard.
+
+Nothing here keeps state between calls except caches of pure results.
 
 All thresholds and class/id vocabularies live in ``rules/html.toml``; they are loaded once
 into an :class:`HtmlRules` object that callers hold (or get from :func:`default_rules`).
@@ -18,22 +21,21 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from lxml import etree
 
 from .model import Block, DROP
-from .rules import Rule, builtin_rules_dir, load_pack
+from .rules import Rule, RuleError, builtin_rules_dir, load_pack
 
 __all__ = [
     "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "parse_html",
     "select_main", "extract_text", "default_rules", "load_html_rules", "to_model_blocks",
-    "fired_codes",
+    "fired_codes", "detect_language",
 ]
 
 KEEP = "keep"
@@ -41,10 +43,12 @@ GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _WORD = re.compile(r"\w+")
+_INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
 _SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)\]]\s*$")
 
 # Block-level elements: their start and end break the text into blocks.
@@ -60,15 +64,16 @@ _ROLE = {
     "th": "td", "figcaption": "caption", "caption": "caption", "summary": "h", "legend": "h",
 }
 # Roles a generic container (div, section ...) inherits from an ancestor.
-_STICKY_ROLES = frozenset(("li", "td", "quote", "pre", "caption"))
+_STICKY_ROLES = frozenset(("h", "li", "td", "quote", "pre", "caption"))
 _LIST_ROLES = ("li", "td")
+# Elements that hold no text of their own: only their tail matters.
+_VOID_TAGS = frozenset("img meta link source wbr col area param track picture base".split())
 
 
 # --------------------------------------------------------------------------- data
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlBlock:
+class HtmlBlock(NamedTuple):
     """The own text of one block-level element, with what its ancestors say about it.
 
     ``tag`` is the block's role (p, h, li, title, caption, pre, td, quote); ``hints`` the
@@ -76,7 +81,8 @@ class HtmlBlock:
     ``link_chars`` the characters inside ``<a>``; ``path`` a short DOM path for reports;
     ``hint_owners`` pairs each hint with the element that gave it (to undo a hint whose
     element turns out to hold the article); ``ancestors`` the ids of enclosing elements;
-    ``heading_level`` is 1..6 for h1..h6, else 0.
+    ``heading_level`` is 1..6 for h1..h6, else 0.  (A named tuple: immutable and cheap to
+    make, which matters at a few hundred blocks a page.)
     """
 
     text: str
@@ -108,8 +114,7 @@ class HtmlPage:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """Keep or drop one block: the rule that decided, why, and the context-free label."""
 
     keep: bool
@@ -133,6 +138,7 @@ class _HintRule:
     substrings: tuple[str, ...]
     attributes: tuple[str, ...]
     styles: tuple[str, ...]
+    except_tokens: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,9 @@ class HtmlRules:
     stopwords: Mapping[str, frozenset[str]]
     by_hint: Mapping[str, _HintRule] = field(default_factory=dict)
     index: "_HintIndex | None" = None
+    # Class/id values already matched against the vocabulary.  Pages of one site repeat
+    # them, so the cache lives as long as the rules; it only ever holds pure results.
+    match_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def p(self, code: str, key: str, default=None):
         """A rule parameter; the default only guards a user pack that omits it."""
@@ -157,14 +166,21 @@ class HtmlRules:
 
 
 def _compile_hint_rule(rule: Rule) -> _HintRule:
+    """Lower-case the vocabulary; a token with anything but letters could never match,
+    because class names are split into words at every other character."""
     p = rule.params
     low = lambda key: tuple(str(v).lower() for v in p.get(key, ()))  # noqa: E731
+    bad = [t for t in low("tokens") if not t.isalpha() or not t.isascii()]
+    if bad:
+        raise RuleError(f"{rule.source}: rule {rule.code}: tokens must be plain letters, "
+                        f"use 'substrings' for {bad}")
     return _HintRule(
         code=rule.code, name=rule.name, hint=str(p["hint"]), drop=bool(p.get("drop", True)),
         guard_share=float(p["guard_share"]) if "guard_share" in p else None,
         tags=frozenset(low("tags")), roles=frozenset(low("roles")), classes=frozenset(low("classes")),
         tokens=frozenset(low("tokens")), substrings=low("substrings"), attributes=low("attributes"),
         styles=tuple(s.replace(" ", "") for s in low("styles")),
+        except_tokens=frozenset(low("except_tokens")),
     )
 
 
@@ -261,17 +277,23 @@ def _build_tree(html: str):
 
 
 _NO_ATTRS = (None, None, None, None, ())
+_EMPTY: frozenset = frozenset()
+_MATCH_CACHE_MAX = 100_000
+_MAX_DEPTH = 400
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
     """(hint, rule code) pairs an element carries by tag, role, class/id or visibility.
 
-    Attribute matches are cached per page by attribute values (pages repeat class names).
+    Attribute matches are cached by attribute values (pages and sites repeat class names).
     """
     by_tag = index.by_tag.get(tag, ())
     get = el.get
-    key = (get("class"), get("id"), get("role"), get("style"),
-           tuple([a for a in index.attributes if get(a) is not None]) if index.attributes else ())
+    flags = ()
+    for a in index.attributes:
+        if get(a) is not None:
+            flags += (a,)
+    key = (get("class"), get("id"), get("role"), get("style"), flags)
     if key == _NO_ATTRS:
         return by_tag
     found = cache.get(key)
@@ -286,7 +308,9 @@ def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[st
 @dataclass(frozen=True)
 class _HintIndex:
     """The hint rules turned into lookup tables, so that matching an element is a few
-    dictionary probes instead of a loop over every rule."""
+    dictionary probes instead of a loop over every rule.  Substrings are found in one
+    scan (non-overlapping, longest first): two substrings that overlap in one class name
+    count once, which no vocabulary in the pack relies on."""
 
     by_tag: Mapping[str, tuple]
     by_role: Mapping[str, tuple]
@@ -294,30 +318,34 @@ class _HintIndex:
     by_token: Mapping[str, tuple]
     class_set: frozenset[str]
     token_set: frozenset[str]
-    substrings: tuple       # (compiled regex, pair)
-    any_substring: re.Pattern  # quick reject: most class names match no substring
+    by_substring: Mapping[str, tuple]
+    any_substring: re.Pattern  # every substring, longest first, in one pattern
     attributes: tuple[str, ...]
     by_attribute: Mapping[str, tuple]
     styles: tuple           # (compact style fragment, pair)
+    exceptions: Mapping[tuple, frozenset]  # pair -> class words that cancel it ("embed")
 
     @classmethod
     def build(cls, hint_rules: Iterable[_HintRule]) -> "_HintIndex":
         maps: dict[str, dict[str, list]] = {k: {} for k in ("tag", "role", "class", "token", "attr")}
-        subs, styles = [], []
+        subs: dict[str, list] = {}
+        styles = []
         for h in hint_rules:
             pair = (h.hint, h.code)
             for kind, values in (("tag", h.tags), ("role", h.roles), ("class", h.classes),
                                  ("token", h.tokens), ("attr", h.attributes)):
                 for v in values:
                     maps[kind].setdefault(v, []).append(pair)
-            if h.substrings:
-                subs.append((re.compile("|".join(re.escape(x) for x in h.substrings)), pair))
+            for x in h.substrings:
+                subs.setdefault(x, []).append(pair)
             styles += [(x, pair) for x in h.styles]
         frozen = {k: {v: tuple(lst) for v, lst in m.items()} for k, m in maps.items()}
-        every = [re.escape(x) for h in hint_rules for x in h.substrings]
+        exceptions = {(h.hint, h.code): h.except_tokens for h in hint_rules if h.except_tokens}
+        every = [re.escape(x) for x in sorted(subs, key=len, reverse=True)]
         return cls(by_tag=frozen["tag"], by_role=frozen["role"], by_class=frozen["class"],
                    by_token=frozen["token"], class_set=frozenset(frozen["class"]),
-                   token_set=frozenset(frozen["token"]), substrings=tuple(subs),
+                   token_set=frozenset(frozen["token"]),
+                   by_substring={k: tuple(v) for k, v in subs.items()}, exceptions=exceptions,
                    any_substring=re.compile("|".join(every) if every else r"(?!x)x"),
                    attributes=tuple(frozen["attr"]),
                    by_attribute=frozen["attr"], styles=tuple(styles))
@@ -335,8 +363,10 @@ class _HintIndex:
             words = _NON_ALNUM.split(low if low == attr else _CAMEL.sub(r"\1 \2", attr).lower())
             for w in self.token_set.intersection(words):
                 found += self.by_token[w]
-            if self.any_substring.search(low):
-                found += [pair for rx, pair in self.substrings if rx.search(low)]
+            for m in self.any_substring.finditer(low):
+                found += self.by_substring[m.group()]
+            if found and self.exceptions:
+                found = [p for p in found if self.exceptions.get(p, _EMPTY).isdisjoint(words)]
         for a in flags:
             found += self.by_attribute.get(a, ())
         if style:
@@ -347,7 +377,12 @@ class _HintIndex:
 
 def _short_path(stack: list) -> str:
     """The last three elements of the block's DOM path, each with its first class."""
-    return ">".join([s.label for s in stack[-3:] if s.label])
+    out = []
+    for f in stack[-3:]:
+        if f.tag:
+            first = f.label.split(None, 1)
+            out.append(f"{f.tag}.{first[0]}" if first else f.tag)
+    return ">".join(out)
 
 
 @dataclass(slots=True)
@@ -358,7 +393,7 @@ class _Frame:
     hints: frozenset
     owners: tuple
     ancestors: tuple
-    label: str
+    label: str             # the class attribute, made into a path label only when needed
     in_link: bool
     heading_level: int
 
@@ -377,7 +412,9 @@ class _BlockMaker:
         self.parts: list[str] = []
         self.link_chars = 0
         self.br_run = 0
-        self.cache: dict = {}
+        self.cache = rules.match_cache
+        if len(self.cache) > _MATCH_CACHE_MAX:
+            self.cache.clear()
         # A root frame, so that every element has a parent frame.
         self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
                                            ancestors=(), label="", in_link=False, heading_level=0)]
@@ -408,6 +445,21 @@ class _BlockMaker:
         self.link_chars = 0
 
     def start(self, el, tag: str) -> None:
+        stack = self.stack
+        parent = stack[-1]
+        if tag == "a" and not len(el):
+            # A plain link (the commonest element): its text counts as link text and it
+            # needs no frame of its own; its class names style one link.
+            text = el.text
+            if text:
+                if text.isspace():
+                    self.add(text)
+                else:
+                    self.parts.append(text)
+                    self.link_chars += len(text.strip())
+                    self.br_run = 0
+            stack.append(parent)
+            return
         if tag == "br":
             self.br_run += 1
             if self.br_run >= 2:
@@ -416,14 +468,22 @@ class _BlockMaker:
             elif self.parts:
                 self.parts.append(" ")
             return
+        if tag in _VOID_TAGS:
+            return
         is_block = tag in _BLOCK_TAGS
         if is_block and self.parts:
             self.flush()
-        parent = self.stack[-1]
-        own = _hints_for(el, tag, self.index, self.cache)
+        if len(stack) > _MAX_DEPTH:
+            # Absurd nesting (the bs4 fallback has no depth limit): deeper elements share
+            # their ancestor's frame, so work stays linear in the size of the page.
+            stack.append(parent)
+            if el.text:
+                self.add(el.text)
+            return
+        own = _hints_for(el, tag, self.index, self.cache) if tag != "a" else ()
         if not is_block and not own and (tag != "a" or parent.in_link):
             # Inline element with nothing to say: it shares its parent's context.
-            self.stack.append(parent)
+            stack.append(parent)
             text = el.text
             if text:
                 self.add(text)
@@ -441,19 +501,14 @@ class _BlockMaker:
             level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
         else:
             level = 0
-        cls = el.get("class")
-        label = tag + "." + cls.split(None, 1)[0] if cls and cls.strip() else tag
-        self.stack.append(_Frame(
-            tag=tag, role=role, is_block=is_block, hints=hints, owners=owners,
-            ancestors=parent.ancestors + (eid,), label=label,
-            in_link=tag == "a" or parent.in_link, heading_level=level,
-        ))
+        stack.append(_Frame(tag, role, is_block, hints, owners, parent.ancestors + (eid,),
+                            el.get("class") or "", tag == "a" or parent.in_link, level))
         text = el.text
         if text:
             self.add(text)
 
     def end(self, el, tag: str) -> None:
-        if tag != "br":
+        if tag != "br" and tag not in _VOID_TAGS:
             if self.parts and tag in _BLOCK_TAGS:
                 self.flush()
             self.stack.pop()
@@ -474,15 +529,15 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
     if body is None:
         body = root
     maker = _BlockMaker(rules)
+    start, end = maker.start, maker.end
     for event, el in etree.iterwalk(body, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):
+        tag = el.tag  # libxml2's HTML parser lower-cases tag names
+        if tag.__class__ is not str:
             continue
-        tag = tag.lower()
         if event == "start":
-            maker.start(el, tag)
+            start(el, tag)
         else:
-            maker.end(el, tag)
+            end(el, tag)
     maker.flush()
     return maker.blocks, removed
 
@@ -520,6 +575,7 @@ def _strip_site_name(title: str, separators: Iterable[str]) -> str:
 
 
 def _page_lang(root) -> str:
+    """The primary subtag of ``<html lang>`` ("pt-BR" -> "pt"), or ""."""
     lang = (root.get("lang") or root.get("xml:lang") or "").strip().lower()
     return lang.split("-")[0].split("_")[0][:3] if lang else ""
 
@@ -554,7 +610,7 @@ def _langdetect_factory():
     return factory
 
 
-def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 2000) -> str:
+def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500) -> str:
     """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
     a wrong language); else the stoplist that covers them best; else ``<html lang>``;
     langdetect on a bounded sample only when nothing else is known."""
@@ -567,9 +623,12 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 2000) 
             break
     words = _WORD.findall(" ".join(sample).lower())
     if words and rules.stopwords:
-        shares = {lang: sum(w in sw for w in words) / len(words) for lang, sw in rules.stopwords.items()}
-        if shares.get(page.lang, 0.0) >= 0.15:  # the declared language, if its text agrees
+        def share(lang: str) -> float:
+            return sum(map(rules.stopwords[lang].__contains__, words)) / len(words)
+
+        if page.lang in rules.stopwords and share(page.lang) >= 0.15:  # declared, and the text agrees
             return page.lang
+        shares = {lang: share(lang) for lang in rules.stopwords}
         best = max(shares, key=shares.get)
         if shares[best] >= 0.15:
             return best
@@ -600,43 +659,75 @@ class _Features:
 
 
 def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
-              min_words: int = 4) -> _Features:
+              min_words: int = 4, length_low: float = 0) -> _Features:
+    """Length, link density, stopword density and sentence-likeness of one block.
+
+    Blocks shorter than ``length_low`` are labelled by length alone, so their densities
+    are not computed (most blocks of a page are short menu items).
+    """
     text = b.text
-    words = _WORD.findall(text)
+    n = len(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
-    length = len(text) + cjk * (cjk_factor - 1)
+    length = n + cjk * (cjk_factor - 1)
+    ends = _SENTENCE_END.search(text) is not None
+    # Initials of the words in the original case: lower-case share without a Python loop.
+    initials = "".join(_INITIAL.findall(text))
+    nwords = len(initials)
+    if length < length_low:
+        return _Features(length=length, words=nwords or (cjk // 2), link_density=b.link_chars / max(1, n),
+                         stop_density=-1.0, proxy=0.0,
+                         sentence=ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h")
     stop = -1.0
-    if stopwords is not None and words:
-        stop = sum(w.lower() in stopwords for w in words) / len(words)
+    if stopwords is not None and nwords:
+        stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
     proxy = 0.0
-    ends = bool(_SENTENCE_END.search(text))
-    if words:
-        lower = sum(w[0].islower() for w in words) / len(words)
-        proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
+    if nwords:
         if cjk:
             proxy = 0.5 * ends + 0.5
-    sentence = ends and (len(words) >= min_words or cjk >= 2 * min_words) and b.tag != "h"
-    return _Features(length=length, words=len(words) or (cjk // 2),
-                     link_density=b.link_chars / max(1, len(text)), stop_density=stop, proxy=proxy,
+        else:
+            lower = sum(map(str.islower, initials)) / nwords
+            proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
+    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
+    return _Features(length=length, words=nwords or (cjk // 2),
+                     link_density=b.link_chars / max(1, n), stop_density=stop, proxy=proxy,
                      sentence=sentence)
 
 
-def _classify(b: HtmlBlock, f: _Features, rules: HtmlRules) -> tuple[str, str, str]:
+class _Thresholds(NamedTuple):
+    """The HT201/HT202 parameters, read once per page rather than once per block."""
+
+    length_low: float
+    length_high: float
+    max_link_density: float
+    max_link_density_short: float
+    stopwords_low: float
+    stopwords_high: float
+    proxy_low: float
+    proxy_high: float
+
+    @classmethod
+    def of(cls, rules: HtmlRules) -> "_Thresholds":
+        p = rules.p
+        return cls(p("HT202", "length_low", 70), p("HT202", "length_high", 200),
+                   p("HT201", "max_link_density", 0.5), p("HT201", "max_link_density_short", 0.5),
+                   p("HT202", "stopwords_low", 0.18), p("HT202", "stopwords_high", 0.3),
+                   p("HT202", "proxy_low", 0.5), p("HT202", "proxy_high", 0.7))
+
+
+def _classify(b: HtmlBlock, f: _Features, t: _Thresholds) -> tuple[str, str, str]:
     """Context-free label (jusText): good / neargood / short / bad, with code and reason."""
-    low, high = rules.p("HT202", "length_low", 70), rules.p("HT202", "length_high", 200)
-    max_ld = rules.p("HT201", "max_link_density", 0.5)
-    if f.length < low:
-        max_ld = rules.p("HT201", "max_link_density_short", 0.3)
+    low, high = t.length_low, t.length_high
+    max_ld = t.max_link_density_short if f.length < low else t.max_link_density
+    if not f.words:
+        return BAD, "HT202", "no words (symbols or invisible characters only)"
     if f.link_density > max_ld:
         return BAD, "HT201", f"link density {f.link_density:.2f} > {max_ld}"
     if f.length < low:
         return SHORT, "HT202", f"{f.length:.0f} chars < {low}"
     stop_label = None
     if f.stop_density >= 0:
-        s_low, s_high = rules.p("HT202", "stopwords_low", 0.22), rules.p("HT202", "stopwords_high", 0.3)
-        stop_label = _grade(f.stop_density, s_low, s_high, f.length, high, "stopword density")
-    p_low, p_high = rules.p("HT202", "proxy_low", 0.5), rules.p("HT202", "proxy_high", 0.7)
-    proxy_label = _grade(f.proxy, p_low, p_high, f.length, high, "sentence-likeness")
+        stop_label = _grade(f.stop_density, t.stopwords_low, t.stopwords_high, f.length, high, "stopword density")
+    proxy_label = _grade(f.proxy, t.proxy_low, t.proxy_high, f.length, high, "sentence-likeness")
     # Names and numbers lower stopword density; reading as sentences lifts a block back
     # (the higher of the two grades), but sentence-likeness alone never makes it "good".
     if stop_label is not None:
@@ -709,14 +800,19 @@ def _window(values: list[float]) -> tuple[int, int]:
 def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None) -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
-    1. headline block and its in-body duplicate (HT205); repeated short blocks (HT206);
-    2. DOM hints (HT1xx), unless the hinted element holds most of the page's prose;
-    3. context-free label per block: link density (HT201), length and stopword density or,
-       without a stoplist, sentence-likeness (HT202 / HT210);
-    4. the maximum-sum window over the labelled blocks is the main text (HT203);
+    1. context-free label per block: link density (HT201), length and stopword density
+       or, without a stoplist, sentence-likeness (HT202 / HT210);
+    2. headline block and its in-body repeats (HT205); escaped markup (HT207);
+    3. DOM hints (HT1xx), unless the hinted element holds most of the page's prose or the
+       headline; then short link texts repeated on the page (HT206);
+    4. the main container (the subtree whose prose minus link lists scores highest) and
+       the maximum-sum window of block weights inside it; the rest goes (HT203);
     5. short and borderline blocks take their label from their neighbours (HT204/HT211),
-       headings followed by kept text stay (HT212);
-    6. if almost nothing is left, fall back to every prose block (HT213).
+       headings followed by kept text stay (HT212), a list ending the article stays;
+    6. if almost nothing is left, choose the region again without DOM hints (HT213).
+
+    ``lang`` overrides language detection (a code with a stoplist, or any other code for
+    the language-free sentence-likeness measure).
     """
     rules = rules or default_rules()
     blocks = page.blocks
@@ -727,19 +823,23 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     stop = rules.stopwords.get(lang)
     cjk_factor = float(rules.p("HT202", "cjk_factor", 3.0))
     min_words = int(rules.p("HT202", "min_sentence_words", 4))
-    feats = [_features(b, stop, cjk_factor, min_words) for b in blocks]
-    cf = [_classify(b, f, rules) for b, f in zip(blocks, feats)]
+    length_low = float(rules.p("HT202", "length_low", 70))
+    feats = [_features(b, stop, cjk_factor, min_words, length_low) for b in blocks]
+    thresholds = _Thresholds.of(rules)
+    cf = [_classify(b, f, thresholds) for b, f in zip(blocks, feats)]
     labels = [c[0] for c in cf]
     decisions: list[Decision | None] = [None] * n
 
     _decide_headline(page, rules, decisions)
-    _decide_repeats(page, feats, rules, decisions)
+    _decide_markup(page, rules, decisions)
     base = list(decisions)
     _decide_hints(page, labels, feats, rules, decisions)
+    _decide_repeats(page, feats, rules, decisions)
     _select_region(blocks, labels, cf, feats, rules, decisions)
     if _over_pruned(page, feats, rules, decisions):
         # Hints removed almost everything: choose the region again without them.
         retry = list(base)
+        _decide_repeats(page, feats, rules, retry)
         _select_region(blocks, labels, cf, feats, rules, retry)
         total, kept = _kept_chars(page, feats, decisions), _kept_chars(page, feats, retry)
         name = rules.name("HT213")
@@ -819,8 +919,19 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     decisions[0] = Decision(keep, "HT205", name, "page headline", "title")
     title = " ".join(page.title.lower().split())
     for i in range(1, len(blocks)):
-        if blocks[i].tag == "h" and " ".join(blocks[i].text.lower().split()) == title:
+        if blocks[i].text.lower() == title:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
+
+
+def _decide_markup(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """Escaped HTML shown as text (``&lt;img src=...&gt;``): serialisation debris, not prose."""
+    min_share = float(rules.p("HT207", "min_markup_share", 0.5))
+    name = rules.name("HT207")
+    for i, b in enumerate(page.blocks):
+        if decisions[i] is None and "<" in b.text:
+            share = sum(len(m) for m in _MARKUP.findall(b.text)) / len(b.text)
+            if share >= min_share:
+                decisions[i] = Decision(False, "HT207", name, f"{share:.0%} of the text is markup", "")
 
 
 def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decisions: list) -> None:
@@ -907,7 +1018,7 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
         elif lab == SHORT:
             # A short sentence (news often runs one-line paragraphs) must not split the window.
             out.append(spw * length if feats[i].sentence else (-sp if inside is None else -isp))
-        elif inside is not None and cf[i][1] == "HT202":
+        elif inside is not None and cf[i][1] == "HT202" and feats[i].words:
             out.append(-isp)
         else:
             # Link lists inside the article's container are usually inline teasers: they are
@@ -926,23 +1037,25 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
     labels = list(labels)
     if in_container:
         for i in idx:
-            if cf[i][1] == "HT202" and labels[i] == BAD:
+            if cf[i][1] == "HT202" and feats[i].words and labels[i] == BAD:
                 labels[i] = SHORT
     n = len(idx)
     # Nearest non-short label on each side, within the window.  Inside a container, link
     # lists are inline teasers: they are dropped but do not count as neighbours.
     transparent = {i for i in idx if in_container and cf[i][1] == "HT201"}
+    # A short sentence counts as a near-good neighbour.
+    seen = [NEARGOOD if labels[i] == SHORT and feats[i].sentence else labels[i] for i in idx]
     prev_lab, next_lab = [BAD] * n, [BAD] * n
     last = BAD
     for k in range(n):
         prev_lab[k] = last
-        if labels[idx[k]] != SHORT and idx[k] not in transparent:
-            last = labels[idx[k]]
+        if seen[k] != SHORT and idx[k] not in transparent:
+            last = seen[k]
     last = BAD
     for k in range(n - 1, -1, -1):
         next_lab[k] = last
-        if labels[idx[k]] != SHORT and idx[k] not in transparent:
-            last = labels[idx[k]]
+        if seen[k] != SHORT and idx[k] not in transparent:
+            last = seen[k]
     max_dist = rules.p("HT204", "max_heading_distance", 200)
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
@@ -955,7 +1068,10 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
             decisions[i] = Decision(False, code, rules.name(code), reason, lab)
             continue
         # short
-        if blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
+        if not feats[i].sentence and k + 1 < n and idx[k + 1] in transparent:
+            decisions[i] = Decision(False, "HT204", rules.name("HT204"),
+                                    "short, right before an inline link list (its label)", lab)
+        elif blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
             decisions[i] = Decision(True, "HT212", rules.name("HT212"),
                                     f"heading followed by prose within {max_dist} chars", lab)
         elif prev_lab[k] in ok and next_lab[k] in ok:
@@ -971,6 +1087,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
 
 
 def _good_follows(idx: list[int], k: int, labels: list[str], feats: list[_Features], max_dist: float) -> bool:
+    """Whether prose follows block ``k`` with at most ``max_dist`` chars of short blocks between."""
     dist = 0.0
     for j in range(k + 1, len(idx)):
         lab = labels[idx[j]]
@@ -985,6 +1102,7 @@ def _good_follows(idx: list[int], k: int, labels: list[str], feats: list[_Featur
 
 
 def _kept_chars(page: HtmlPage, feats: list[_Features], decisions: list) -> float:
+    """Body characters (headline excluded) kept by ``decisions``."""
     return sum(f.length for b, f, d in zip(page.blocks, feats, decisions)
                if d is not None and d.keep and b.tag != "title")
 
