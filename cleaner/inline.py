@@ -14,28 +14,32 @@ from cleaner.rules import Rule
 _ACTION = {"strip": STRIP, "substitute": SUBSTITUTE, "flag": FLAG}
 
 
-def matches(text: str, lowered: str, blocks: Sequence[Block], rules: Sequence[Rule]
+def matches(text: str, blocks: Sequence[Block], rules: Sequence[Rule]
             ) -> Iterator[tuple[int, int, str, Rule, str]]:
     """``(start, end, after, rule, action)`` of every inline match in kept blocks.
 
-    Each rule whose required literals occur in the document scans the whole text once;
-    matches outside kept blocks or across a line break are ignored. Spans are offsets in
-    the working text; the caller resolves overlaps by position and rule order.
+    The kept blocks are joined into one string (a page is often mostly boilerplate), and
+    each rule whose required literals occur in it scans it once; matches across a line
+    break are ignored. Spans are offsets in the working ``text``; the caller resolves
+    overlaps by position and rule order.
     """
-    kept = [(b.start, b.end) for b in blocks if b.kept]
+    kept = [b for b in blocks if b.kept]
     if not kept:
         return
-    starts = [s for s, _ in kept]
+    parts, starts, pos = [], [], 0
+    for b in kept:
+        parts.append(text[b.start:b.end])
+        starts.append(pos)
+        pos += b.end - b.start + 1
+    joined = "\n".join(parts)
+    lowered = joined.lower()
     for rule in rules:
         if not rule.may_match(lowered):
             continue
         for pattern in rule.compiled:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(joined):
                 before = m.group(0)
                 if not before or "\n" in before:
-                    continue
-                i = bisect_right(starts, m.start()) - 1
-                if i < 0 or m.end() > kept[i][1]:
                     continue
                 if rule.kind == "strip":
                     after = ""
@@ -49,5 +53,7 @@ def matches(text: str, lowered: str, blocks: Sequence[Block], rules: Sequence[Ru
                 if rule.kind == "flag" and "mark" in pattern.groupindex:
                     # A flag may point at one part of its match: the group named "mark".
                     start, end = m.span("mark")
-                    after = text[start:end]
-                yield start, end, after, rule, _ACTION[rule.kind]
+                    after = joined[start:end]
+                i = bisect_right(starts, start) - 1
+                shift = kept[i].start - starts[i]
+                yield start + shift, end + shift, after, rule, _ACTION[rule.kind]

@@ -155,20 +155,26 @@ class Cleaner:
         decisions = html.select_main(page, rules, lang=language)
         rule_lang = language if language in self._by_lang else ("en" if language in ("und", "") else "*")
         doc = _Working(page.text)
+        # Stage 1: the DOM's drops, so the text stages only see (and repair) what is kept.
+        drops, kept, headline_kept = [], [], False
+        for i, ((start, end), hb, d) in enumerate(zip(page.block_offsets(), page.blocks, decisions)):
+            if d.code == HEADLINE_CODE and not headline_kept:
+                kept.append((i, hb, "title"))  # the headline stays, once, first
+                headline_kept = True
+            elif not d.keep and self.on(d.code):
+                drops.append((Edit(start, end, ""), self.by_code[d.code], DROP, d.reason))
+            else:
+                kept.append((i, hb, hb.tag))
+        doc.commit(drops)
         self._repair(doc, rule_lang)
+        # Repairs keep line breaks, so block i is still line 2i.
         line_spans = list(segment.lines(doc.text))
         blocks: list[Block] = []
-        headline_kept = False
-        for i, (hb, d) in enumerate(zip(page.blocks, decisions)):
+        for i, hb, tag in kept:
             start, end = line_spans[2 * i]
-            if start == end:
-                continue
-            b = Block(start, end, doc.text[start:end], tag=hb.tag, hints=hb.hints, link_chars=hb.link_chars)
-            if d.code == HEADLINE_CODE and not headline_kept:
-                b.tag, b.final, headline_kept = "title", "keep", True  # the headline stays, once, first
-            elif not d.keep and self.on(d.code):
-                b.final, b.code, b.reason, b.label = DROP, d.code, d.reason, d.label
-            blocks.append(b)
+            if start < end:
+                blocks.append(Block(start, end, doc.text[start:end], tag=tag, hints=hb.hints,
+                                    link_chars=hb.link_chars, final="keep" if tag == "title" else ""))
         classify.apply_block_rules(blocks, self.block_matcher(rule_lang), doc.text.lower())
         if any(self.on(c) for c in DEDUPE_CODES.values()):
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
@@ -233,7 +239,7 @@ class Cleaner:
             if b.final == DROP:
                 changes.append((Edit(b.start, b.end, ""), self.by_code[b.code], DROP, b.reason))
         inline_rules = [r for k in ("strip", "substitute", "flag") for r in self.rules_of(k, lang)]
-        found = list(inline.matches(doc.text, doc.text.lower(), blocks, inline_rules))
+        found = list(inline.matches(doc.text, blocks, inline_rules))
         flags = [m for m in found if m[4] == FLAG]
         edits = [m for m in found if m[4] != FLAG]
         for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
