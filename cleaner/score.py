@@ -231,8 +231,21 @@ def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
     if title < 0:
         return []
     text = blocks[title].text
-    return [i for i in range(title + 1, len(blocks))
-            if len(blocks[i].text) <= 2 * len(text) + 20 and is_title_repeat(text, blocks[i].text)]
+    low = text.lower()
+    out = []
+    for i in range(title + 1, len(blocks)):
+        other = blocks[i].text
+        # A repeat shares the headline's first or last word: a cheap test before the key.
+        if len(other) > 2 * len(text) + 20 or not _shares_edge_word(low, other.lower()):
+            continue
+        if is_title_repeat(text, other):
+            out.append(i)
+    return out
+
+
+def _shares_edge_word(title_low: str, other_low: str) -> bool:
+    words = _WORD.findall(other_low[:40]), _WORD.findall(other_low[-40:])
+    return any(w[0] in title_low for w in words if w) or any(w[-1] in title_low for w in words if w)
 
 
 def find_anchor(blocks: Sequence[Block], labels: Sequence[str], repeats: Sequence[int]) -> int:
