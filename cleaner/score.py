@@ -51,12 +51,22 @@ class ScoreParams:
 
 def features(block: Block, stopwords: frozenset[str]) -> dict:
     text = block.text.replace("\n", " ").strip()
-    words = _WORD.findall(text.lower())
-    cjk = len(_CJK.findall(text))
+    # Counted over match iterators, never lists of words: a page that is one 50 MB line
+    # must not hold millions of word objects at once.
+    n_words = n_stop = 0
+    for m in _WORD.finditer(text.lower()):
+        n_words += 1
+        n_stop += m.group() in stopwords
+    cjk = sum(1 for _ in _CJK.finditer(text))
     length = len(text) if cjk < len(text) / 4 else cjk * 3  # a CJK character carries a word
-    stop = sum(w in stopwords for w in words) / len(words) if words else 0.0
-    alpha = [w for w in _WORD.findall(text) if w[0].isalpha()]
-    lower = sum(w[0].islower() for w in alpha) / len(alpha) if alpha else 0.0
+    stop = n_stop / n_words if n_words else 0.0
+    n_alpha = n_lower = 0
+    for m in _WORD.finditer(text):
+        first = text[m.start()]
+        if first.isalpha():
+            n_alpha += 1
+            n_lower += first.islower()
+    lower = n_lower / n_alpha if n_alpha else 0.0
     sentence = bool(_SENTENCE_END.search(text)) and (lower >= 0.4 or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
