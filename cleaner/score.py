@@ -102,13 +102,19 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
 RULED = "ruled"  # dropped by a keyword rule: boilerplate, but never a neighbour that counts
 
 
-def _neighbour(labels: Sequence[str], i: int, step: int) -> str:
-    j = i + step
-    while 0 <= j < len(labels):
-        if labels[j] in ("good", "bad"):
-            return labels[j]
-        j += step
-    return "bad"
+def _nearest(labels: Sequence[str], step: int) -> list[str]:
+    """For each block, the nearest ``good``/``bad`` label in direction ``step`` ("bad" at the edge).
+
+    One pass, so a page of thousands of short lines costs linear time, not a rescan per block.
+    """
+    out = [""] * len(labels)
+    last = "bad"
+    order = range(len(labels)) if step > 0 else range(len(labels) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if labels[i] in ("good", "bad"):
+            last = labels[i]
+    return out
 
 
 def revise(labels: list[str]) -> list[str]:
@@ -118,10 +124,11 @@ def revise(labels: list[str]) -> list[str]:
     after a "Read also:" line still sits between two paragraphs.
     """
     out = list(labels)
+    before, after = _nearest(labels, 1), _nearest(labels, -1)
     for i, lab in enumerate(labels):
         if lab not in ("short", "neargood"):
             continue
-        prev, nxt = _neighbour(labels, i, -1), _neighbour(labels, i, 1)
+        prev, nxt = before[i], after[i]
         if lab == "short":
             out[i] = "good" if prev == nxt == "good" else "bad"
         else:
