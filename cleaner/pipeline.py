@@ -28,6 +28,7 @@ DECODE_FALLBACK_CODE = "EN101"
 SAFETY_VALVE_CODE = "SV001"
 SAFETY_VALVE_SHARE = 0.5
 TITLE_MAX_CHARS = 300
+REPAIR_ROUNDS = 3
 
 
 class _Working:
@@ -122,12 +123,21 @@ class Cleaner:
         return self._result(doc, text, language)
 
     def _repair(self, doc: _Working, lang: str) -> None:
-        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another."""
-        changes = [(e, self.by_code[code], REPAIR, detail) for e, code, detail in repair.unicode_edits(doc.text)
-                   if self.on(code)]
-        doc.commit(changes)
-        for rule in self.rules_of("repair", lang):
-            doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another.
+
+        Repeated until nothing changes (at most ``REPAIR_ROUNDS`` times): a repair rule can
+        expose mojibake to ftfy (a soft hyphen inside "Â\\x80"), and cleaning the output
+        again must not find anything left to repair.
+        """
+        for _ in range(REPAIR_ROUNDS):
+            stage = doc.stage
+            changes = [(e, self.by_code[code], REPAIR, detail)
+                       for e, code, detail in repair.unicode_edits(doc.text) if self.on(code)]
+            doc.commit(changes)
+            for rule in self.rules_of("repair", lang):
+                doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+            if doc.stage == stage:
+                break
 
     def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.

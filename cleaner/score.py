@@ -23,6 +23,7 @@ from cleaner.model import DROP, Block
 
 KEEP = "keep"
 _WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s*$")
 
@@ -50,7 +51,9 @@ class ScoreParams:
 
 
 def features(block: Block, stopwords: frozenset[str]) -> dict:
-    text = block.text.replace("\n", " ").strip()
+    # Layout is not content: runs of whitespace count as one space, so a block and the same
+    # block in the cleaned output (lines re-spaced by assemble) measure the same length.
+    text = _SPACES.sub(" ", block.text).strip()
     # Counted over match iterators, never lists of words: a page that is one 50 MB line
     # must not hold millions of word objects at once.
     n_words = n_stop = 0
