@@ -69,6 +69,8 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
                     except OSError as exc:
                         why = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
                     errors.append((str(path), why))
+                elif input_kind(path) and skipped is not None:
+                    skipped.append((str(path), "not a regular file (fifo, socket or device)"))
             except OSError as exc:
                 why = "symlink loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
                 errors.append((str(path), why))

@@ -335,3 +335,12 @@ def test_exit_2_when_out_dir_cannot_be_created(dirs, tmp_path):
     blocker.write_text("x")
     code, err = run_cli(src, blocker / "out")
     assert code == 2 and "cannot start" in err, err
+
+
+def test_fifo_is_skipped_not_read(dirs):
+    src, out = dirs
+    os.mkfifo(src / "pipe.txt")  # reading it would block the batch forever
+    code, err = run_cli(src, out)
+    assert code == 0, err
+    assert "skipped:" in err and "pipe.txt: not a regular file" in err
+    assert (out / "good.txt").is_file() and not (out / "pipe.txt").exists()
