@@ -102,6 +102,7 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
     return "bad", f"stopword density {f['stop']:.2f} < {p.stopwords_low}, not a sentence"
 
 
+WINDOW_ROUNDS = 4
 RULED = "ruled"  # dropped by a keyword rule: boilerplate, but never a neighbour that counts
 
 
@@ -179,8 +180,19 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         b.label = lab
         labels.append(lab)
         reasons.append(why)
-    revised = revise(labels)
-    lo, hi = body_window(blocks, revised, p)
+    # Blocks the window leaves out are gone from the page, so they cannot vouch for a short
+    # neighbour: repeat context pass and window until the window stands still (else cleaning
+    # the output again would drop the short block the first pass kept).
+    context = list(labels)
+    window = None
+    for _ in range(WINDOW_ROUNDS):
+        revised = revise(context)
+        lo, hi = body_window(blocks, revised, p)
+        if (lo, hi) == window:
+            break
+        window = (lo, hi)
+        context = [RULED if lab == "good" and not lo <= i <= hi and blocks[i].tag != "title" else lab
+                   for i, lab in enumerate(labels)]
     for i, b in enumerate(blocks):
         if b.final:
             continue
