@@ -145,9 +145,15 @@ def apply_run_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:
                    and any(p.search(flat(b)) for p in rule.compiled)]
         if len(anchors) < min_items:
             continue
+        # The gap counts undecided blocks only: lines a keyword rule already dropped do not
+        # hold a run apart (else cleaning the output again would find the run).
+        rank, n = [], 0
+        for b in blocks:
+            rank.append(n)
+            n += not b.final
         groups: list[list[int]] = [[anchors[0]]]
         for i in anchors[1:]:
-            if i - groups[-1][-1] <= gap:
+            if rank[i] - rank[groups[-1][-1]] <= gap:
                 groups[-1].append(i)
             else:
                 groups.append([i])

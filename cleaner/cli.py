@@ -1,7 +1,9 @@
 """The ``clean-articles`` command: clean a folder of scraped pages into another folder.
 
-Exit codes follow linters: 0 every file cleaned, 1 some files failed (each is named),
-2 usage or rule-file error (nothing was cleaned).
+Exit codes follow linters: 0 every file cleaned (binary files skipped and named),
+1 some files failed (each is named), 2 could not start: usage, rule-file error, OUT_DIR
+inside IN_DIR or not writable (nothing was cleaned). The per-file loop and the resume
+manifest live in :mod:`cleaner.batch`.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
 from cleaner.diff import format_diff, want_color
-from cleaner.io import atomic_write, input_kind, is_inside, output_name, walk_inputs
+from cleaner.io import is_inside, walk_inputs
 from cleaner.pipeline import Cleaner
 from cleaner.report import ReportWriter
 from cleaner.rules import RuleError
@@ -76,62 +79,75 @@ def main():
               help="Write a self-contained HTML review report of every hit in the batch.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff per file, hunks labelled with rule codes (coloured on a terminal).")
+@click.option("--resume", is_flag=True,
+              help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
+                   "finishes a killed batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, quiet, no_progress):
+        show_diff, resume, quiet, no_progress):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path."""
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
     cleaner = _cleaner(rules_dirs, select, ignore, profile)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
-    files = list(walk_inputs(in_dir, failures))
+    skipped: list[tuple[str, str]] = []
+    files = list(walk_inputs(in_dir, failures, skipped))
     stats = Counter()
     per_rule = Counter()
-    hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
+    batch = Batch(cleaner, in_dir, out_dir, resume=resume)
+    try:
+        batch.start()
+        hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
+    except OSError as exc:
+        click.echo(f"clean-articles: cannot start: {display(exc.filename or out_dir)}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if batch.manifest.warning and not quiet:
+        click.echo(f"clean-articles: {batch.manifest.warning}", err=True)
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
     writer = ReportWriter(title=f"clean-articles review: {in_dir}") if report_path else None
     color = want_color(sys.stdout)
     try:
         with click.progressbar(files, label="cleaning", file=sys.stderr, hidden=not show_bar) as bar:
-            for path in bar:
-                rel = path.relative_to(in_dir)
-                try:
-                    data = path.read_bytes()
-                    result = cleaner.clean(data, html=input_kind(path) == "html")
-                    out = result.text.encode("utf-8")
-                    atomic_write(out_dir / output_name(rel), out)
-                except Exception as exc:  # one bad file never stops the batch
-                    failures.append((str(path), f"{type(exc).__name__}: {exc}"))
+            for o in batch.run(bar):
+                stats[o.status] += 1
+                if o.status == FAILED:
+                    failures.append((str(o.path), o.reason))
                     continue
-                stats["files"] += 1
-                stats["bytes_in"] += len(data)
-                stats["bytes_out"] += len(out)
+                if o.status == SKIPPED:
+                    skipped.append((str(o.path), o.reason))
+                    continue
+                stats["bytes_in"] += o.bytes_in
+                stats["bytes_out"] += o.bytes_out
+                if o.result is None:
+                    continue
+                result = o.result
                 for h in result.hits:
                     per_rule[h.code] += 1
                     stats["blocks_removed"] += h.action == "drop"
                 if hits_out:
-                    hits_out.write(json.dumps({"file": str(rel), "language": result.language,
+                    hits_out.write(json.dumps({"file": display(o.rel), "language": result.language,
                                                "hits": [h.to_dict() for h in result.hits]},
                                               ensure_ascii=False) + "\n")
                 if explain:
-                    _print_explain(str(rel), result)
+                    _print_explain(display(o.rel), result)
                 if writer is not None:
-                    writer.add(str(rel), result.input_text, result.text, result.hits,
+                    writer.add(display(o.rel), result.input_text, result.text, result.hits,
                                result.metadata.get("removed_share", 0.0))
                 if show_diff:
-                    click.echo(format_diff(str(rel), result.input_text, result.text,
+                    click.echo(format_diff(display(o.rel), result.input_text, result.text,
                                            [h.to_dict() for h in result.hits], color=color), nl=False, color=color)
     finally:
+        batch.finish()
         if hits_out:
             hits_out.close()
     if writer is not None:
         writer.write(report_path)
     if not quiet:
-        _summary(stats, per_rule, cleaner, failures, time.monotonic() - started)
+        _summary(stats, per_rule, cleaner, failures, skipped, time.monotonic() - started)
     for name, why in failures:
-        click.echo(f"clean-articles: failed: {name}: {why}", err=True)
+        click.echo(f"clean-articles: failed: {display(name)}: {why}", err=True)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
 
 
@@ -143,9 +159,13 @@ def _print_explain(name: str, result) -> None:
         click.echo(f"  {h.src_start}:{h.src_end}  {h.code} {h.name} [{h.action}] {change}  # {h.message}")
 
 
-def _summary(stats: Counter, per_rule: Counter, cleaner: Cleaner, failures, elapsed: float) -> None:
+def _summary(stats: Counter, per_rule: Counter, cleaner: Cleaner, failures, skipped, elapsed: float) -> None:
     err = lambda s="": click.echo(s, err=True)  # noqa: E731
-    err(f"cleaned {stats['files']} files, {len(failures)} failed, in {elapsed:.1f}s")
+    up_to_date = f", {stats[UNCHANGED]} up to date" if stats[UNCHANGED] else ""
+    err(f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
+        f"in {elapsed:.1f}s")
+    for name, why in skipped:
+        err(f"clean-articles: skipped: {display(name)}: {why}")
     if stats["bytes_in"]:
         err(f"bytes in {stats['bytes_in']:,}, out {stats['bytes_out']:,} "
             f"({1 - stats['bytes_out'] / stats['bytes_in']:.0%} removed), blocks removed {stats['blocks_removed']:,}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 import zlib
 
-_GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Magic numbers of common binary formats that are never article text.
 _BINARY_MAGIC = (
@@ -44,7 +44,7 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None
     Never raises on bad bytes: when no encoding fits, undecodable bytes become U+FFFD.
     Line endings are normalised to ``\\n`` (layout, not content).
     """
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         data = gunzip(data)
     what = sniff_binary(data)
     if what:

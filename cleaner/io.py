@@ -1,6 +1,7 @@
 """Files: finding inputs, naming outputs, and writing them atomically."""
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -30,10 +31,14 @@ def output_name(rel: Path) -> Path:
     return rel
 
 
-def walk_inputs(root: Path, errors: list[tuple[str, str]]) -> Iterator[Path]:
+def walk_inputs(root: Path, errors: list[tuple[str, str]],
+                skipped: list[tuple[str, str]] | None = None) -> Iterator[Path]:
     """Input files under ``root`` in a stable order, following no symlinked folder twice.
 
-    Folders that cannot be read and broken links are reported in ``errors`` and skipped.
+    Folders that cannot be read, broken links and link loops are reported in ``errors`` and
+    skipped. A folder reached a second time through a symlink (a loop, or two links to one
+    folder) is reported in ``skipped`` when given (nothing is lost: its files were cleaned
+    once), else in ``errors``.
     """
     seen: set[tuple[int, int]] = set()
 
@@ -41,7 +46,8 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]]) -> Iterator[Path]:
         try:
             st = folder.stat()
             if (st.st_dev, st.st_ino) in seen:
-                errors.append((str(folder), "symlink loop: folder already visited"))
+                (errors if skipped is None else skipped).append(
+                    (str(folder), "symlink loop: folder already visited"))
                 return
             seen.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -57,9 +63,17 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]]) -> Iterator[Path]:
                     if input_kind(path):
                         yield path
                 elif entry.is_symlink() and input_kind(path):
-                    errors.append((str(path), "broken symlink"))
+                    try:
+                        os.stat(path)
+                        why = "not a regular file"
+                    except OSError as exc:
+                        why = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
+                    errors.append((str(path), why))
+                elif input_kind(path) and skipped is not None:
+                    skipped.append((str(path), "not a regular file (fifo, socket or device)"))
             except OSError as exc:
-                errors.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                why = "symlink loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+                errors.append((str(path), why))
 
     yield from visit(root)
 

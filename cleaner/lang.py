@@ -14,6 +14,8 @@ SAMPLE_CHARS = 1500
 # language clearly leads at or above this share, langdetect (6-8 ms) is not needed.
 FAST_PATH_SHARE = 0.25
 FAST_PATH_LEAD = 0.08
+# Fewer letters than this in the sample: too little to tell the language.
+MIN_LETTERS = 30
 
 
 @lru_cache(maxsize=None)
@@ -31,15 +33,26 @@ def stopword_languages(rules_dir: Path | None = None) -> tuple[str, ...]:
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
-    """The longest lines of the text, up to ``limit`` chars: prose, not menus."""
-    lines = sorted((ln for ln in text.split("\n") if len(ln) > 40), key=len, reverse=True)
+    """The longest lines of the text, up to ``limit`` chars: prose, not menus.
+
+    Layout does not count: lines are stripped and runs of whitespace are one space, so a
+    text and its cleaned output (re-spaced, one final newline) give the same sample
+    (langdetect answered "da" for "Home" but "en" for "Home\\n").
+    """
+    def norm(s: str) -> str:  # bounded: a 50 MB line is not split into words
+        return " ".join(s[: 4 * limit].split())[:limit]
+
+    lines = sorted((ln.strip() for ln in text.split("\n")), key=len, reverse=True)
     out, size = [], 0
     for ln in lines:
-        out.append(ln[:limit])
+        ln = norm(ln)
+        if len(ln) <= 40:
+            break
+        out.append(ln)
         size += len(ln)
         if size >= limit:
             break
-    return "\n".join(out) if out else text[:limit]
+    return "\n".join(out) if out else norm(text)
 
 
 class LanguageDetector:
@@ -71,7 +84,9 @@ class LanguageDetector:
         """ISO 639-1 code of the text's language, or ``"und"`` when it cannot tell."""
         text = sample(text)
         words = _WORD.findall(text.lower())
-        if not words:
+        if sum(map(len, words)) < MIN_LETTERS:
+            # langdetect guesses on a few words ("Home" -> "da", "Home\\n" -> "en"), and such a
+            # guess flips when a cruft line goes, so cleaning the output would change it again.
             return "und"
         shares = sorted(((sum(map(stops.__contains__, words)) / len(words), lang) for lang, stops in self._fast),
                         reverse=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from cleaner import classify, dedupe, inline, repair, segment
-from cleaner.decode import decode_bytes
+from cleaner.decode import GZIP_MAGIC, NotTextError, decode_bytes, gunzip, sniff_binary
 from cleaner.edits import Edit, apply_edits, assemble, map_to_source, resolve_overlaps
 from cleaner.lang import LanguageDetector, stopwords
 from cleaner.model import DROP, FLAG, REPAIR, Block, CleanResult, Hit
@@ -31,6 +31,7 @@ SAFETY_VALVE_SHARE = 0.5
 HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
 MAX_REPAIR_PASSES = 4
+MAX_BLOCK_PASSES = 3
 
 
 class _Working:
@@ -135,11 +136,18 @@ class Cleaner:
         rule_lang = language if language in self._by_lang else ("en" if language == "und" else "*")
 
         self._repair(doc, rule_lang)
-        blocks = segment.split_lines(doc.text)
-        blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language)
-        if guard and self.on(GUARD_CODE):
-            doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
-        self._edit_blocks(doc, blocks, rule_lang)
+        # Block decisions depend on neighbours, and a dropped neighbour changes them: the
+        # block passes repeat on what is left until nothing more goes, so cleaning the
+        # output again changes nothing (idempotence). Usually the second pass finds nothing.
+        for n in range(MAX_BLOCK_PASSES):
+            stage = doc.stage
+            blocks = segment.split_lines(doc.text)
+            blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language)
+            if guard and n == 0 and self.on(GUARD_CODE):
+                doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
+            self._edit_blocks(doc, blocks, rule_lang, flags=n == 0)
+            if doc.stage == stage:
+                break
         text = assemble(doc.text)
         return self._result(doc, text, language)
 
@@ -149,6 +157,12 @@ class Cleaner:
         from cleaner import html
 
         rules = self.html_rules
+        if isinstance(data, bytes):
+            if data.startswith(GZIP_MAGIC):
+                data = gunzip(data)
+            what = sniff_binary(data)
+            if what:
+                raise NotTextError(f"not text: looks like {what}")
         raw = data if isinstance(data, str) else html.decode_html(data)
         page = html.parse_html(raw, rules)
         language = lang or html.detect_language(page, rules)
@@ -232,13 +246,15 @@ class Cleaner:
                 b.final, b.code, b.reason = "keep", "", ""
         return blocks, guard
 
-    def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str) -> None:
-        """One stage of edits: dropped blocks, then inline strips and substitutions."""
+    def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str, *, flags: bool = True) -> None:
+        """One stage of edits: dropped blocks, then inline strips and substitutions
+        (and, when ``flags``, the warnings of ``flag`` rules)."""
         changes: list[tuple[Edit, Rule, str, str]] = []
         for b in blocks:
             if b.final == DROP:
                 changes.append((Edit(b.start, b.end, ""), self.by_code[b.code], DROP, b.reason))
-        inline_rules = [r for k in ("strip", "substitute", "flag") for r in self.rules_of(k, lang)]
+        kinds = ("strip", "substitute", "flag") if flags else ("strip", "substitute")
+        inline_rules = [r for k in kinds for r in self.rules_of(k, lang)]
         found = list(inline.matches(doc.text, blocks, inline_rules))
         flags = [m for m in found if m[4] == FLAG]
         edits = [m for m in found if m[4] != FLAG]

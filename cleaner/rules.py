@@ -109,7 +109,9 @@ class Rule:
 
     def expand(self, match: re.Match) -> str:
         """The replacement of a ``substitute`` or ``repair`` match."""
-        out = match.expand(self.replace)
+        # A template without a backslash has no group reference: skip re's template parser,
+        # which Python 3.11 re-runs on every match (8 µs each on a page of 100,000 matches).
+        out = match.expand(self.replace) if "\\" in self.replace else self.replace
         if self.case == "lower":
             return out.lower()
         if self.case == "upper":

@@ -34,6 +34,8 @@ from cleaner.model import DROP, Block
 KEEP = "keep"
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
+_SPACES = re.compile(r"\s+")
+_LONG_TEXT = 100_000  # longer blocks are measured with iterators, never lists of words
 _INITIAL = re.compile(r"\b([^\W\d_])")
 _NON_WORD = re.compile(r"\W+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -94,10 +96,14 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     >>> f["sentence"], round(f["stop"], 2)
     (True, 0.3)
     """
+    # Layout is not content: runs of whitespace count as one space, so a block and the same
+    # block in the cleaned output (lines re-spaced by assemble) measure the same.
     text = block.text
-    if "\n" in text:
-        text = text.replace("\n", " ")
+    if "\n" in text or "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
     text = text.strip()
+    if len(text) > _LONG_TEXT:
+        return _features_streaming(block, text, stopwords, p)
     low = text.lower()
     words = _WORD.findall(low)
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
@@ -114,6 +120,28 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
+
+
+def _features_streaming(block: Block, text: str, stopwords: frozenset[str], p: ScoreParams) -> dict:
+    """:func:`features` for a huge block (a page that is one 50 MB line): counted over match
+    iterators, so no list of millions of words is ever held."""
+    n_words = n_stop = 0
+    for m in _WORD.finditer(text.lower()):
+        n_words += 1
+        n_stop += m.group() in stopwords
+    cjk = sum(1 for _ in _CJK.finditer(text))
+    length = len(text) if cjk < len(text) / 4 else cjk * 3
+    n_cased = n_lower = 0
+    for m in _INITIAL.finditer(text):
+        c = m.group()
+        n_lower += c.islower()
+        n_cased += c.islower() or c.isupper()
+    lower = n_lower / n_cased if n_cased else 1.0
+    ends = bool(_SENTENCE_END.search(text[-200:])) or bool(_INNER_BREAK.search(text))
+    sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
+    link = block.link_chars / len(text) if text else 0.0
+    return {"length": length, "stop": n_stop / n_words if n_words else 0.0, "lower": lower,
+            "sentence": sentence, "link": link}
 
 
 def _has_boilerplate(text: str, p: "ScoreParams") -> str:

@@ -61,13 +61,20 @@ def join_fragments(blocks: list[Block], text: str, long_line: int = LONG_LINE) -
     but is a teaser's time, not the end of a sentence. A blank line always ends a block.
     """
     out: list[Block] = []
+    grown: list[Block] = []
+    last_line = ""  # the last line of out[-1]: never re-split the growing block
     for block in blocks:
         prev = out[-1] if out else None
         if (prev is not None and not prev.final and not block.final
                 and text.count("\n", prev.end, block.start) == 1
-                and joins(prev.text.rsplit("\n", 1)[-1], block.text, long_line)):
+                and joins(last_line, block.text, long_line)):
+            if not grown or grown[-1] is not prev:
+                grown.append(prev)
             prev.end = block.end
-            prev.text = text[prev.start:block.end]
+            last_line = block.text.rsplit("\n", 1)[-1]
             continue
         out.append(block)
+        last_line = block.text.rsplit("\n", 1)[-1]
+    for b in grown:  # text set once per joined block, not copied again at every join
+        b.text = text[b.start:b.end]
     return out

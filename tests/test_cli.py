@@ -28,7 +28,7 @@ def test_batch_mirrors_tree_and_summarises(tmp_path):
     assert (out / "a.txt").read_text() == "Headline\n\nThe story itself is told in full sentences, as stories are.\n"
     assert "Comments are closed" not in (out / "sub" / "b.txt").read_text()
     assert not (out / "skip.dat").exists()
-    assert "cleaned 2 files, 0 failed" in res.output
+    assert "cleaned 2 files, 0 skipped, 0 failed" in res.output
     assert "AD201" in res.output and "CO101" in res.output
     assert {p: p.read_bytes() for p in src.rglob("*") if p.is_file()} == before, "input was modified"
 
@@ -43,10 +43,10 @@ def test_out_inside_in_is_refused(tmp_path):
 
 def test_failed_file_is_named_and_batch_goes_on(tmp_path):
     src, out = _tree(tmp_path), tmp_path / "out"
-    (src / "bad.txt").write_bytes(b"%PDF-1.7 binary")
+    (src / "bad.html.gz").write_bytes(b"\x1f\x8b\x08\x00truncated")
     res = CliRunner().invoke(main, [str(src), str(out)])
     assert res.exit_code == 1
-    assert "bad.txt" in res.output
+    assert "failed: " in res.output and "bad.html.gz" in res.output and "gzip" in res.output
     assert (out / "a.txt").exists() and (out / "sub" / "b.txt").exists()
 
 

@@ -1,0 +1,248 @@
+"""The batch loop: clean input files one at a time into OUT, and lose nothing.
+
+* Each input gets one :class:`Outcome`: ``cleaned``, ``unchanged`` (``--resume`` found its
+  output up to date), ``skipped`` (binary, not a page) or ``failed`` (a one-line reason).
+  One bad file never stops the batch.
+* Outputs are written atomically (:func:`cleaner.io.atomic_write`), always inside OUT:
+  an output path whose real folder would lie outside OUT (a symlink planted in OUT) fails.
+* The manifest ``OUT/.clean-articles.json`` maps each input's relative path to its sha256
+  and size, the rules hash and the tool version; it is written atomically every
+  ``save_every`` files and at the end.  With ``resume=True`` an input whose entry matches
+  and whose output exists is not cleaned again, so a killed batch re-run with ``--resume``
+  ends with the same OUT tree as an uninterrupted run.  The manifest holds no timestamps.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from cleaner import __version__
+from cleaner.decode import NotTextError
+from cleaner.io import atomic_write, input_kind, output_name
+from cleaner.model import CleanResult
+
+MANIFEST_NAME = ".clean-articles.json"
+MANIFEST_FORMAT = 1
+SAVE_EVERY = 50
+# Temporary files of io.atomic_write: ".NAME.tmp-<pid>-<8 hex>".
+_TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
+
+CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed"
+
+
+def display(path: os.PathLike | str) -> str:
+    """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, never a crash."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: ``OSError`` by its strerror, others by type and message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    path: Path
+    rel: Path
+    status: str
+    reason: str = ""
+    result: CleanResult | None = None
+    bytes_in: int = 0
+    bytes_out: int = 0
+
+
+def rules_hash(cleaner) -> str:
+    """Hash of what decides the output: the loaded rule files (their bytes, in load
+    order), the stopword lists, and the enabled rule codes (selection and profile)."""
+    h = hashlib.sha256()
+    sources = list(dict.fromkeys(r.source for r in cleaner.all_rules))
+    for src in sources:
+        p = Path(src)
+        h.update(p.name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+        h.update(b"\0")
+    try:
+        from cleaner.rules import builtin_rules_dir
+
+        for p in sorted((builtin_rules_dir() / "stopwords").glob("*.txt")):
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    except Exception:  # pragma: no cover - an incomplete install fails elsewhere
+        pass
+    h.update(",".join(sorted(cleaner.enabled)).encode())
+    return h.hexdigest()
+
+
+class Manifest:
+    """``OUT/.clean-articles.json``: relative input path -> input hash, rules hash, version."""
+
+    def __init__(self, out_dir: Path, rules: str):
+        self.path = out_dir / MANIFEST_NAME
+        self.rules = rules
+        self.entries: dict[str, dict] = {}
+        self.warning = ""
+
+    def load(self) -> None:
+        """Read an earlier manifest; an unreadable or foreign one is ignored with a warning."""
+        try:
+            data = json.loads(self.path.read_bytes())
+            entries = data["files"]
+            if data.get("format") != MANIFEST_FORMAT or not isinstance(entries, dict):
+                raise ValueError("unknown format")
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self.warning = f"{display(self.path)}: manifest ignored, every input is cleaned again ({one_line(exc)})"
+            return
+        self.entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
+
+    def up_to_date(self, key: str, sha: str, size: int, out_path: Path) -> bool:
+        e = self.entries.get(key)
+        if not e or e.get("sha256") != sha or e.get("size") != size:
+            return False
+        if e.get("rules") != self.rules or e.get("version") != __version__:
+            return False
+        try:
+            return out_path.is_file() and out_path.stat().st_size == e.get("output_size")
+        except OSError:
+            return False
+
+    def record(self, key: str, sha: str, size: int, output: str, output_size: int) -> None:
+        self.entries[key] = {"sha256": sha, "size": size, "rules": self.rules, "version": __version__,
+                             "output": output, "output_size": output_size}
+
+    def forget(self, key: str) -> None:
+        self.entries.pop(key, None)
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write atomically; ``keep`` limits the entries to the inputs of this run."""
+        entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in keep}
+        data = {"format": MANIFEST_FORMAT, "tool": "clean-articles", "version": __version__,
+                "rules": self.rules, "files": dict(sorted(entries.items()))}
+        # ensure_ascii: names that are not UTF-8 round-trip as \udcNN escapes.
+        atomic_write(self.path, (json.dumps(data, indent=1, ensure_ascii=True) + "\n").encode("ascii"))
+
+
+def remove_temp_files(out_dir: Path) -> list[Path]:
+    """Delete temporary files a killed run left in OUT (``.NAME.tmp-<pid>-<hex>``)."""
+    removed = []
+    for folder, dirs, files in os.walk(out_dir):
+        for name in files:
+            if _TMP_NAME.match(name):
+                p = Path(folder) / name
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except OSError:
+                    pass
+    return removed
+
+
+def safe_output(out_dir: Path, rel_out: Path) -> Path:
+    """``out_dir / rel_out``, refusing a path that escapes OUT (``..`` or a symlinked folder)."""
+    if rel_out.is_absolute() or ".." in rel_out.parts:
+        raise ValueError(f"output name {display(rel_out)} escapes OUT_DIR")
+    target = out_dir / rel_out
+    root = out_dir.resolve()
+    parent = target.parent.resolve()
+    if parent != root and root not in parent.parents:
+        raise ValueError(f"output folder {display(target.parent)} leads outside OUT_DIR (symlink?)")
+    if target.is_symlink():
+        raise ValueError(f"output {display(target)} is a symlink; refusing to write through it")
+    return target
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+class Batch:
+    """Clean ``inputs`` (paths under ``in_dir``) into ``out_dir``; see the module docstring."""
+
+    def __init__(self, cleaner, in_dir: Path, out_dir: Path, *, resume: bool = False,
+                 save_every: int = SAVE_EVERY):
+        self.cleaner = cleaner
+        self.in_dir = in_dir
+        self.out_dir = out_dir
+        self.resume = resume
+        self.save_every = max(1, save_every)
+        self.manifest = Manifest(out_dir, rules_hash(cleaner))
+        self.seen: set[str] = set()
+        self.outputs: dict[Path, Path] = {}
+        self.temp_removed: list[Path] = []
+        self._html_api = "html" in inspect.signature(cleaner.clean).parameters
+        self._since_save = 0
+
+    def start(self) -> None:
+        """Create OUT; with ``resume``, read the manifest and remove stale temporary files."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.resume:
+            self.manifest.load()
+            self.temp_removed = remove_temp_files(self.out_dir)
+
+    def run(self, inputs: Iterable[Path]) -> Iterator[Outcome]:
+        for path in inputs:
+            outcome = self.one(path)
+            if outcome.status in (CLEANED, FAILED):
+                self._since_save += 1
+                if self._since_save >= self.save_every:
+                    self.manifest.save()
+                    self._since_save = 0
+            yield outcome
+
+    def finish(self) -> None:
+        """Write the manifest: the entries of this run's inputs only."""
+        self.manifest.save(keep=self.seen)
+
+    def one(self, path: Path) -> Outcome:
+        rel = path.relative_to(self.in_dir)
+        key = str(rel.as_posix())
+        self.seen.add(key)
+        rel_out = output_name(rel)
+        first = self.outputs.setdefault(rel_out, rel)
+        if first != rel:
+            self.manifest.forget(key)
+            return Outcome(path, rel, FAILED, f"output {display(rel_out)} is already written from {display(first)}")
+        try:
+            out_path = safe_output(self.out_dir, rel_out)
+            data = _read(path)
+        except (OSError, ValueError) as exc:
+            self.manifest.forget(key)
+            return Outcome(path, rel, FAILED, one_line(exc) if isinstance(exc, OSError) else str(exc))
+        sha = hashlib.sha256(data).hexdigest()
+        if self.resume and self.manifest.up_to_date(key, sha, len(data), out_path):
+            return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
+                           bytes_out=self.manifest.entries[key]["output_size"])
+        try:
+            if self._html_api and input_kind(path) == "html":
+                result = self.cleaner.clean(data, html=True)
+            else:
+                result = self.cleaner.clean(data)
+            out = result.text.encode("utf-8")
+        except NotTextError as exc:
+            self.manifest.forget(key)
+            return Outcome(path, rel, SKIPPED, str(exc), bytes_in=len(data))
+        except Exception as exc:  # one bad file never stops the batch
+            self.manifest.forget(key)
+            return Outcome(path, rel, FAILED, one_line(exc), bytes_in=len(data))
+        try:
+            atomic_write(out_path, out)
+        except OSError as exc:
+            self.manifest.forget(key)
+            return Outcome(path, rel, FAILED, f"cannot write {display(rel_out)}: {exc.strerror or exc}",
+                           bytes_in=len(data))
+        self.manifest.record(key, sha, len(data), rel_out.as_posix(), len(out))
+        return Outcome(path, rel, CLEANED, result=result, bytes_in=len(data), bytes_out=len(out))

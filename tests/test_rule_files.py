@@ -1,0 +1,97 @@
+"""User rule files are validated when loaded: each bad file gets a message naming the file
+and the rule, and the CLI exits 2 before cleaning anything."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.rules import RuleError, check_linear, load_rules
+
+GOOD = '''[[rule]]
+code = "US101"
+name = "user.promo-line"
+kind = "drop-block"
+pattern = '^Promo code: [A-Z0-9]+$'
+message = "promo code line"
+examples.hit = ["Promo code: SAVE10"]
+examples.keep = ["The promo code scheme ended last year."]
+'''
+
+
+def write(tmp_path: Path, text: str, name: str = "user.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(RuleError) as info:
+        load_rules([path])
+    return str(info.value)
+
+
+def test_good_user_file_loads(tmp_path):
+    rules = load_rules([write(tmp_path, GOOD)])
+    assert rules[-1].code == "US101"
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w*\s?)*end", r"(?:x|y+)*z", r"((ab)*c)+", r"(.*,){2,}x",
+                                     r"(?=(a+)+)b"])
+def test_nested_unbounded_quantifiers_are_rejected(tmp_path, pattern):
+    text = GOOD.replace("'^Promo code: [A-Z0-9]+$'", repr(pattern).replace("\\\\", "\\"))
+    path = write(tmp_path, text)
+    msg = load_error(path)
+    assert msg.startswith(f"{path}: rule US101: pattern ") and "exponential time" in msg and "nested" in msg
+
+
+@pytest.mark.parametrize("pattern", [r"^\s*(advertisement|sponsored)\s*$", r"(ab){1,3}c+", r"[a-z]+(?:-[a-z]+){0,4}",
+                                     r"(?:\w+ ){0,5}photo"])
+def test_linear_patterns_pass(pattern):
+    assert check_linear(pattern) is None
+
+
+@pytest.mark.parametrize("change,expect", [
+    (("kind = \"drop-block\"", "kind = \"drop-block\"\nregx = 'x'"), "rule US101: unknown key 'regx' for kind 'drop-block'"),
+    (("'^Promo code: [A-Z0-9]+$'", "'^Promo (code: [A-Z0-9]+$'"), "rule US101: bad pattern"),
+    (('examples.keep = ["The promo code scheme ended last year."]\n', ""), "rule US101: missing example: 'examples.keep'"),
+    (('examples.hit = ["Promo code: SAVE10"]\n', ""), "rule US101: missing example: 'examples.hit'"),
+    (("kind = \"drop-block\"", "kind = \"drop-blocks\""), "rule US101: unknown kind 'drop-blocks'"),
+    (('code = "US101"', 'code = "us-1"'), "rule us-1: code must be"),
+    (("message = \"promo code line\"\n", ""), "rule US101: missing or empty 'message'"),
+    (("[[rule]]", "[rules]\nx = 1\n[[rule]]"), "unknown top-level key 'rules'"),
+    (("[[rule]]", "[[rule]"), "not valid TOML"),
+    (('examples.hit', 'examples.hits'), "unknown key 'examples.hits'"),
+])
+def test_bad_rule_files_name_file_and_rule(tmp_path, change, expect):
+    path = write(tmp_path, GOOD.replace(*change))
+    msg = load_error(path)
+    assert msg.startswith(str(path)) and expect in msg, msg
+
+
+def test_duplicate_code_names_both_files(tmp_path):
+    first = write(tmp_path, GOOD, "a.toml")
+    second = write(tmp_path, GOOD.replace("user.promo-line", "user.other-line"), "b.toml")
+    with pytest.raises(RuleError) as info:
+        load_rules([tmp_path])
+    msg = str(info.value)
+    assert msg.startswith(f"{second}: rule US101: US101 is already defined in {first}"), msg
+
+
+def test_duplicate_of_builtin_code(tmp_path):
+    path = write(tmp_path, GOOD.replace("US101", "AD201"))
+    assert "AD201 is already defined in" in load_error(path)
+
+
+def test_cli_exits_2_on_each_bad_rule_file(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("Some text of an article that goes on for a while.\n", encoding="utf-8")
+    for i, bad in enumerate([GOOD.replace("kind", "knd", 1), GOOD.replace("'^Promo", "'^(Pro+)*mo")]):
+        path = write(tmp_path, bad, f"bad{i}.toml")
+        result = CliRunner().invoke(main, [str(src), str(out), "--rules", str(path)])
+        assert result.exit_code == 2, result.output
+        assert f"{path}: rule US101" in result.stderr
+        assert not out.exists()
