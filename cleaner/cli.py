@@ -15,6 +15,9 @@ import click
 
 from cleaner import __version__
 from cleaner.io import atomic_write, input_kind, is_inside, output_name, walk_inputs
+from cleaner.parallel import CleanerSpec, clean_files, register
+from cleaner.progress import Progress
+from cleaner.stream import is_jsonl
 from cleaner.pipeline import Cleaner
 from cleaner.rules import RuleError
 
@@ -64,19 +67,38 @@ def main():
 
 
 @main.command("run")
-@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("in_dir", type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.argument("out_dir", type=click.Path(allow_dash=True, path_type=Path))
 @rule_options
 @click.option("--hits", "hits_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every rule hit as JSON lines, one document a line.")
 @click.option("--explain", is_flag=True, help="Print each document's hits.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, quiet, no_progress):
-    """Clean every page under IN_DIR into OUT_DIR at the same relative path."""
+@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl"]), default="auto", show_default=True,
+              help="files: folders of pages; jsonl: one {id, text, metadata} object a line "
+                   "(auto: jsonl for '-' and .jsonl names).")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the page text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: every core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
+def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, quiet, no_progress,
+        fmt, text_field, jobs, scheduler):
+    """Clean every page under IN_DIR into OUT_DIR at the same relative path.
+
+    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text."""
+    cleaner = _cleaner(rules_dirs, select, ignore, profile)
+    spec = CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
+    if is_jsonl(str(in_dir), fmt):
+        from cleaner.cli_stream import run_jsonl_command
+
+        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, spec, text_field=text_field, jobs=jobs,
+                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress))
+    if not in_dir.is_dir() or out_dir.is_file() or scheduler:
+        raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
-    cleaner = _cleaner(rules_dirs, select, ignore, profile)
+    register(spec, cleaner)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     files = list(walk_inputs(in_dir, failures))
@@ -85,19 +107,21 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
     try:
-        with click.progressbar(files, label="cleaning", file=sys.stderr, hidden=not show_bar) as bar:
-            for path in bar:
+        with Progress("cleaning", len(files), enabled=show_bar) as bar:
+            for path, n_read, result, error in clean_files(files, spec, jobs):
+                bar.update()
                 rel = path.relative_to(in_dir)
+                if error:
+                    failures.append((str(path), error))
+                    continue
                 try:
-                    data = path.read_bytes()
-                    result = cleaner.clean(data)
                     out = result.text.encode("utf-8")
                     atomic_write(out_dir / output_name(rel), out)
                 except Exception as exc:  # one bad file never stops the batch
                     failures.append((str(path), f"{type(exc).__name__}: {exc}"))
                     continue
                 stats["files"] += 1
-                stats["bytes_in"] += len(data)
+                stats["bytes_in"] += n_read
                 stats["bytes_out"] += len(out)
                 for h in result.hits:
                     per_rule[h.code] += 1

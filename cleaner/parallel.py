@@ -1,0 +1,171 @@
+"""All cores: documents spread over worker processes in order-preserving chunks.
+
+Work is cut into chunks (a few dozen documents); at most ``in_flight`` chunks are queued
+or running at any time, and results come back in input order, so the output of ``--jobs
+N`` is byte-identical to ``--jobs 1`` and memory stays constant on an endless stream.
+Each worker builds its :class:`~cleaner.pipeline.Cleaner` once (the pool initializer,
+or the first chunk on a Dask worker) from a picklable :class:`CleanerSpec`.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+
+from cleaner.pipeline import Cleaner
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+JSONL_CHUNK = 64      # lines a task
+FILES_CHUNK = 16      # files a task
+IN_FLIGHT_PER_JOB = 3  # chunks queued or running per worker
+
+
+@dataclass(frozen=True)
+class CleanerSpec:
+    """How to build a Cleaner: what the CLI's rule options say.  Picklable and hashable."""
+
+    rule_dirs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    profile: str = "default"
+
+    @classmethod
+    def of(cls, rule_dirs: Iterable[Path | str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
+           profile: str = "default") -> "CleanerSpec":
+        return cls(tuple(str(p) for p in rule_dirs), tuple(select), tuple(ignore), profile)
+
+    def build(self) -> Cleaner:
+        return Cleaner(self.rule_dirs, select=self.select, ignore=self.ignore, profile=self.profile)
+
+
+_CLEANERS: dict[CleanerSpec, Cleaner] = {}
+
+
+def cleaner_for(spec: CleanerSpec) -> Cleaner:
+    """This process's cleaner for ``spec``, built on first use (the pool initializer)."""
+    cleaner = _CLEANERS.get(spec)
+    if cleaner is None:
+        cleaner = _CLEANERS[spec] = spec.build()
+    return cleaner
+
+
+def register(spec: CleanerSpec, cleaner: Cleaner) -> None:
+    """Use an already built cleaner for ``spec`` in this process (and in forked workers)."""
+    _CLEANERS[spec] = cleaner
+
+
+def cpu_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """``None`` or 0 means every core."""
+    return cpu_count() if not jobs else max(1, jobs)
+
+
+def ordered_map(fn: Callable[..., R], spec: CleanerSpec, chunks: Iterable[T], *args: Any, jobs: int | None = 0,
+                executor: Executor | None = None, in_flight: int | None = None) -> Iterator[R]:
+    """``fn(spec, chunk, *args)`` for each chunk, results in input order.
+
+    With ``jobs == 1`` (and no ``executor``) everything runs in this process; so it does
+    when the input is a single chunk, where a pool would cost more than it saves.  Any
+    :class:`concurrent.futures.Executor` can be given instead of the process pool (a
+    Dask ``client.get_executor()``); ``fn`` must then build its cleaner with
+    :func:`cleaner_for`.  At most ``in_flight`` chunks are submitted and not yet yielded.
+    """
+    jobs = resolve_jobs(jobs)
+    in_flight = in_flight or max(2, IN_FLIGHT_PER_JOB * jobs)
+    chunks = iter(chunks)
+    if executor is not None:
+        yield from _bounded(executor, fn, spec, chunks, args, in_flight)
+        return
+    if jobs == 1:
+        for chunk in chunks:
+            yield fn(spec, chunk, *args)
+        return
+    head = [c for c in (next(chunks, None), next(chunks, None)) if c is not None]
+    if len(head) < 2:
+        for chunk in head:
+            yield fn(spec, chunk, *args)
+        return
+    pool = ProcessPoolExecutor(jobs, initializer=cleaner_for, initargs=(spec,))
+    try:
+        yield from _bounded(pool, fn, spec, chain(head, chunks), args, in_flight)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _bounded(executor: Executor, fn, spec, chunks: Iterator, args: Sequence, in_flight: int) -> Iterator:
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(executor.submit(fn, spec, chunk, *args))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- the tasks: module-level functions, so they pickle ---------------------------------
+
+def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text"):
+    """Clean a chunk of numbered JSONL lines (see :func:`cleaner.stream.clean_lines`)."""
+    from cleaner.stream import clean_lines
+
+    return clean_lines(cleaner_for(spec), lines, text_field)
+
+
+def files_task(spec: CleanerSpec, paths: Sequence[Path]) -> list[tuple[int, Any, str]]:
+    """Read and clean files: ``(bytes read, CleanResult or None, error or "")`` for each."""
+    cleaner = cleaner_for(spec)
+    out = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+            out.append((len(data), cleaner.clean(data), ""))
+        except Exception as exc:  # one bad file never stops the batch
+            out.append((0, None, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def clean_files(paths: Sequence[Path], spec: CleanerSpec, jobs: int | None = 0,
+                chunk: int = FILES_CHUNK) -> Iterator[tuple[Path, int, Any, str]]:
+    """``(path, bytes read, CleanResult or None, error)`` for each path, in order."""
+    results = ordered_map(files_task, spec, batched(paths, chunk), jobs=jobs)
+    for group, outs in zip(batched(paths, chunk), results):
+        for path, (n, result, error) in zip(group, outs):
+            yield path, n, result, error
+
+
+def clean_iter_parallel(docs: Iterable[dict], spec: CleanerSpec = CleanerSpec(), *, jobs: int | None = 0,
+                        text_field: str = "text", chunk: int = JSONL_CHUNK) -> Iterator[dict]:
+    """Like :meth:`Cleaner.clean_iter`, on every core; documents come back in order."""
+    for cleaned in ordered_map(_docs_task, spec, batched(docs, chunk), text_field, jobs=jobs):
+        yield from cleaned
+
+
+def _docs_task(spec: CleanerSpec, docs: list[dict], text_field: str) -> list[dict]:
+    from cleaner.stream import clean_doc
+
+    cleaner = cleaner_for(spec)
+    return [clean_doc(cleaner, d, text_field)[0] for d in docs]
