@@ -93,7 +93,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         from cleaner.cli_stream import run_jsonl_command
 
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, spec, text_field=text_field, jobs=jobs,
-                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress))
+                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):

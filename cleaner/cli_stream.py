@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import click
 
@@ -35,7 +35,7 @@ def dask_executor(address: str | None):
 
 
 def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, text_field: str, jobs: int,
-                      scheduler: str | None, quiet: bool, no_progress: bool) -> int:
+                      scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None) -> int:
     """Run the JSONL batch; returns the exit code."""
     if source != "-" and dest != "-" and _same_file(source, dest):
         raise click.UsageError(f"output {dest} is the input (inputs are never modified)")
@@ -47,9 +47,10 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
 
     show = not quiet and not no_progress and sys.stderr.isatty()
     try:
-        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress:
+        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
+                (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
             report = run_jsonl(source, dest, spec, text_field=text_field, jobs=jobs, executor=executor,
-                               on_bad=on_bad, progress=progress)
+                               on_bad=on_bad, progress=progress, hits=hits)
     except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
         import os
 

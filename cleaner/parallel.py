@@ -128,11 +128,11 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 # -- the tasks: module-level functions, so they pickle ---------------------------------
 
-def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text"):
+def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text", with_hits: bool = False):
     """Clean a chunk of numbered JSONL lines (see :func:`cleaner.stream.clean_lines`)."""
     from cleaner.stream import clean_lines
 
-    return clean_lines(cleaner_for(spec), lines, text_field)
+    return clean_lines(cleaner_for(spec), lines, text_field, with_hits)
 
 
 def files_task(spec: CleanerSpec, paths: Sequence[Path]) -> list[tuple[int, Any, str]]:

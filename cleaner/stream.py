@@ -179,6 +179,7 @@ class ChunkResult:
     """What cleaning a chunk of JSONL lines gives: output lines, bad lines and counts."""
 
     lines: list[str] = field(default_factory=list)
+    hits: list[str] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
     docs: int = 0
     chars_in: int = 0
@@ -187,8 +188,12 @@ class ChunkResult:
     per_rule: Counter = field(default_factory=Counter)
 
 
-def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text") -> ChunkResult:
-    """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number."""
+def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
+                with_hits: bool = False) -> ChunkResult:
+    """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
+
+    With ``with_hits``, each document's hits as a JSON line too (``line``, ``id``,
+    ``language``, ``hits``), as ``--hits`` writes them."""
     out = ChunkResult()
     for lineno, raw in lines:
         try:
@@ -211,6 +216,9 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
             out.bad.append((lineno, f"{type(exc).__name__}: {exc}"))
             continue
         out.lines.append(dumps(cleaned) + "\n")
+        if with_hits:
+            out.hits.append(json.dumps({"line": lineno, "id": doc.get("id"), "language": result.language,
+                                        "hits": [h.to_dict() for h in result.hits]}, ensure_ascii=False) + "\n")
         out.docs += 1
         out.chars_in += len(result.input_text)
         out.chars_out += len(result.text)
@@ -262,12 +270,13 @@ class StreamReport:
 
 
 def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: int | None = 0,
-              executor=None, on_bad=None, progress=None, chunk: int | None = None) -> StreamReport:
+              executor=None, on_bad=None, progress=None, chunk: int | None = None, hits=None) -> StreamReport:
     """Clean the JSONL file ``source`` (``-``: stdin) into ``dest`` (``-``: stdout).
 
     Lines are read, cleaned (on ``jobs`` processes, or on ``executor``) and written in
     order with a bounded number of chunks in flight, so memory does not grow with the
-    stream.  ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
+    stream.  ``hits`` (a text file) receives each document's hits as a JSON line.
+    ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
     ``dest`` is written under a temporary name and renamed when complete.
     """
     import os
@@ -289,9 +298,11 @@ def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: i
         out = open(tmp, "wb")
     try:
         for result in parallel.ordered_map(parallel.jsonl_task, spec, numbered_chunks(src, size), text_field,
-                                           jobs=jobs, executor=executor):
+                                           hits is not None, jobs=jobs, executor=executor):
             if result.lines:
                 out.write("".join(result.lines).encode("utf-8"))
+            if hits is not None:
+                hits.writelines(result.hits)
             if dest == "-":
                 out.flush()
             for lineno, why in result.bad:

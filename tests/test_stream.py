@@ -120,10 +120,11 @@ def test_jsonl_jobs_output_is_byte_identical(tmp_path, small_chunks):
     _write_jsonl(src, _docs(3), [(4, "{bad")])
     outs = []
     for jobs in ("1", "2"):
-        res = CliRunner().invoke(main, [str(src), str(tmp_path / f"out{jobs}.jsonl"), "--jobs", jobs, "-q"])
+        res = CliRunner().invoke(main, [str(src), str(tmp_path / f"out{jobs}.jsonl"), "--jobs", jobs, "-q",
+                                        "--hits", str(tmp_path / f"hits{jobs}.jsonl")])
         assert res.exit_code == 1 and ":5: bad line" in res.stderr
-        outs.append((tmp_path / f"out{jobs}.jsonl").read_bytes())
-    assert outs[0] == outs[1] and outs[0].count(b"\n") == 3 * len(SEEDS)
+        outs.append((tmp_path / f"out{jobs}.jsonl").read_bytes() + (tmp_path / f"hits{jobs}.jsonl").read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") == 2 * 3 * len(SEEDS)
 
 
 def test_folder_jobs_output_is_byte_identical(tmp_path, small_chunks):
