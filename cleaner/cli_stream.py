@@ -13,6 +13,7 @@ from contextlib import contextmanager, nullcontext
 
 import click
 
+from cleaner import parallel
 from cleaner.parallel import CleanerSpec, register
 from cleaner.progress import Progress
 from cleaner.stream import StreamReport, run_jsonl
@@ -31,7 +32,10 @@ def dask_executor(address: str | None):
     except ImportError:
         raise click.UsageError("--scheduler needs Dask: pip install 'clean-articles[dask]'") from None
     with Client(address) as client:
-        yield client.get_executor()
+        executor = client.get_executor()
+        # Enough chunks in flight to keep every thread of the cluster busy, and no more.
+        executor.in_flight = max(2, parallel.IN_FLIGHT_PER_JOB * sum(client.nthreads().values()))
+        yield executor
 
 
 def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, text_field: str, jobs: int,
@@ -50,7 +54,8 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
         with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
                 (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
             report = run_jsonl(source, dest, spec, text_field=text_field, jobs=jobs, executor=executor,
-                               on_bad=on_bad, progress=progress, hits=hits)
+                               on_bad=on_bad, progress=progress, hits=hits,
+                               in_flight=getattr(executor, "in_flight", None))
     except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
         import os
 

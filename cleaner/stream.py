@@ -270,7 +270,8 @@ class StreamReport:
 
 
 def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: int | None = 0,
-              executor=None, on_bad=None, progress=None, chunk: int | None = None, hits=None) -> StreamReport:
+              executor=None, on_bad=None, progress=None, chunk: int | None = None, hits=None,
+              in_flight: int | None = None) -> StreamReport:
     """Clean the JSONL file ``source`` (``-``: stdin) into ``dest`` (``-``: stdout).
 
     Lines are read, cleaned (on ``jobs`` processes, or on ``executor``) and written in
@@ -298,7 +299,7 @@ def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: i
         out = open(tmp, "wb")
     try:
         for result in parallel.ordered_map(parallel.jsonl_task, spec, numbered_chunks(src, size), text_field,
-                                           hits is not None, jobs=jobs, executor=executor):
+                                           hits is not None, jobs=jobs, executor=executor, in_flight=in_flight):
             if result.lines:
                 out.write("".join(result.lines).encode("utf-8"))
             if hits is not None:

@@ -165,3 +165,16 @@ def test_pipe_streams_through_a_real_process(tmp_path):
         proc.wait(timeout=60)
     assert proc.returncode == 0, proc.stderr.read()
     assert rest.count(b"\n") == n - 1
+
+
+def test_progress_shows_docs_per_second_only_when_enabled():
+    import io
+
+    from cleaner.progress import Progress
+
+    shown, hidden = io.StringIO(), io.StringIO()
+    for buf, enabled in ((shown, True), (hidden, None)):  # None: a StringIO is no terminal
+        with Progress("cleaning", 3, enabled=enabled, file=buf, every=0) as bar:
+            bar.update(3)
+    assert "cleaning: 3/3 docs" in shown.getvalue() and "docs/s" in shown.getvalue()
+    assert hidden.getvalue() == ""
