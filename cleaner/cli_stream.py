@@ -7,6 +7,7 @@ reported with its number as it is found), 2 usage error.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from contextlib import contextmanager, nullcontext
@@ -43,6 +44,10 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
     """Run the JSONL batch; returns the exit code."""
     if source != "-" and dest != "-" and _same_file(source, dest):
         raise click.UsageError(f"output {dest} is the input (inputs are never modified)")
+    if dest != "-" and os.path.isdir(dest):
+        raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
+    if source != "-" and os.path.isdir(source):
+        raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
     register(spec, cleaner)
     started = time.monotonic()
 
@@ -57,8 +62,6 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
                                on_bad=on_bad, progress=progress, hits=hits,
                                in_flight=getattr(executor, "in_flight", None))
     except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_OK
     if not quiet:

@@ -178,3 +178,19 @@ def test_progress_shows_docs_per_second_only_when_enabled():
             bar.update(3)
     assert "cleaning: 3/3 docs" in shown.getvalue() and "docs/s" in shown.getvalue()
     assert hidden.getvalue() == ""
+
+
+def test_jsonl_output_must_be_a_file(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": PAGE}) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(main, [str(src), str(tmp_path), "-q"])
+    assert res.exit_code == 2 and "is a folder" in res.output
+
+
+def test_broken_pipe_is_not_an_error():
+    """`clean-articles - - | head -1`: the reader stops early, the cleaner stops quietly."""
+    data = "".join(json.dumps({"id": i, "text": PAGE}) + "\n" for i in range(3 * parallel.JSONL_CHUNK))
+    proc = subprocess.run(f"{sys.executable} -m cleaner - - -q --jobs 1 | head -1", shell=True, cwd=ROOT,
+                          input=data.encode(), capture_output=True, timeout=120)
+    assert proc.stdout.count(b"\n") == 1
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
