@@ -148,7 +148,7 @@ def bench_html(htmls: list[bytes], rounds: int) -> None:
 
 def profile(texts: list[str], top: int) -> None:
     cleaner = Cleaner()
-    prof = cProfile.Profile(time.process_time)  # CPU time: other processes share the cores
+    prof = cProfile.Profile()  # wall timer: a CPU-time timer costs a system call per event and skews it
     prof.enable()
     for t in texts:
         cleaner.clean(t)
