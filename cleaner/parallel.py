@@ -77,8 +77,9 @@ def ordered_map(fn: Callable[..., R], spec: CleanerSpec, chunks: Iterable[T], *a
                 executor: Executor | None = None, in_flight: int | None = None) -> Iterator[R]:
     """``fn(spec, chunk, *args)`` for each chunk, results in input order.
 
-    With ``jobs == 1`` (and no ``executor``) everything runs in this process; so it does
-    when the input is a single chunk, where a pool would cost more than it saves.  Any
+    With ``jobs == 1`` (and no ``executor``) everything runs in this process; so does the
+    first chunk, so an input of one chunk never starts a pool.  An empty chunk is a flush
+    (see :func:`cleaner.stream.numbered_chunks`).  Any
     :class:`concurrent.futures.Executor` can be given instead of the process pool (a
     Dask ``client.get_executor()``); ``fn`` must then build its cleaner with
     :func:`cleaner_for`.  At most ``in_flight`` chunks are submitted and not yet yielded.
@@ -91,13 +92,22 @@ def ordered_map(fn: Callable[..., R], spec: CleanerSpec, chunks: Iterable[T], *a
         return
     if jobs == 1:
         for chunk in chunks:
-            yield fn(spec, chunk, *args)
+            if chunk:
+                yield fn(spec, chunk, *args)
         return
-    head = [c for c in (next(chunks, None), next(chunks, None)) if c is not None]
-    if len(head) < 2:
-        for chunk in head:
-            yield fn(spec, chunk, *args)
+    # The first chunk is cleaned here and the pool starts with the second: a small input
+    # never pays for a pool.
+    first = True
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if not first:
+            break
+        first = False
+        yield fn(spec, chunk, *args)
+    else:
         return
+    head = [chunk]
     pool = ProcessPoolExecutor(jobs, initializer=cleaner_for, initargs=(spec,))
     try:
         yield from _bounded(pool, fn, spec, chain(head, chunks), args, in_flight)
@@ -106,10 +116,16 @@ def ordered_map(fn: Callable[..., R], spec: CleanerSpec, chunks: Iterable[T], *a
 
 
 def _bounded(executor: Executor, fn, spec, chunks: Iterator, args: Sequence, in_flight: int) -> Iterator:
+    """Submit chunks, yield results in order; an empty chunk means "flush": wait for and
+    yield everything in flight (the input went quiet)."""
     pending: deque = deque()
     for chunk in chunks:
+        if not chunk:
+            while pending:
+                yield pending.popleft().result()
+            continue
         pending.append(executor.submit(fn, spec, chunk, *args))
-        if len(pending) >= in_flight:
+        while pending and (len(pending) >= in_flight or pending[0].done()):
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()

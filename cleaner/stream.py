@@ -228,16 +228,78 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
     return out
 
 
-def numbered_chunks(stream: Iterable[bytes], size: int) -> Iterator[list[tuple[int, bytes]]]:
-    """Lines of a binary stream, numbered from 1, in lists of ``size`` lines."""
+IDLE_FLUSH = 0.5  # seconds without input after which a pipe's partial chunk is cleaned
+
+
+def numbered_chunks(stream: Iterable[bytes | None], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Lines of a binary stream, numbered from 1, in lists of ``size`` lines.
+
+    A ``None`` in the stream (see :func:`pipe_lines`) means the input went quiet: the
+    partial chunk is yielded, then an empty list, which tells :func:`cleaner.parallel.ordered_map`
+    to hand back everything in flight, so a slow producer's documents are not held back.
+    """
     chunk: list[tuple[int, bytes]] = []
-    for lineno, line in enumerate(stream, 1):
+    lineno = 0
+    for line in stream:
+        if line is None:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield []
+            continue
+        lineno += 1
         chunk.append((lineno, line))
         if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def pipe_lines(fd: int, idle: float = IDLE_FLUSH, block: int = 1 << 16) -> Iterator[bytes | None]:
+    """Lines read from the file descriptor ``fd`` (stdin), with ``None`` each time no byte
+    came for ``idle`` seconds.  POSIX only (``select`` on a pipe, a file or a tty)."""
+    import os
+    import select
+
+    parts: list[bytes] = []
+    quiet = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], idle)
+        if not ready:
+            if not quiet:  # one tick per quiet spell
+                quiet = True
+                yield None
+            continue
+        quiet = False
+        data = os.read(fd, block)
+        if not data:
+            break
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            if end < 0:
+                if start < len(data):
+                    parts.append(data[start:])
+                break
+            parts.append(data[start:end + 1])
+            yield b"".join(parts)
+            parts = []
+            start = end + 1
+    if parts:
+        yield b"".join(parts)
+
+
+def _stdin_lines(src) -> Iterable[bytes | None]:
+    """stdin as :func:`pipe_lines` where it is a real file descriptor on POSIX, else as is."""
+    import io
+    import os
+
+    try:
+        fd = src.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return src
+    return pipe_lines(fd) if os.name == "posix" else src
 
 
 def is_jsonl(path: str, fmt: str) -> bool:
@@ -298,7 +360,8 @@ def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: i
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         out = open(tmp, "wb")
     try:
-        for result in parallel.ordered_map(parallel.jsonl_task, spec, numbered_chunks(src, size), text_field,
+        lines = _stdin_lines(src) if src is sys.stdin.buffer else src
+        for result in parallel.ordered_map(parallel.jsonl_task, spec, numbered_chunks(lines, size), text_field,
                                            hits is not None, jobs=jobs, executor=executor, in_flight=in_flight):
             if result.lines:
                 out.write("".join(result.lines).encode("utf-8"))

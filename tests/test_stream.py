@@ -194,3 +194,36 @@ def test_broken_pipe_is_not_an_error():
                           input=data.encode(), capture_output=True, timeout=120)
     assert proc.stdout.count(b"\n") == 1
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_slow_producer_gets_each_document_back_before_sending_the_next(jobs):
+    """`tail -f crawl.jsonl | clean-articles - -`: a partial chunk is cleaned once stdin goes quiet."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "-", "-", "-q", "--jobs", jobs], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for i in range(4):  # fewer lines than a chunk, one at a time
+            proc.stdin.write((json.dumps({"id": i, "text": PAGE}) + "\n").encode())
+            proc.stdin.flush()
+            assert json.loads(proc.stdout.readline())["id"] == i
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_pipe_lines_splits_across_reads_and_ticks_when_quiet():
+    import os
+
+    from cleaner.stream import numbered_chunks, pipe_lines
+
+    r, w = os.pipe()
+    os.write(w, b'{"a": 1}\n{"b": 22}\n{"c"')
+    lines = pipe_lines(r, idle=0.05, block=4)
+    got = [next(lines), next(lines), next(lines)]
+    assert got == [b'{"a": 1}\n', b'{"b": 22}\n', None]  # quiet: a tick, the partial line is held
+    os.write(w, b": 3}")
+    os.close(w)
+    assert list(lines) == [b'{"c": 3}']
+    assert list(numbered_chunks([b"1\n", None, b"2\n", b"3\n"], 5)) == [[(1, b"1\n")], [], [(2, b"2\n"), (3, b"3\n")]]
+    os.close(r)
