@@ -5,11 +5,11 @@ the scorer looks at neighbours: junk cannot promote the short lines around it.
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from cleaner.model import DROP, Block
 from cleaner.rules import Rule
-
 
 def flat(block: Block) -> str:
     """The block's text on one line, as block patterns see it."""
@@ -29,16 +29,67 @@ def decide(block: Block, rule: Rule, reason: str) -> None:
     block.reason = reason
 
 
-def apply_block_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:
+class BlockMatcher:
+    """The ``drop-block`` rules of one language, compiled to test a block in one call.
+
+    Anchored rules (every pattern starts with ``^``) are joined into one alternation tried
+    at the block's start: a prose line fails each alternative at its first characters.
+    The other rules run only where their required literals occur (:attr:`Rule.needles`).
+    Built once per :class:`~cleaner.pipeline.Cleaner`; immutable, so safe to share.
+    """
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = tuple(rules)
+        anchored = [r for r in self.rules if r.anchored]
+        parts, self._rule_of = [], {}
+        for r in anchored:
+            for p in r.patterns:
+                name = f"r{len(parts)}"
+                parts.append(f"(?P<{name}>{'(?i:' if r.ignorecase else '(?:'}{p[1:]}))")
+                self._rule_of[name] = r
+        try:
+            self._combined = re.compile("|".join(parts), re.MULTILINE) if parts else None
+        except re.error:  # a pattern that cannot be embedded: test every rule on its own
+            self._combined, anchored = None, []
+        self._anchored = tuple(anchored)
+        codes = {r.code for r in anchored}
+        self.loose = tuple(r for r in self.rules if r.code not in codes)
+
+    def first_match(self, text: str, loose: Sequence[Rule]) -> Rule | None:
+        """The first rule (in pack order) whose pattern matches the flat block ``text``."""
+        best: Rule | None = None
+        if self._combined is not None:
+            m = self._combined.match(text)
+            if m:
+                rule = self._rule_of[m.lastgroup]
+                if _matches(rule, text):
+                    best = rule
+                else:  # held back by max_chars: a later anchored rule may still match
+                    best = next((r for r in self._anchored if r.order > rule.order and _matches(r, text)), None)
+        if loose:
+            lowered = text.lower()
+            for rule in loose:
+                if best is not None and rule.order > best.order:
+                    break
+                if rule.may_match(lowered) and _matches(rule, text):
+                    best = rule
+                    break
+        return best
+
+    def loose_for(self, lowered_doc: str) -> tuple[Rule, ...]:
+        """The loose rules whose required literals occur somewhere in the document."""
+        return tuple(r for r in self.loose if r.may_match(lowered_doc))
+
+
+def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_doc: str) -> None:
     """Drop every undecided block that a ``drop-block`` rule matches (first rule wins)."""
+    loose = matcher.loose_for(lowered_doc)
     for block in blocks:
         if block.final:
             continue
-        text = flat(block)
-        for rule in rules:
-            if _matches(rule, text):
-                decide(block, rule, "pattern matched")
-                break
+        rule = matcher.first_match(flat(block), loose)
+        if rule is not None:
+            decide(block, rule, "pattern matched")
 
 
 def apply_run_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:

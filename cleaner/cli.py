@@ -14,11 +14,13 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.diff import format_diff, want_color
 from cleaner.io import atomic_write, input_kind, is_inside, output_name, walk_inputs
 from cleaner.parallel import CleanerSpec, clean_files, register
 from cleaner.progress import Progress
 from cleaner.stream import is_jsonl
 from cleaner.pipeline import Cleaner
+from cleaner.report import ReportWriter
 from cleaner.rules import RuleError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -73,6 +75,10 @@ def main():
 @click.option("--hits", "hits_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every rule hit as JSON lines, one document a line.")
 @click.option("--explain", is_flag=True, help="Print each document's hits.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a self-contained HTML review report of every hit in the batch.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff per file, hunks labelled with rule codes (coloured on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl"]), default="auto", show_default=True,
@@ -82,14 +88,16 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
-def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, quiet, no_progress,
-        fmt, text_field, jobs, scheduler):
+def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
+        show_diff, quiet, no_progress, fmt, text_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text."""
     cleaner = _cleaner(rules_dirs, select, ignore, profile)
     spec = CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
     if is_jsonl(str(in_dir), fmt):
+        if report_path or show_diff or explain:
+            raise click.UsageError("--report, --diff and --explain are for folders; JSONL takes --hits")
         from cleaner.cli_stream import run_jsonl_command
 
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, spec, text_field=text_field, jobs=jobs,
@@ -106,6 +114,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     per_rule = Counter()
     hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
+    writer = ReportWriter(title=f"clean-articles review: {in_dir}") if report_path else None
+    color = want_color(sys.stdout)
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
             for path, n_read, result, error in clean_files(files, spec, jobs):
@@ -132,9 +142,17 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                               ensure_ascii=False) + "\n")
                 if explain:
                     _print_explain(str(rel), result)
+                if writer is not None:
+                    writer.add(str(rel), result.input_text, result.text, result.hits,
+                               result.metadata.get("removed_share", 0.0))
+                if show_diff:
+                    click.echo(format_diff(str(rel), result.input_text, result.text,
+                                           [h.to_dict() for h in result.hits], color=color), nl=False, color=color)
     finally:
         if hits_out:
             hits_out.close()
+    if writer is not None:
+        writer.write(report_path)
     if not quiet:
         _summary(stats, per_rule, cleaner, failures, time.monotonic() - started)
     for name, why in failures:

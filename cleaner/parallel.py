@@ -16,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
+from cleaner.io import input_kind
 from cleaner.pipeline import Cleaner
 
 T = TypeVar("T")
@@ -152,13 +153,14 @@ def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text", with_hits: bo
 
 
 def files_task(spec: CleanerSpec, paths: Sequence[Path]) -> list[tuple[int, Any, str]]:
-    """Read and clean files: ``(bytes read, CleanResult or None, error or "")`` for each."""
+    """Read and clean files (HTML by name, as the batch does): ``(bytes read, CleanResult
+    or None, error or "")`` for each."""
     cleaner = cleaner_for(spec)
     out = []
     for path in paths:
         try:
             data = Path(path).read_bytes()
-            out.append((len(data), cleaner.clean(data), ""))
+            out.append((len(data), cleaner.clean(data, html=input_kind(Path(path)) == "html"), ""))
         except Exception as exc:  # one bad file never stops the batch
             out.append((0, None, f"{type(exc).__name__}: {exc}"))
     return out

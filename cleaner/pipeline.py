@@ -8,7 +8,7 @@ rule and its span in the input, and replaying the hits rebuilds the output.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -21,13 +21,16 @@ from cleaner.rules import Rule, RuleError, load_rules, select_rules
 from cleaner.score import ScoreParams, score_blocks
 
 # Codes of the decisions made by code; their rules in the packs carry names and messages.
-SCORE_CODES = {"low": "BS101", "context": "BS102", "window": "BS103"}
+SCORE_CODES = {"low": "BS101", "context": "BS102", "window": "BS103", "repeat": "BS104", "headline": "BS105"}
+GUARD_CODE = "BS106"
 DEDUPE_CODES = {"repeat": "DU101", "standfirst": "DU102"}
 SCORE_PARAMS_CODE = "BS101"
 DECODE_FALLBACK_CODE = "EN101"
 SAFETY_VALVE_CODE = "SV001"
 SAFETY_VALVE_SHARE = 0.5
+HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
+MAX_REPAIR_PASSES = 4
 
 
 class _Working:
@@ -85,19 +88,26 @@ class Cleaner:
         dedupe_rule = self.by_code.get(DEDUPE_CODES["repeat"])
         self.dedupe_params = dict(dedupe_rule.params) if dedupe_rule else {}
         self.detector = LanguageDetector()
+        # The DOM pass needs its thresholds even when --select narrows the rules.
+        self._html_all = bool(tuple(select))
         langs = {lang for r in self.rules for lang in r.langs if lang != "*"} | {"en"}
         self._by_lang = {lang: self._rules_for(lang) for lang in langs}
         self._by_lang["*"] = self._rules_for("*")
 
-    def _rules_for(self, lang: str) -> dict[str, tuple[Rule, ...]]:
+    def _rules_for(self, lang: str) -> dict:
         out: dict[str, list[Rule]] = {}
         for r in self.rules:
             if r.applies_to(lang):
                 out.setdefault(r.kind, []).append(r)
-        return {k: tuple(v) for k, v in out.items()}
+        by_kind: dict = {k: tuple(v) for k, v in out.items()}
+        by_kind["matcher"] = classify.BlockMatcher(by_kind.get("drop-block", ()))
+        return by_kind
 
     def rules_of(self, kind: str, lang: str) -> tuple[Rule, ...]:
         return self._by_lang.get(lang, self._by_lang["*"]).get(kind, ())
+
+    def block_matcher(self, lang: str) -> classify.BlockMatcher:
+        return self._by_lang.get(lang, self._by_lang["*"])["matcher"]
 
     def on(self, code: str) -> bool:
         return code in self.enabled
@@ -110,9 +120,19 @@ class Cleaner:
 
         return clean_iter(self, docs, text_field)
 
+    @cached_property
+    def html_rules(self):
+        """The ``html`` pack compiled for the HTML path (loaded on first HTML page)."""
+        from cleaner import html
+
+        return html.compile_html_rules(self.all_rules if self._html_all else self.rules)
+
     # -- the pipeline -----------------------------------------------------------------
-    def clean(self, data: str | bytes, *, lang: str | None = None) -> CleanResult:
-        """Clean one scraped text page (``str``, or ``bytes`` in any encoding)."""
+    def clean(self, data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
+        """Clean one page: scraped text (``str``, or ``bytes`` in any encoding) or, with
+        ``html=True``, an HTML page (``bytes`` may be gzipped; the charset is detected)."""
+        if html:
+            return self._clean_html(data, lang)
         fallback = None
         if isinstance(data, bytes):
             data, fallback = decode_bytes(data)
@@ -124,39 +144,101 @@ class Cleaner:
 
         self._repair(doc, rule_lang)
         blocks = segment.split_lines(doc.text)
-        blocks = self._decide_blocks(blocks, doc.text, rule_lang, language)
+        blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language)
+        if guard and self.on(GUARD_CODE):
+            doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
         self._edit_blocks(doc, blocks, rule_lang)
         text = assemble(doc.text)
         return self._result(doc, text, language)
 
-    def _repair(self, doc: _Working, lang: str) -> None:
-        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another."""
-        changes = [(e, self.by_code[code], REPAIR, detail) for e, code, detail in repair.unicode_edits(doc.text)
-                   if self.on(code)]
-        doc.commit(changes)
-        for rule in self.rules_of("repair", lang):
-            doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+    def _clean_html(self, data: str | bytes, lang: str | None) -> CleanResult:
+        """HTML: the DOM gives the blocks and their hints, and picks the main content;
+        the text stages (repair, keyword rules, dedupe, inline rules) then run as for text."""
+        from cleaner import html
 
-    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> list[Block]:
+        rules = self.html_rules
+        raw = data if isinstance(data, str) else html.decode_html(data)
+        page = html.parse_html(raw, rules)
+        language = lang or html.detect_language(page, rules)
+        decisions = html.select_main(page, rules, lang=language)
+        rule_lang = language if language in self._by_lang else ("en" if language in ("und", "") else "*")
+        doc = _Working(page.text)
+        # Stage 1: the DOM's drops, so the text stages only see (and repair) what is kept.
+        drops, kept, headline_kept = [], [], False
+        for i, ((start, end), hb, d) in enumerate(zip(page.block_offsets(), page.blocks, decisions)):
+            if d.code == HEADLINE_CODE and not headline_kept:
+                kept.append((i, hb, "title"))  # the headline stays, once, first
+                headline_kept = True
+            elif not d.keep and self.on(d.code):
+                drops.append((Edit(start, end, ""), self.by_code[d.code], DROP, d.reason))
+            else:
+                kept.append((i, hb, hb.tag))
+        doc.commit(drops)
+        self._repair(doc, rule_lang)
+        # Repairs keep line breaks, so block i is still line 2i.
+        line_spans = list(segment.lines(doc.text))
+        blocks: list[Block] = []
+        for i, hb, tag in kept:
+            start, end = line_spans[2 * i]
+            if start < end:
+                blocks.append(Block(start, end, doc.text[start:end], tag=tag, hints=hb.hints,
+                                    link_chars=hb.link_chars, final="keep" if tag == "title" else ""))
+        classify.apply_block_rules(blocks, self.block_matcher(rule_lang), doc.text.lower())
+        if any(self.on(c) for c in DEDUPE_CODES.values()):
+            dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+        for b in blocks:
+            if not b.final:
+                b.final = "keep"
+        self._edit_blocks(doc, blocks, rule_lang)
+        return self._result(doc, assemble(doc.text), language)
+
+    def _repair(self, doc: _Working, lang: str) -> None:
+        """Unicode repair (ftfy, gated), then the ``repair`` rules one after another.
+
+        One repair can make work for another (removing a zero-width space between "Ã" and
+        "©" makes mojibake; removing a space before a full stop makes two stops meet), so
+        the passes repeat until the text stops changing, like ftfy's own loop. A rule runs
+        only when its required literals occur in the text."""
+        rules = self.rules_of("repair", lang)
+        for _ in range(MAX_REPAIR_PASSES):
+            stage = doc.stage
+            changes = [(e, self.by_code[code], REPAIR, detail)
+                       for e, code, detail in repair.unicode_edits(doc.text) if self.on(code)]
+            doc.commit(changes)
+            lowered = doc.text.lower()
+            for rule in rules:
+                if rule.may_match(lowered):
+                    before = doc.stage
+                    doc.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(doc.text, rule)])
+                    if doc.stage != before:
+                        lowered = doc.text.lower()
+            if doc.stage == stage:
+                return
+
+    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> tuple[list[Block], str]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
 
         Repeats are found before scoring so a repeated standfirst is attributed to the
-        dedupe rule, not to the scorer."""
-        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        dedupe rule, not to the scorer.  Returns the blocks and the over-prune guard's note
+        ("" when it did not fire)."""
+        matcher, lowered = self.block_matcher(lang), text.lower()
+        classify.apply_block_rules(blocks, matcher, lowered)
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
-        blocks = segment.join_fragments(blocks, text)
-        classify.apply_block_rules(blocks, self.rules_of("drop-block", lang))
+        blocks = segment.join_fragments(blocks, text, self.score_params.join_long_line)
+        # Joined blocks are new texts; single lines were checked above.
+        classify.apply_block_rules([b for b in blocks if "\n" in b.text], matcher, lowered)
         title = next((b for b in blocks if not b.final), None)
         if title is not None and len(title.text) <= TITLE_MAX_CHARS:
             title.tag = "title"
         if any(self.on(c) for c in DEDUPE_CODES.values()):
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+        guard = ""
         if any(self.on(c) for c in SCORE_CODES.values()):
-            score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
+            guard = score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
         for b in blocks:
             if b.final == DROP and not self.on(b.code):
                 b.final, b.code, b.reason = "keep", "", ""
-        return blocks
+        return blocks, guard
 
     def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str) -> None:
         """One stage of edits: dropped blocks, then inline strips and substitutions."""
@@ -165,7 +247,7 @@ class Cleaner:
             if b.final == DROP:
                 changes.append((Edit(b.start, b.end, ""), self.by_code[b.code], DROP, b.reason))
         inline_rules = [r for k in ("strip", "substitute", "flag") for r in self.rules_of(k, lang)]
-        found = list(inline.matches(blocks, inline_rules))
+        found = list(inline.matches(doc.text, blocks, inline_rules))
         flags = [m for m in found if m[4] == FLAG]
         edits = [m for m in found if m[4] != FLAG]
         for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
@@ -181,7 +263,8 @@ class Cleaner:
             rule = self.by_code[SAFETY_VALVE_CODE]
             doc.hits.append(Hit(rule.code, rule.name, FLAG, 0, 0, "", "", rule.message, doc.stage, 0, 0,
                                 f"{removed:.0%} of the text removed"))
-        return CleanResult(text=text, hits=tuple(doc.hits), language=language, input_text=doc.input,
+        hits = tuple(sorted(doc.hits, key=lambda h: (h.src_start, h.src_end, h.stage)))
+        return CleanResult(text=text, hits=hits, language=language, input_text=doc.input,
                            metadata={"removed_share": round(max(removed, 0.0), 4)})
 
 
@@ -196,4 +279,23 @@ def clean(data: str | bytes, *, lang: str | None = None) -> CleanResult:
     return default_cleaner().clean(data, lang=lang)
 
 
-__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner"]
+# Text repair only: the unicode, whitespace and machine-translation packs (no block drops).
+REPAIR_SELECT = ("UC", "WS", "MT")
+
+
+@lru_cache(maxsize=1)
+def repair_cleaner() -> Cleaner:
+    """A cleaner that only repairs text: broken Unicode, stray escapes, spacing, MT garbles."""
+    return Cleaner(select=REPAIR_SELECT)
+
+
+def repair_text(data: str | bytes, *, lang: str | None = None) -> CleanResult:
+    r"""Repair one text without removing any block: ``repair_text(text).text`` and ``.hits``.
+
+    >>> repair_text("The cafÃ© said the the plan , which \u200bworks.", lang="en").text.strip()
+    'The café said the plan, which works.'
+    """
+    return repair_cleaner().clean(data, lang=lang)
+
+
+__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner", "repair_text"]

@@ -11,29 +11,89 @@ Two kinds of repair, both returning edits so each change is a hit:
 from __future__ import annotations
 
 import re
+import unicodedata
+from difflib import SequenceMatcher
 from typing import Iterable, Iterator
 
 import ftfy
+import ftfy.fixes
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+from ftfy.chardata import LIGATURES, WIDTH_MAP
 
-from cleaner.edits import Edit
+from cleaner.edits import Edit, apply_edits
 from cleaner.rules import Rule
 
 # ftfy changes typography by default; a cleaner must not rewrite the source's quotes.
+# Character width is handled by :func:`width_edits`: fullwidth punctuation and the
+# ideographic space are correct typography in CJK text, which ftfy would flatten.
 FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
     fix_line_breaks=False,
+    fix_character_width=False,
     remove_control_chars=False,  # done by the unicode pack's repair rules, with their own codes
     normalization="NFC",
     explain=True,
 )
 
-# Signs of what ftfy repairs: mojibake lead characters of UTF-8 read as Latin-1/cp1252,
-# C1 controls, HTML entities, fullwidth forms and Latin ligatures, lone surrogates,
-# decomposed accents (NFC). Clean text rarely has any, so most lines skip ftfy.
+
+def _mojibake_chars() -> str:
+    """Characters of which every match of ftfy's mojibake detector contains at least one.
+
+    ftfy fixes an encoding only when ``ftfy.badness.is_bad`` finds a suspicious sequence;
+    each of its alternatives needs a character of these categories (accented letters,
+    C1 controls, currency and numeric signs, box drawing, Greek and Cyrillic letters,
+    MacRoman and cp125x specials). The typographic characters ("common", curly quotes,
+    guillemets, bullets, trade marks) never make a match on their own, so they are left
+    out: clean typographic English skips ftfy. ``tests/test_repair_gate.py`` checks the
+    claim against ``is_bad`` on generated strings.
+    """
+    typographic = set("‘‚“„”•™®©«»‹›\uf8ff")
+    chars = set()
+    for name, spec in MOJIBAKE_CATEGORIES.items():
+        if name == "common":
+            continue
+        i = 0
+        while i < len(spec):
+            if i + 2 < len(spec) and spec[i + 1] == "-":
+                chars.update(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+                i += 3
+            else:
+                chars.add(spec[i])
+                i += 1
+    chars -= typographic
+    chars.update("√≈‚βвЂГўВΒΓΞΟā×°µ")  # literals of the detector's own alternatives
+    return "".join(sorted(chars))
+
+
+_LIGATURE_CHARS = "".join(chr(c) for c in LIGATURES)
+
+# The cheap gate, level 1: a line goes on only when it holds a character ftfy could act
+# on (see :func:`_mojibake_chars`), a lone surrogate, a Latin ligature, an ANSI escape
+# or an HTML entity. Plain ASCII and typographic text never match.
 _FTFY_SUSPECT = re.compile(
-    r"[\u00c2-\u00c3\u00c5\u00ce\u00d0-\u00d1\u00d8-\u00d9\u00e2\u0080-\u009f\ufb00-\ufb06\uff01-\uff5e\ud800-\udfff\u0300-\u036f]"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+    "[" + re.escape(_mojibake_chars() + _LIGATURE_CHARS) + "\ud800-\udfff\x1b]"
+    r"|&#?[0-9A-Za-z]{1,24};"
 )
+# Level 2: what makes ftfy act for sure, besides its own mojibake detector.
+_FTFY_DIRECT = re.compile(
+    "[" + re.escape(_LIGATURE_CHARS) + "\x80-\x9f\ud800-\udfff]|\x1b\\[|&#?[0-9A-Za-z]{1,24};"
+)
+
+
+def needs_ftfy(line: str) -> bool:
+    """Whether ftfy (as configured) may change ``line``; cheap checks first.
+
+    >>> needs_ftfy("It didn’t rain, “luckily” – not once…"), needs_ftfy("It didnâ€™t rain")
+    (False, True)
+    """
+    if line.isascii():
+        return "&" in line and ";" in line and _FTFY_SUSPECT.search(line) is not None or "\x1b[" in line
+    if not unicodedata.is_normalized("NFC", line):
+        return True
+    if not _FTFY_SUSPECT.search(line):
+        return False
+    return _FTFY_DIRECT.search(line) is not None or is_bad(line)
+
 
 # ftfy's step names, grouped into the codes of the unicode pack.
 FTFY_STEP_CODES = {
@@ -41,8 +101,17 @@ FTFY_STEP_CODES = {
     "fix_latin_ligatures": "UC103",
     "fix_character_width": "UC103",
     "normalize": "UC104",
+    "remove_terminal_escapes": "UC105",
 }
 FTFY_DEFAULT_CODE = "UC101"  # mojibake: encode/decode steps and their helpers
+WIDTH_CODE = "UC103"
+
+# Fullwidth letters and digits in Latin text (“Ｔｏｋｙｏ”) and halfwidth katakana are
+# width oddities; fullwidth punctuation beside CJK text is typography and stays.
+_FULLWIDTH_RUN = re.compile(r"[\uff01-\uff5e]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff01-\uff5e]*")
+_HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9f]+")
+_CJK = re.compile(r"[\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                  r"\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 def _trim(before: str, after: str) -> tuple[int, int, int]:
@@ -68,19 +137,83 @@ def _code_of(explanation) -> str:
     return FTFY_DEFAULT_CODE
 
 
+def _piece_code(before: str, after: str, line_code: str) -> str:
+    """The code of one changed piece of a line: which single fix explains it, if one does."""
+    if ftfy.fixes.unescape_html(before) == after and "&" in before:
+        return "UC102"
+    if ftfy.fixes.fix_latin_ligatures(before) == after:
+        return "UC103"
+    if unicodedata.normalize("NFC", before) == after:
+        return "UC104"
+    if ftfy.fixes.remove_terminal_escapes(before) == after and "\x1b" in before:
+        return "UC105"
+    return line_code
+
+
+def _pieces(before: str, after: str, max_len: int = 4000) -> list[tuple[int, int, int, int]]:
+    """Changed pieces ``(b0, b1, a0, a1)`` of a line, so one hit covers one repair.
+
+    Changes closer than 3 unchanged characters stay one piece; long lines are one piece.
+    """
+    if len(before) > max_len or len(after) > max_len:
+        return [(0, len(before), 0, len(after))]
+    ops = [op for op in SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"]
+    out: list[list[int]] = []
+    for _, b0, b1, a0, a1 in ops:
+        if out and b0 - out[-1][1] < 3 and a0 - out[-1][3] < 3:
+            out[-1][1], out[-1][3] = b1, a1
+        else:
+            out.append([b0, b1, a0, a1])
+    return [tuple(x) for x in out]
+
+
+def width_edits(line: str) -> Iterator[tuple[int, int, str]]:
+    """Fullwidth Latin runs outside CJK text, and halfwidth katakana, to their usual width.
+
+    >>> list(width_edits("Ｔｏｋｙｏ stocks rose")), list(width_edits("商標登録Ｑ＆Ａシリーズ"))
+    ([(0, 5, 'Tokyo')], [])
+    """
+    for m in _FULLWIDTH_RUN.finditer(line):
+        s, e = m.span()
+        if (s and _CJK.match(line, s - 1)) or (e < len(line) and _CJK.match(line, e)):
+            continue
+        yield s, e, m.group(0).translate(WIDTH_MAP)
+    for m in _HALFWIDTH_KANA.finditer(line):
+        yield m.start(), m.end(), unicodedata.normalize("NFKC", m.group(0))
+
+
 def unicode_edits(text: str) -> Iterator[tuple[Edit, str, str]]:
-    """Yield ``(edit, code, detail)`` for every line ftfy changes."""
-    if not _FTFY_SUSPECT.search(text):
+    """Yield ``(edit, code, detail)`` for every repair ftfy (and the width fix) makes.
+
+    Only lines that pass the gate (:func:`needs_ftfy`) go to ftfy; each changed piece of a
+    line is its own edit, coded by the single fix that explains it.
+    """
+    if text.isascii() and "&" not in text and "\x1b" not in text:
         return
     pos = 0
     for line in text.split("\n"):
-        if _FTFY_SUSPECT.search(line):
+        fixed = line
+        if needs_ftfy(line):
             fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
-            if fixed != line and "\n" not in fixed:
-                code = _code_of(explanation or ())
-                a, b_end, a_end = _trim(line, fixed)
-                detail = "ftfy: " + ", ".join(f"{s.action} {s.parameter}" for s in explanation or ())
-                yield Edit(pos + a, pos + b_end, fixed[a:a_end]), code, detail
+            if "\n" in fixed:
+                fixed = line
+        width = [] if fixed.isascii() else list(width_edits(fixed))
+        if fixed != line and not width:
+            explanation = explanation or ()
+            code = _code_of(explanation)
+            detail = "ftfy: " + ", ".join(f"{s.action} {s.parameter}" for s in explanation)
+            for b0, b1, a0, a1 in _pieces(line, fixed):
+                yield (Edit(pos + b0, pos + b1, fixed[a0:a1]), _piece_code(line[b0:b1], fixed[a0:a1], code),
+                       detail)
+        elif width and fixed == line:
+            for s, e, after in width:
+                yield Edit(pos + s, pos + e, after), WIDTH_CODE, "width"
+        elif width:
+            # Both on one line: one edit for the line, coded by ftfy's main fix.
+            wide, _ = apply_edits(fixed, [Edit(*w) for w in width])
+            a, b_end, a_end = _trim(line, wide)
+            detail = "ftfy: " + ", ".join(f"{s.action} {s.parameter}" for s in explanation or ()) + "; width"
+            yield Edit(pos + a, pos + b_end, wide[a:a_end]), _code_of(explanation or ()), detail
         pos += len(line) + 1
 
 

@@ -27,7 +27,8 @@ Kinds and their keys:
   ``case = "lower"`` or ``"upper"`` changes the case of the replacement.
 * ``repair``: like ``substitute``, but runs on the whole text before it is split into
   blocks (invisible characters, literal escapes, spacing).
-* ``flag``: the match is reported as a warning; the text is not changed.
+* ``flag``: the match is reported as a warning; the text is not changed.  A group
+  named ``mark`` narrows the flagged span to that group.
 * ``score``, ``dedupe``, ``html``, ``unicode``: decisions made by code (block scoring,
   repeated paragraphs, DOM hints, ftfy); the rule gives the code, the name, the message
   and the ``params`` the code reads. Their examples are whole documents.
@@ -96,6 +97,12 @@ class Rule:
     source: str = ""
     order: int = 0
     compiled: tuple[re.Pattern, ...] = ()
+    needles: frozenset[str] | None = None
+    anchored: bool = False
+
+    def may_match(self, lowered: str) -> bool:
+        """False when ``lowered`` (lower-cased text) cannot contain a match."""
+        return self.needles is None or any(n in lowered for n in self.needles)
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
@@ -166,6 +173,81 @@ def check_linear(pattern: str) -> str | None:
     return scan(tree)
 
 
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Lower-cased strings one of which occurs in every match of ``pattern``, or None.
+
+    A prefilter in the manner of RE2's: a document (or line) containing none of them cannot
+    match, so the pattern is not run at all. Python's ``re`` spends 20-50 ns a character
+    scanning for a pattern without a literal prefix; a substring test costs ~1 ns.
+    """
+    try:
+        tree = sre_parse.parse(pattern, flags)
+    except re.error:
+        return None
+    found = _seq_literals(list(tree))
+    if not found or any(not n for n in found):
+        return None
+    return frozenset(n.lower() for n in found)
+
+
+def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective candidate: longest shortest needle, then fewest needles."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _seq_literals(items) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op == sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        sub: frozenset[str] | None = None
+        if op == sre_constants.SUBPATTERN:
+            sub = _seq_literals(list(av[3]))
+        elif op == sre_constants.ATOMIC_GROUP:
+            sub = _seq_literals(list(av))
+        elif op == sre_constants.BRANCH:
+            branches = [_seq_literals(list(b)) for b in av[1]]
+            if all(branches):
+                sub = frozenset().union(*branches)
+        elif op == sre_constants.IN:
+            sub = _class_chars(av)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                sub = _seq_literals(list(av[2]))
+                if sub and av[0] >= 2 and len(sub) <= 4 and all(len(c) == 1 for c in sub):
+                    sub = frozenset(a + b for a in sub for b in sub)  # "  " for [ \t]{2,}
+        elif op == sre_constants.ASSERT:
+            sub = _seq_literals(list(av[1]))
+        if sub:
+            candidates.append(sub)
+    flush()
+    return _best(candidates)
+
+
+def _class_chars(items) -> frozenset[str] | None:
+    """The characters of a small positive character class, or None."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op == sre_constants.LITERAL:
+            chars.add(chr(av))
+        elif op == sre_constants.RANGE and av[1] - av[0] < 64:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return frozenset(chars) if 0 < len(chars) <= 64 else None
+
+
 def _fail(source: str, rule: str, problem: str) -> RuleError:
     where = f"{source}: rule {rule}" if rule else source
     return RuleError(f"{where}: {problem}")
@@ -217,6 +299,8 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         raise _fail(source, rid, "missing example: 'examples.keep' needs at least one text the rule must leave alone")
     patterns: tuple[str, ...] = ()
     compiled: tuple[re.Pattern, ...] = ()
+    needles: frozenset[str] | None = None
+    anchored = False
     ignorecase = bool(raw.get("ignorecase", False))
     if kind in PATTERN_KINDS:
         if "pattern" in raw and "patterns" in raw:
@@ -235,6 +319,10 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
             if why:
                 raise _fail(source, rid, f"pattern {p!r} may take exponential time: {why}")
         compiled = tuple(out)
+        per_pattern = [required_literals(p, re.IGNORECASE if ignorecase else 0) for p in patterns]
+        if all(per_pattern):
+            needles = frozenset().union(*per_pattern)
+        anchored = all(is_anchored(p) and "(?P" not in p and not _has_groupref(p) for p in patterns)
     if kind in ("substitute", "repair"):
         if not isinstance(raw.get("replace"), str):
             raise _fail(source, rid, "missing 'replace' (use \"\" to delete)")
@@ -265,8 +353,40 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""), case=raw.get("case", ""),
         params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
-        source=source, order=order, compiled=compiled,
+        source=source, order=order, compiled=compiled, needles=needles, anchored=anchored,
     )
+
+
+def is_anchored(pattern: str) -> bool:
+    r"""Does every match of ``pattern`` start at the beginning (``^`` first, no ``|`` outside
+    groups and character classes)?
+
+    >>> is_anchored(r"^\s*(?:home|menu)$"), is_anchored(r"^home|menu"), is_anchored(r"\bcookie")
+    (True, False, False)
+    """
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
+
+
+def _has_groupref(pattern: str) -> bool:
+    return bool(re.search(r"\\[1-9]|\(\?P=", pattern))
 
 
 def load_pack(path: Path, start_order: int = 0) -> list[Rule]:

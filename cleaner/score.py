@@ -1,15 +1,24 @@
 """Main-content detection: score blocks, revise by neighbours, keep the main body.
 
-Three passes over the blocks the keyword rules left undecided (after jusText):
+Passes over the blocks the keyword rules left undecided (after jusText):
 
 1. a context-free label from the block's own features: length, stopword density,
-   sentence-likeness (a language-free stand-in for stopwords), link density, boilerplate
-   words -> ``good``, ``neargood``, ``short`` or ``bad``;
+   sentence-likeness (a language-free stand-in for stopwords: the unit ends in sentence
+   punctuation and its words are mostly lower case), link density, boilerplate words,
+   and lines repeated within the page (navigation) -> ``good``, ``neargood``, ``short``
+   or ``bad``;
 2. a context pass: ``short`` and ``neargood`` blocks take the class of their nearest
    decided neighbours, so a subheading between paragraphs stays and a "Photo: ..." line
-   among menus goes;
-3. the main-body window: the maximum-sum run of blocks (good counts plus, bad minus), which
-   drops prose-like strays far from the article (newsletter blurbs, bios, comments).
+   among menus goes; blocks a keyword rule dropped are skipped as neighbours;
+3. the main-body window: the maximum-sum run of blocks (good counts plus, bad minus, every
+   bad unit at least a fixed penalty), which drops prose-like strays far from the article
+   (newsletter blurbs, bios, comment threads).  Good text in the page foot weighs less (a
+   long legal footer must not win), and so does good text before the headline's repeat
+   (title anchoring: the headline, line 1, usually repeats just before the article);
+4. inside the window, a run of short units between two prose units is a list or a table
+   of the article and stays;
+5. the over-prune guard: when the window would leave almost nothing although prose exists,
+   the wider selection (every block the context pass kept) is used instead.
 
 Every decision names its rule code and the measured value against the threshold.
 """
@@ -23,8 +32,11 @@ from cleaner.model import DROP, Block
 
 KEEP = "keep"
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_WORD = re.compile(r"\W+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s*$")
+_INNER_BREAK = re.compile(r"\w\w[.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019\u00bb)\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,54 +47,98 @@ class ScoreParams:
     length_high: int = 200
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
-    sentence_lower_share: float = 0.6
+    sentence_lower_share: float = 0.4
+    sentence_density: float = 0.4
     max_link_density: float = 0.2
     boilerplate_words: tuple[str, ...] = ()
     boilerplate_max_chars: int = 200
     foot_weight: float = 0.5
+    foot_share: float = 0.2
+    bad_weight_min: float = 0.0
+    ruled_weight_min: float = 0.0
+    pre_title_weight: float = 1.0
+    repeat_max_chars: int = 0
+    list_min_items: int = 0
+    guard_min_chars: int = 0
+    join_long_line: int = 0
+    section_end_codes: tuple[str, ...] = ()
+    section_end_weight: float = 1.0
+    section_end_after_chars: int = 0
 
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
-        if "boilerplate_words" in known:
-            known["boilerplate_words"] = tuple(known["boilerplate_words"])
+        for key in ("boilerplate_words", "section_end_codes"):
+            if key in known:
+                known[key] = tuple(known[key])
         return cls(**known)
 
 
-def features(block: Block, stopwords: frozenset[str]) -> dict:
+def _key(text: str) -> str:
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScoreParams()) -> dict:
+    """Length (CJK characters count as words), stopword density, lower-case share, sentence.
+
+    >>> f = features(Block(0, 0, "The vote came late on Monday, after hours of debate."), frozenset({"the", "on", "of"}))
+    >>> f["sentence"], round(f["stop"], 2)
+    (True, 0.3)
+    """
     text = block.text.replace("\n", " ").strip()
     words = _WORD.findall(text.lower())
     cjk = len(_CJK.findall(text))
     length = len(text) if cjk < len(text) / 4 else cjk * 3  # a CJK character carries a word
     stop = sum(w in stopwords for w in words) / len(words) if words else 0.0
     alpha = [w for w in _WORD.findall(text) if w[0].isalpha()]
-    lower = sum(w[0].islower() for w in alpha) / len(alpha) if alpha else 0.0
-    sentence = bool(_SENTENCE_END.search(text)) and (lower >= 0.4 or cjk > 10)
+    cased = [w for w in alpha if w[0].islower() or w[0].isupper()]
+    if cased:
+        lower = sum(w[0].islower() for w in cased) / len(cased)
+    else:
+        lower = 1.0 if alpha else 0.0  # a script without case reads like lower-case prose
+    ends = bool(_SENTENCE_END.search(text)) or bool(_INNER_BREAK.search(text))
+    sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
 
 
+_BP_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _has_boilerplate(text: str, words: tuple[str, ...]) -> str:
-    low = text.lower()
-    return next((w for w in words if w in low), "")
+    """The first boilerplate word or phrase standing in ``text`` as whole words, or ""."""
+    if not words:
+        return ""
+    pattern = _BP_CACHE.get(words)
+    if pattern is None:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+        _BP_CACHE[words] = pattern
+    m = pattern.search(text)
+    return m.group(0).lower() if m else ""
 
 
 def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
-    """Context-free class of a block and the reason."""
+    """Context-free class of a block and the reason.
+
+    The language-free sentence-likeness counts as a stopword density of
+    ``sentence_density``; the block's density is the higher of the two.
+    """
     text = block.text
     if f["link"] > p.max_link_density:
         return "bad", f"link density {f['link']:.2f} > {p.max_link_density}"
     bp = _has_boilerplate(text, p.boilerplate_words) if f["length"] <= p.boilerplate_max_chars else ""
-    if bp:
+    if bp and not (f["sentence"] and f["length"] >= p.length_low):
         return "bad", f"boilerplate word {bp!r} in a short block"
-    density = max(f["stop"], 0.4 if f["sentence"] else 0.0)
+    if bp:
+        return "neargood", f"boilerplate word {bp!r} in a short sentence"
+    density = max(f["stop"], p.sentence_density if f["sentence"] else 0.0)
     if f["length"] < p.length_low:
         return "short", f"{f['length']} chars < {p.length_low}"
     if f["sentence"]:
         return "good", f"reads as sentences ({f['lower']:.0%} lower-case words)"
     if density >= p.stopwords_high:
-        if f["length"] >= p.length_high or f["sentence"]:
-            return "good", f"stopword density {f['stop']:.2f}, sentence {f['sentence']}"
+        if f["length"] >= p.length_high:
+            return "good", f"stopword density {f['stop']:.2f}, {f['length']} chars"
         return "neargood", f"{f['length']} chars < {p.length_high}"
     if density >= p.stopwords_low:
         return "neargood", f"stopword density {density:.2f} >= {p.stopwords_low}"
@@ -92,13 +148,17 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
 RULED = "ruled"  # dropped by a keyword rule: boilerplate, but never a neighbour that counts
 
 
-def _neighbour(labels: Sequence[str], i: int, step: int) -> str:
-    j = i + step
-    while 0 <= j < len(labels):
-        if labels[j] in ("good", "bad"):
-            return labels[j]
-        j += step
-    return "bad"
+def _nearest(labels: Sequence[str], step: int) -> list[str]:
+    """For each position, the nearest ``good`` or ``bad`` label in direction ``step``
+    (``bad`` past the page edge), in one linear pass."""
+    out = ["bad"] * len(labels)
+    last = "bad"
+    order = range(len(labels)) if step > 0 else range(len(labels) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if labels[i] in ("good", "bad"):
+            last = labels[i]
+    return out
 
 
 def revise(labels: list[str]) -> list[str]:
@@ -106,34 +166,129 @@ def revise(labels: list[str]) -> list[str]:
 
     Blocks dropped by keyword rules are skipped when looking for neighbours: a subheading
     after a "Read also:" line still sits between two paragraphs.
+
+    >>> revise(["good", "short", "good", "short", "bad"])
+    ['good', 'good', 'good', 'bad', 'bad']
+    >>> revise(["good", "ruled", "short", "good"])
+    ['good', 'ruled', 'good', 'good']
     """
+    before, after = _nearest(labels, 1), _nearest(labels, -1)
     out = list(labels)
     for i, lab in enumerate(labels):
-        if lab not in ("short", "neargood"):
-            continue
-        prev, nxt = _neighbour(labels, i, -1), _neighbour(labels, i, 1)
         if lab == "short":
-            out[i] = "good" if prev == nxt == "good" else "bad"
-        else:
-            out[i] = "good" if "good" in (prev, nxt) else "bad"
+            out[i] = "good" if before[i] == after[i] == "good" else "bad"
+        elif lab == "neargood":
+            out[i] = "good" if "good" in (before[i], after[i]) else "bad"
     return out
 
 
-def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams) -> tuple[int, int]:
+def repeated_lines(blocks: Sequence[Block], p: ScoreParams, skip: str = "") -> dict[int, int]:
+    """Blocks whose short text stands more than once in the page: ``{index: count}``.
+
+    Menus, section names and widget labels repeat ("Home", "Reply", "says:"); article
+    prose does not.  Blocks without letters (table numbers) and the headline (``skip``) do
+    not count; nor do blocks the dedupe stage already decided.
+    """
+    if p.repeat_max_chars <= 0:
+        return {}
+    keys: dict[int, str] = {}
+    counts: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        if len(b.text) > p.repeat_max_chars or b.code.startswith("DU") or not _LETTER.search(b.text):
+            continue
+        k = _key(b.text)
+        if not k or k == skip:
+            continue
+        keys[i] = k
+        counts[k] = counts.get(k, 0) + 1
+    return {i: counts[k] for i, k in keys.items() if counts[k] > 1}
+
+
+def is_title_repeat(title: str, text: str) -> bool:
+    """Does ``text`` repeat the headline (maybe without the site name after it)?
+
+    >>> is_title_repeat("Storm hits the coast - Example News", "Storm hits the coast")
+    True
+    >>> is_title_repeat("Storm hits the coast", "Storm")
+    False
+    """
+    t, k = _key(title), _key(text)
+    if not t or not k:
+        return False
+    if t == k:
+        return True
+    return len(k) >= 15 and len(k) >= 0.5 * len(t) and (t.startswith(k) or t.endswith(k))
+
+
+def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
+    """Indexes of the blocks after the headline that repeat it."""
+    if title < 0:
+        return []
+    text = blocks[title].text
+    return [i for i in range(title + 1, len(blocks))
+            if len(blocks[i].text) <= 2 * len(text) + 20 and is_title_repeat(text, blocks[i].text)]
+
+
+def find_anchor(blocks: Sequence[Block], labels: Sequence[str], repeats: Sequence[int]) -> int:
+    """The headline's repeat where the article starts, or -1.
+
+    A teaser carousel above the article may carry the headline too, so the anchor is the
+    last repeat that still has at least half of the good text after the first repeat
+    behind it (a repeat in a share line or a comment heading at the foot has little).
+    """
+    if not repeats:
+        return -1
+    after = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        after[i] = after[i + 1] + (len(blocks[i].text) if labels[i] == "good" else 0)
+    need = 0.5 * after[repeats[0]]
+    return max((i for i in repeats if after[i] >= need), default=repeats[0])
+
+
+def section_end(blocks: Sequence[Block], labels: Sequence[str], p: ScoreParams) -> int:
+    """Index of the first block a keyword rule of ``section_end_codes`` dropped ("12
+    comments", "Leave a reply") after at least ``section_end_after_chars`` of good text, or
+    -1.  What follows such a marker is a comment thread, so its good text weighs less."""
+    if not p.section_end_codes:
+        return -1
+    good = 0
+    for i, b in enumerate(blocks):
+        if labels[i] == "good" and b.tag != "title":
+            good += len(b.text)
+        elif b.final == DROP and b.code in p.section_end_codes and good >= p.section_end_after_chars:
+            return i
+    return -1
+
+
+def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams, end: int = -1) -> float:
+    """The weight of one block in the main-body window."""
+    size = min(len(b.text), 1000) ** 0.5
+    if lab == RULED:
+        return -max(size * 0.5, p.ruled_weight_min)
+    if lab != "good":
+        return -max(size, p.bad_weight_min)
+    w = size
+    if n > 5 and i > (1 - p.foot_share) * n:
+        w *= p.foot_weight
+    if 0 <= i < anchor:
+        w *= p.pre_title_weight
+    if 0 <= end < i:
+        w *= p.section_end_weight
+    return w
+
+
+def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
+                anchor: int = -1, end: int = -1) -> tuple[int, int]:
     """Maximum-sum run of blocks (Kadane), weighting good text plus and bad text minus.
 
-    Blocks in the last fifth of the page weigh less, so a long legal footer cannot win.
+    Blocks in the page foot (the last ``foot_share``) and good text before the headline's
+    repeat weigh less, so neither a long legal footer nor a teaser above the article wins.
     """
     n = len(blocks)
     best, best_lo, best_hi = 0.0, 0, -1
     cur, lo = 0.0, 0
     for i, (b, lab) in enumerate(zip(blocks, revised)):
-        size = min(len(b.text), 1000) ** 0.5
-        w = size if lab == "good" else -size
-        if lab == "good" and n > 5 and i > 0.8 * n:
-            w *= p.foot_weight
-        if b.final == DROP:
-            w = -size * 0.5
+        w = unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
         if cur <= 0:
             cur, lo = w, i
         else:
@@ -143,33 +298,151 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams)
     return best_lo, best_hi
 
 
+def list_runs(labels: Sequence[str], revised: Sequence[str], blocks: Sequence[Block], lo: int, hi: int,
+              repeated: Mapping[int, int], p: ScoreParams) -> list[tuple[int, int]]:
+    """Runs of short units inside the window with a prose unit on each side: lists, tables.
+
+    Blocks a keyword rule dropped interrupt nothing (they are skipped); a repeated line or
+    a long bad block ends the run.
+    """
+    if p.list_min_items <= 0 or hi < lo:
+        return []
+    runs: list[tuple[int, int]] = []
+    start, items, prev_good = -1, 0, False
+    for i in range(lo, hi + 1):
+        if labels[i] == RULED:
+            continue
+        if revised[i] == "good":
+            if start >= 0 and prev_good and items >= p.list_min_items:
+                runs.append((start, i))
+            start, items, prev_good = -1, 0, labels[i] == "good"
+            continue
+        if labels[i] in ("short", "bad") and i not in repeated and len(blocks[i].text) < p.length_low:
+            if start < 0:
+                start = i
+            items += 1
+        else:
+            start, items, prev_good = -1, 0, False
+    return runs
+
+
+_ENUM = re.compile(r"^\s*(?:\d{1,3}[.)]|[\u2022\u00b7*\u2013-])\s")
+_SKELETON_DROP = re.compile(r"[\w\s'\u2019]+")
+
+
+def skeleton(text: str) -> str:
+    """The punctuation of a line in order, the shape list items share.
+
+    >>> skeleton("June 10 -- Coral Sky Amphitheatre, Tampa, FL")
+    '--,,'
+    >>> skeleton("England (Group A): 10th appearance")
+    '():'
+    """
+    return _SKELETON_DROP.sub("", text)
+
+
+def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Mapping[int, int],
+                   lo: int, hi: int, p: ScoreParams) -> list[int]:
+    """A list or table that continues the article past the window's edge.
+
+    Articles that end (or start) with a list, such as tour dates, results or deal lists,
+    have units too short to read as prose.  The window grows over a run of at least
+    ``list_min_items`` units next to it when every unit is short, not repeated in the
+    page, and shaped like a list item: numbered or bulleted, or sharing its first two
+    punctuation marks (``--``, ``():``) with a unit at most two places away.  Keyword-dropped units are
+    skipped; prose (a good unit) ends the run; one heading before the run may stand
+    between it and the window (it is not kept).
+    """
+    if p.list_min_items <= 0 or hi < lo:
+        return []
+    out: list[int] = []
+    for start, step in ((hi + 1, 1), (lo - 1, -1)):
+        cand: list[int] = []
+        i = start
+        while 0 <= i < len(blocks) and len(cand) < 500:
+            b = blocks[i]
+            if labels[i] != RULED:
+                if (labels[i] == "good" or i in repeated or len(b.text) >= p.length_high
+                        or b.tag == "title"):
+                    break
+                cand.append(i)
+            i += step
+        if step < 0:
+            cand.reverse()
+        shapes = [skeleton(blocks[i].text.replace("\n", " ")) for i in cand]
+
+        def item(k: int) -> bool:
+            if _ENUM.match(blocks[cand[k]].text):
+                return True
+            near = [x[:2] for x in shapes[max(k - 2, 0):k] + shapes[k + 1:k + 3]]
+            return len(shapes[k]) >= 2 and shapes[k][:2] in near
+
+        order = range(len(cand)) if step > 0 else range(len(cand) - 1, -1, -1)
+        run: list[int] = []
+        for n, k in enumerate(order):
+            if item(k):
+                run.append(cand[k])
+            elif n == 0:
+                continue  # a heading between the window and the list
+            else:
+                break
+        if len(run) >= p.list_min_items:
+            out.extend(run)
+    return out
+
+
 def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScoreParams,
-                 codes: Mapping[str, str]) -> None:
-    """Decide every block no rule has decided. ``codes`` maps ``low``, ``context``, ``window``."""
+                 codes: Mapping[str, str]) -> str:
+    """Decide every block no rule has decided; return a note when the over-prune guard fired.
+
+    ``codes`` maps ``low``, ``context``, ``window``, ``repeat``, ``headline`` to rule codes.
+    """
+    title = next((i for i, b in enumerate(blocks) if b.tag == "title"), -1)
+    repeated = repeated_lines(blocks, p, _key(blocks[title].text) if title >= 0 else "")
+    repeats = set(title_repeats(blocks, title))
     labels: list[str] = []
     reasons: list[str] = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.final == DROP:
             labels.append(RULED)
             reasons.append("")
             continue
-        f = features(b, stopwords)
+        f = features(b, stopwords, p)
         b.features.update(f)
-        lab, why = ("good", "headline") if b.tag == "title" else label(b, f, p)
+        if b.tag == "title":
+            lab, why = "good", "headline"
+        elif i in repeats:
+            lab, why = "bad", f"repeats the headline (block {title})"
+        elif i in repeated:
+            lab, why = "bad", f"line stands {repeated[i]} times in the page"
+        else:
+            lab, why = label(b, f, p)
         b.label = lab
         labels.append(lab)
         reasons.append(why)
+    anchor = find_anchor(blocks, labels, sorted(repeats))
     revised = revise(labels)
-    lo, hi = body_window(blocks, revised, p)
+    lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
+    listed: set[int] = set()
+    for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
+        listed.update(range(start, end))
+    listed.update(list_extension(blocks, labels, repeated, lo, hi, p))
+    kept = 0
     for i, b in enumerate(blocks):
         if b.final:
             continue
         if b.tag == "title":
             b.final = KEEP
             continue
-        if revised[i] == "bad":
+        if i in repeats and codes.get("headline"):
+            b.final, b.code, b.reason = DROP, codes["headline"], f"repeats the headline (block {title})"
+        elif i in listed:
+            b.final = KEEP
+        elif revised[i] == "bad":
             b.final = DROP
-            if labels[i] == "bad":
+            if i in repeated and codes.get("repeat"):
+                b.code, b.reason = codes["repeat"], reasons[i]
+            elif labels[i] == "bad":
                 b.code, b.reason = codes["low"], reasons[i]
             else:
                 b.code, b.reason = codes["context"], f"{labels[i]} block among boilerplate ({reasons[i]})"
@@ -177,3 +450,46 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
             b.final, b.code, b.reason = DROP, codes["window"], f"outside the main body (blocks {lo}-{hi})"
         else:
             b.final = KEEP
+            kept += len(b.text)
+    _headline_without_site(blocks, title, anchor, codes)
+    return _guard(blocks, labels, revised, kept, p, codes)
+
+
+def _headline_without_site(blocks: Sequence[Block], title: int, anchor: int, codes: Mapping[str, str]) -> None:
+    """Line 1 is often the page title, "Headline | Site"; the headline proper repeats
+    where the article starts.  When nothing between them is kept, the repeat becomes the
+    headline and the page title goes, so the output still starts with the headline."""
+    if title < 0 or anchor < 0 or not codes.get("headline"):
+        return
+    t, a = blocks[title], blocks[anchor]
+    if _key(t.text) == _key(a.text) or any(blocks[j].kept for j in range(title + 1, anchor)):
+        return
+    t.final, t.code, t.reason = DROP, codes["headline"], f"page title with the site name; the headline repeats at block {anchor}"
+    a.final, a.code, a.reason, a.tag = KEEP, "", "", "title"
+
+
+def _guard(blocks: Sequence[Block], labels: Sequence[str], revised: Sequence[str], kept: int,
+           p: ScoreParams, codes: Mapping[str, str]) -> str:
+    """Over-prune guard: never emit (almost) nothing when the page has prose.
+
+    When the window keeps fewer than ``guard_min_chars`` characters besides the headline,
+    every block dropped only for lying outside the window comes back; failing that, every
+    near-good block the context pass dropped does; failing that, every short block that
+    reads as a sentence (a page of a few short paragraphs has no good block to anchor it).
+    """
+    if kept >= p.guard_min_chars:
+        return ""
+    for wide in ("window", "near-good", "sentence"):
+        if wide == "window":
+            chosen = [b for b in blocks if b.code == codes["window"]]
+        elif wide == "near-good":
+            chosen = [b for i, b in enumerate(blocks) if labels[i] in ("good", "neargood")
+                      and b.final == DROP and b.code == codes["context"]]
+        else:
+            chosen = [b for b in blocks if b.final == DROP and b.code in (codes["context"], codes["low"])
+                      and b.features.get("sentence")]
+        if chosen:
+            for b in chosen:
+                b.final, b.code, b.reason = KEEP, "", ""
+            return f"kept {kept} chars < {p.guard_min_chars}: {len(chosen)} blocks restored ({wide} selection)"
+    return ""

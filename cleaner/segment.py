@@ -14,6 +14,8 @@ from cleaner.model import Block
 
 _CONTINUES_AFTER = re.compile(r"(?:[,;:(\[\u2013\u2014-]|\b(?:a|an|the|of|to|in|on|for|and|or|but|with|by|at|from|as|that|is|are|was|were)|[\"\u201c\u2018])\s*$", re.IGNORECASE)
 _CONTINUES_BEFORE = re.compile(r"^\s*(?:[a-z\u00e0-\u00ff]|[,.;:!?)\]\u201d\u2019%])")
+_SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*\s*$")
+LONG_LINE = 100
 
 
 def lines(text: str) -> Iterator[tuple[int, int]]:
@@ -28,9 +30,21 @@ def lines(text: str) -> Iterator[tuple[int, int]]:
         pos = end + 1
 
 
-def joins(prev: str, line: str) -> bool:
-    """Does ``line`` continue the sentence of ``prev``?"""
+def joins(prev: str, line: str, long_line: int = LONG_LINE) -> bool:
+    """Does ``line`` continue the sentence of ``prev``?
+
+    It does when it starts lower case or with punctuation, when ``prev`` ends in ``, ; : (``,
+    a dash, a quote or a stopword, or when ``prev`` is long (``long_line`` characters or
+    more; 0 turns this off) and has no sentence-final punctuation: a link cut it off.
+
+    >>> joins("Apple plans a new laptop in 2020, according to sources cited by the publication", "DigiTimes", 60)
+    True
+    >>> joins("Home", "News")
+    False
+    """
     if _CONTINUES_BEFORE.match(line):
+        return True
+    if long_line and len(prev) >= long_line and not _SENTENCE_END.search(prev):
         return True
     return bool(_CONTINUES_AFTER.search(prev)) and len(prev) > 20
 
@@ -40,7 +54,7 @@ def split_lines(text: str) -> list[Block]:
     return [Block(start, end, text[start:end]) for start, end in lines(text) if text[start:end].strip()]
 
 
-def join_fragments(blocks: list[Block], text: str) -> list[Block]:
+def join_fragments(blocks: list[Block], text: str, long_line: int = LONG_LINE) -> list[Block]:
     """Join undecided line blocks that continue the sentence of the line before.
 
     Lines a keyword rule already decided stand alone: "vor 2 Stunden" starts lower case
@@ -51,7 +65,7 @@ def join_fragments(blocks: list[Block], text: str) -> list[Block]:
         prev = out[-1] if out else None
         if (prev is not None and not prev.final and not block.final
                 and text.count("\n", prev.end, block.start) == 1
-                and joins(prev.text.rsplit("\n", 1)[-1], block.text)):
+                and joins(prev.text.rsplit("\n", 1)[-1], block.text, long_line)):
             prev.end = block.end
             prev.text = text[prev.start:block.end]
             continue

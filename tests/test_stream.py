@@ -133,6 +133,9 @@ def test_folder_jobs_output_is_byte_identical(tmp_path, small_chunks):
         for seed in SEEDS:
             (src / f"d{i}").mkdir(parents=True, exist_ok=True)
             (src / f"d{i}" / seed.name).write_bytes(seed.read_bytes())
+        paras = "".join(f"<p>{line}</p>" for line in PAGE.splitlines() if line)
+        (src / f"d{i}" / "page.html").write_text(
+            f"<html><body><nav><a href='/'>Home</a></nav><article>{paras}</article></body></html>", encoding="utf-8")
     trees = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
@@ -140,7 +143,8 @@ def test_folder_jobs_output_is_byte_identical(tmp_path, small_chunks):
         assert res.exit_code == 0, res.output
         trees.append(({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.txt"))},
                       (tmp_path / f"h{jobs}").read_bytes()))
-    assert len(trees[0][0]) == 3 * len(SEEDS)
+    assert len(trees[0][0]) == 3 * (len(SEEDS) + 1)
+    assert b"Home" not in trees[0][0][Path("d0/page.txt")], "HTML pages are cleaned as HTML"
     assert trees[0] == trees[1]
 
 

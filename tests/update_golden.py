@@ -10,9 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cleaner import clean
-
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's package, not whichever one the environment has installed.
+sys.path.insert(0, str(ROOT))
+
+from cleaner import clean  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
