@@ -6,6 +6,7 @@ the scorer looks at neighbours: junk cannot promote the short lines around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Sequence
 
 from cleaner.model import DROP, Block
@@ -56,7 +57,8 @@ class BlockMatcher:
         self.loose = tuple(r for r in self.rules if r.code not in codes)
 
     def first_match(self, text: str, loose: Sequence[Rule]) -> Rule | None:
-        """The first rule (in pack order) whose pattern matches the flat block ``text``."""
+        """The first rule (in pack order) whose pattern matches the flat block ``text``;
+        ``loose`` are the unanchored rules whose needles occur in the block."""
         best: Rule | None = None
         if self._combined is not None:
             m = self._combined.match(text)
@@ -66,28 +68,62 @@ class BlockMatcher:
                     best = rule
                 else:  # held back by max_chars: a later anchored rule may still match
                     best = next((r for r in self._anchored if r.order > rule.order and _matches(r, text)), None)
-        if loose:
-            lowered = text.lower()
-            for rule in loose:
-                if best is not None and rule.order > best.order:
-                    break
-                if rule.may_match(lowered) and _matches(rule, text):
-                    best = rule
-                    break
+        for rule in loose:
+            if best is not None and rule.order > best.order:
+                break
+            if _matches(rule, text):
+                return rule
         return best
 
-    def loose_for(self, lowered_doc: str) -> tuple[Rule, ...]:
-        """The loose rules whose required literals occur somewhere in the document."""
-        return tuple(r for r in self.loose if r.may_match(lowered_doc))
+    def loose_by_block(self, blocks: Sequence[Block], lowered_doc: str) -> dict[int, list[Rule]]:
+        """For each block, the unanchored rules one of whose needles occurs inside it.
+
+        Needles are found with ``str.find`` over the whole (lower-cased) document, so a
+        rule costs nothing on the many lines that cannot match it.
+        """
+        out: dict[int, list[Rule]] = {}
+        if not self.loose or not blocks:
+            return out
+        starts = [b.start for b in blocks]
+        for rule in self.loose:
+            if rule.needles is None:
+                hits = range(len(blocks))
+            else:
+                found: set[int] = set()
+                for needle in rule.needles:
+                    pos = lowered_doc.find(needle)
+                    while pos >= 0:
+                        i = bisect_right(starts, pos) - 1
+                        if i >= 0 and pos < blocks[i].end:
+                            found.add(i)
+                            pos = lowered_doc.find(needle, blocks[i].end)
+                        else:
+                            pos = lowered_doc.find(needle, pos + 1)
+                hits = found
+            for i in hits:
+                out.setdefault(i, []).append(rule)
+        for rules in out.values():
+            rules.sort(key=lambda r: r.order)
+        return out
 
 
-def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_doc: str) -> None:
-    """Drop every undecided block that a ``drop-block`` rule matches (first rule wins)."""
-    loose = matcher.loose_for(lowered_doc)
-    for block in blocks:
+def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_doc: str | None) -> None:
+    """Drop every undecided block that a ``drop-block`` rule matches (first rule wins).
+
+    ``lowered_doc`` is the lower-cased working text, or None when lower-casing changed its
+    length (a few characters such as 'İ' grow): needles are then looked up block by block.
+    """
+    loose = matcher.loose_by_block(blocks, lowered_doc) if lowered_doc is not None else None
+    for i, block in enumerate(blocks):
         if block.final:
             continue
-        rule = matcher.first_match(flat(block), loose)
+        text = flat(block)
+        if loose is None:
+            lowered = text.lower()
+            rules = [r for r in matcher.loose if r.may_match(lowered)]
+        else:
+            rules = loose.get(i, ())
+        rule = matcher.first_match(text, rules)
         if rule is not None:
             decide(block, rule, "pattern matched")
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from cleaner.rules import builtin_rules_dir
 
 _WORD = re.compile(r"[^\W\d_]+")
-SAMPLE_CHARS = 3000
-# The stopword share of English prose is about 0.4; under this, ask langdetect.
+SAMPLE_CHARS = 1500
+# The stopword share of prose is about 0.4 in the languages we ship lists for; when one
+# language clearly leads at or above this share, langdetect (6-8 ms) is not needed.
 FAST_PATH_SHARE = 0.25
+FAST_PATH_LEAD = 0.08
 
 
 @lru_cache(maxsize=None)
@@ -41,14 +43,16 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
 
 
 class LanguageDetector:
-    """Seeded langdetect on a bounded sample, skipped when stopwords already tell.
+    """Seeded langdetect on a bounded sample, skipped when one language's stopwords
+    clearly lead (every language with a list in ``rules/stopwords``).
 
     Holds its own ``DetectorFactory`` (seed 0), never the module-global one, so results are
     deterministic and independent of other users of langdetect in the process.
     """
 
-    def __init__(self, fast_langs: tuple[str, ...] = ("en",)):
-        self._fast = [(lang, stopwords(lang)) for lang in fast_langs]
+    def __init__(self, fast_langs: tuple[str, ...] | None = None):
+        langs = fast_langs if fast_langs is not None else stopword_languages()
+        self._fast = [(lang, stops) for lang in langs if (stops := stopwords(lang))]
         self._factory = None
         self._lock = threading.Lock()
 
@@ -69,9 +73,10 @@ class LanguageDetector:
         words = _WORD.findall(text.lower())
         if not words:
             return "und"
-        for lang, stops in self._fast:
-            if stops and sum(w in stops for w in words) / len(words) >= FAST_PATH_SHARE:
-                return lang
+        shares = sorted(((sum(map(stops.__contains__, words)) / len(words), lang) for lang, stops in self._fast),
+                        reverse=True)
+        if shares and shares[0][0] >= FAST_PATH_SHARE and (len(shares) == 1 or shares[0][0] - shares[1][0] >= FAST_PATH_LEAD):
+            return shares[0][1]
         from langdetect.lang_detect_exception import LangDetectException
 
         try:

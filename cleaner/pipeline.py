@@ -183,7 +183,7 @@ class Cleaner:
             if start < end:
                 blocks.append(Block(start, end, doc.text[start:end], tag=tag, hints=hb.hints,
                                     link_chars=hb.link_chars, final="keep" if tag == "title" else ""))
-        classify.apply_block_rules(blocks, self.block_matcher(rule_lang), doc.text.lower())
+        classify.apply_block_rules(blocks, self.block_matcher(rule_lang), _lowered(doc.text))
         if any(self.on(c) for c in DEDUPE_CODES.values()):
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
         for b in blocks:
@@ -221,7 +221,7 @@ class Cleaner:
         Repeats are found before scoring so a repeated standfirst is attributed to the
         dedupe rule, not to the scorer.  Returns the blocks and the over-prune guard's note
         ("" when it did not fire)."""
-        matcher, lowered = self.block_matcher(lang), text.lower()
+        matcher, lowered = self.block_matcher(lang), _lowered(text)
         classify.apply_block_rules(blocks, matcher, lowered)
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
         blocks = segment.join_fragments(blocks, text, self.score_params.join_long_line)
@@ -266,6 +266,13 @@ class Cleaner:
         hits = tuple(sorted(doc.hits, key=lambda h: (h.src_start, h.src_end, h.stage)))
         return CleanResult(text=text, hits=hits, language=language, input_text=doc.input,
                            metadata={"removed_share": round(max(removed, 0.0), 4)})
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset (it does unless a character such as 'İ'
+    grows), else None."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
 
 
 @lru_cache(maxsize=1)

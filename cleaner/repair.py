@@ -182,6 +182,25 @@ def width_edits(line: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), unicodedata.normalize("NFKC", m.group(0))
 
 
+_WIDTH_ANY = re.compile(r"[\uff01-\uff5e\uff66-\uff9f]")
+
+
+def _suspect_lines(text: str) -> set[int]:
+    """Numbers of the lines the gate or the width fix may act on, found on the whole text
+    at once: most documents have none, and checking line by line costs more than ftfy saves.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        return {i for i, line in enumerate(text.split("\n")) if not line.isascii()}
+    found: set[int] = set()
+    for pattern in (_FTFY_SUSPECT, _WIDTH_ANY):
+        line, last = 0, 0
+        for m in pattern.finditer(text):
+            line += text.count("\n", last, m.start())  # positions only grow: linear overall
+            last = m.start()
+            found.add(line)
+    return found
+
+
 def unicode_edits(text: str) -> Iterator[tuple[Edit, str, str]]:
     """Yield ``(edit, code, detail)`` for every repair ftfy (and the width fix) makes.
 
@@ -190,8 +209,14 @@ def unicode_edits(text: str) -> Iterator[tuple[Edit, str, str]]:
     """
     if text.isascii() and "&" not in text and "\x1b" not in text:
         return
+    suspects = _suspect_lines(text)
+    if not suspects:
+        return
     pos = 0
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
+        if number not in suspects:
+            pos += len(line) + 1
+            continue
         fixed = line
         if needs_ftfy(line):
             fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)

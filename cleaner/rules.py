@@ -197,18 +197,63 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
+_MAX_RUN = 32  # strings a run of literals and small classes may grow to
+
+
+def _single_chars(op, av) -> frozenset[str] | None:
+    """The characters one element matches, when it is a literal or a small class."""
+    if op == sre_constants.LITERAL:
+        return frozenset(chr(av))
+    if op == sre_constants.IN:
+        chars = _class_chars(av)
+        return chars if chars and len(chars) <= 8 else None
+    return None
+
+
 def _seq_literals(items) -> frozenset[str] | None:
+    """Needles of a sequence: runs of literals and small classes multiply out ("[ \t],"
+    gives " ," and "\t,"); a repeat of one character class ends a run with that class; a
+    lookahead's first character extends the run, since the text holds it there too."""
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
+    run: set[str] = set()
+
+    def extend(chars: frozenset[str]) -> None:
+        nonlocal run
+        if not run:
+            run = set(chars)
+        elif len(run) * len(chars) <= _MAX_RUN:
+            run = {r + c for r in run for c in chars}
+        else:
+            flush()
+            run = set(chars)
 
     def flush() -> None:
+        nonlocal run
         if run:
-            candidates.append(frozenset(["".join(run)]))
-            run.clear()
+            candidates.append(frozenset(run))
+            run = set()
 
     for op, av in items:
-        if op == sre_constants.LITERAL:
-            run.append(chr(av))
+        chars = _single_chars(op, av)
+        if chars is not None:
+            extend(chars)
+            continue
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) \
+                and av[0] >= 1 and len(av[2]) == 1 and (rep := _single_chars(*av[2][0])) is not None:
+            extend(rep)  # the repeat's first character continues the run ...
+            if av[0] >= 2 and len(run) * len(rep) <= _MAX_RUN:
+                run = {r + c for r in run for c in rep}
+            flush()
+            run = set(rep)  # ... and its last character starts the next one
+            continue
+        if op == sre_constants.ASSERT and av[0] == 1 and av[1]:
+            first = _single_chars(*list(av[1])[0])
+            if first is not None:
+                extend(first)
+            flush()
+            sub = _seq_literals(list(av[1]))
+            if sub:
+                candidates.append(sub)
             continue
         flush()
         sub: frozenset[str] | None = None
@@ -225,8 +270,6 @@ def _seq_literals(items) -> frozenset[str] | None:
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
             if av[0] >= 1:
                 sub = _seq_literals(list(av[2]))
-                if sub and av[0] >= 2 and len(sub) <= 4 and all(len(c) == 1 for c in sub):
-                    sub = frozenset(a + b for a in sub for b in sub)  # "  " for [ \t]{2,}
         elif op == sre_constants.ASSERT:
             sub = _seq_literals(list(av[1]))
         if sub:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from cleaner.model import DROP, Block
@@ -33,6 +34,7 @@ from cleaner.model import DROP, Block
 KEEP = "keep"
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
+_INITIAL = re.compile(r"\b([^\W\d_])")
 _NON_WORD = re.compile(r"\W+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _INNER_BREAK = re.compile(r"\w\w[.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W\d_]")
@@ -40,7 +42,7 @@ _SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u201
 
 
 @dataclass(frozen=True)
-class ScoreParams:
+class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived pattern)
     """Thresholds of the scorer; the values come from the ``score`` rules of the packs."""
 
     length_low: int = 70
@@ -65,6 +67,13 @@ class ScoreParams:
     section_end_weight: float = 1.0
     section_end_after_chars: int = 0
 
+    @cached_property
+    def boilerplate_re(self) -> re.Pattern | None:
+        """One pattern for the boilerplate words, as whole words, compiled once."""
+        if not self.boilerplate_words:
+            return None
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.boilerplate_words) + r")\b", re.IGNORECASE)
+
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
@@ -85,35 +94,32 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     >>> f["sentence"], round(f["stop"], 2)
     (True, 0.3)
     """
-    text = block.text.replace("\n", " ").strip()
-    words = _WORD.findall(text.lower())
-    cjk = len(_CJK.findall(text))
+    text = block.text
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    text = text.strip()
+    low = text.lower()
+    words = _WORD.findall(low)
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     length = len(text) if cjk < len(text) / 4 else cjk * 3  # a CJK character carries a word
-    stop = sum(w in stopwords for w in words) / len(words) if words else 0.0
-    alpha = [w for w in _WORD.findall(text) if w[0].isalpha()]
-    cased = [w for w in alpha if w[0].islower() or w[0].isupper()]
-    if cased:
-        lower = sum(w[0].islower() for w in cased) / len(cased)
+    stop = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
+    initials = "".join(_INITIAL.findall(text))  # first letter of each word that starts with one
+    n_lower = sum(map(str.islower, initials))
+    n_cased = n_lower + sum(map(str.isupper, initials))
+    if n_cased:
+        lower = n_lower / n_cased
     else:
-        lower = 1.0 if alpha else 0.0  # a script without case reads like lower-case prose
+        lower = 1.0 if initials else 0.0  # a script without case reads like lower-case prose
     ends = bool(_SENTENCE_END.search(text)) or bool(_INNER_BREAK.search(text))
     sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
 
 
-_BP_CACHE: dict[tuple[str, ...], re.Pattern] = {}
-
-
-def _has_boilerplate(text: str, words: tuple[str, ...]) -> str:
+def _has_boilerplate(text: str, p: "ScoreParams") -> str:
     """The first boilerplate word or phrase standing in ``text`` as whole words, or ""."""
-    if not words:
-        return ""
-    pattern = _BP_CACHE.get(words)
-    if pattern is None:
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-        _BP_CACHE[words] = pattern
-    m = pattern.search(text)
+    pattern = p.boilerplate_re
+    m = pattern.search(text) if pattern is not None else None
     return m.group(0).lower() if m else ""
 
 
@@ -126,7 +132,7 @@ def label(block: Block, f: dict, p: ScoreParams) -> tuple[str, str]:
     text = block.text
     if f["link"] > p.max_link_density:
         return "bad", f"link density {f['link']:.2f} > {p.max_link_density}"
-    bp = _has_boilerplate(text, p.boilerplate_words) if f["length"] <= p.boilerplate_max_chars else ""
+    bp = _has_boilerplate(text, p) if f["length"] <= p.boilerplate_max_chars else ""
     if bp and not (f["sentence"] and f["length"] >= p.length_low):
         return "bad", f"boilerplate word {bp!r} in a short block"
     if bp:
@@ -225,8 +231,21 @@ def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
     if title < 0:
         return []
     text = blocks[title].text
-    return [i for i in range(title + 1, len(blocks))
-            if len(blocks[i].text) <= 2 * len(text) + 20 and is_title_repeat(text, blocks[i].text)]
+    low = text.lower()
+    out = []
+    for i in range(title + 1, len(blocks)):
+        other = blocks[i].text
+        # A repeat shares the headline's first or last word: a cheap test before the key.
+        if len(other) > 2 * len(text) + 20 or not _shares_edge_word(low, other.lower()):
+            continue
+        if is_title_repeat(text, other):
+            out.append(i)
+    return out
+
+
+def _shares_edge_word(title_low: str, other_low: str) -> bool:
+    words = _WORD.findall(other_low[:40]), _WORD.findall(other_low[-40:])
+    return any(w[0] in title_low for w in words if w) or any(w[-1] in title_low for w in words if w)
 
 
 def find_anchor(blocks: Sequence[Block], labels: Sequence[str], repeats: Sequence[int]) -> int:

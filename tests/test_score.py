@@ -2,6 +2,8 @@
 window, list runs, repeated lines, headline anchoring and the over-prune guard."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cleaner.model import DROP, Block
 from cleaner.pipeline import SCORE_CODES
 from cleaner.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label,
@@ -215,8 +217,8 @@ def test_every_drop_names_a_rule_and_a_reason():
 
 
 def test_good_text_after_a_comment_marker_weighs_less():
-    p = ScoreParams(**{**P.__dict__, "section_end_codes": ("CO102",), "section_end_weight": 0.3,
-                       "section_end_after_chars": 100})
+    p = replace(P, section_end_codes=("CO102",), section_end_weight=0.3,
+                       section_end_after_chars=100)
     comment = "I think the council is wrong about this, and the tram will never be finished on time."
     bl = blocks_of(PROSE, PROSE2, "12 comments", *[comment, "reader42"] * 4)
     bl[2].final, bl[2].code = DROP, "CO102"
