@@ -193,9 +193,15 @@ class Batch:
             self.manifest.load()
             self.temp_removed = remove_temp_files(self.out_dir)
 
-    def run(self, inputs: Iterable[Path]) -> Iterator[Outcome]:
-        for path in inputs:
-            outcome = self.one(path)
+    def run(self, inputs: Iterable[Path], *, jobs: int = 1, spec=None) -> Iterator[Outcome]:
+        """Outcomes in input order. With ``jobs`` > 1 (and the ``spec`` the cleaner was built
+        from) the cleaning runs in worker processes; reading, the resume check, writing and
+        the manifest stay here, so the OUT tree is the same as with one process."""
+        if jobs == 1 or spec is None:
+            outcomes: Iterator[Outcome] = (self.one(path) for path in inputs)
+        else:
+            outcomes = self._parallel(inputs, jobs, spec)
+        for outcome in outcomes:
             if outcome.status in (CLEANED, FAILED):
                 self._since_save += 1
                 if self._since_save >= self.save_every:
@@ -203,11 +209,36 @@ class Batch:
                     self._since_save = 0
             yield outcome
 
+    def _parallel(self, inputs: Iterable[Path], jobs: int, spec) -> Iterator[Outcome]:
+        from itertools import tee
+
+        from cleaner.parallel import FILES_CHUNK, batched, clean_payloads, ordered_map
+
+        chunks, payloads = tee(batched((self.prepare(path) for path in inputs), FILES_CHUNK))
+        work = ([(p.data, p.html) if isinstance(p, _Pending) else None for p in chunk] for chunk in payloads)
+        for chunk, results in zip(chunks, ordered_map(clean_payloads, spec, work, jobs=jobs)):
+            for item, (result, error, skipped) in zip(chunk, results):
+                yield item if isinstance(item, Outcome) else self.complete(item, result, error, skipped)
+
     def finish(self) -> None:
         """Write the manifest: the entries of this run's inputs only."""
         self.manifest.save(keep=self.seen)
 
     def one(self, path: Path) -> Outcome:
+        """Clean one input in this process."""
+        item = self.prepare(path)
+        if isinstance(item, Outcome):
+            return item
+        try:
+            result = self.cleaner.clean(item.data, html=True) if item.html else self.cleaner.clean(item.data)
+        except NotTextError as exc:
+            return self.complete(item, None, str(exc), True)
+        except Exception as exc:  # one bad file never stops the batch
+            return self.complete(item, None, one_line(exc), False)
+        return self.complete(item, result, "", False)
+
+    def prepare(self, path: Path) -> "Outcome | _Pending":
+        """Read one input and decide whether it needs cleaning (an Outcome when it does not)."""
         rel = path.relative_to(self.in_dir)
         key = str(rel.as_posix())
         self.seen.add(key)
@@ -226,23 +257,35 @@ class Batch:
         if self.resume and self.manifest.up_to_date(key, sha, len(data), out_path):
             return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
                            bytes_out=self.manifest.entries[key]["output_size"])
-        try:
-            if self._html_api and input_kind(path) == "html":
-                result = self.cleaner.clean(data, html=True)
-            else:
-                result = self.cleaner.clean(data)
-            out = result.text.encode("utf-8")
-        except NotTextError as exc:
+        return _Pending(path, rel, key, rel_out, out_path, data, sha,
+                        self._html_api and input_kind(path) == "html")
+
+    def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
+        """Write one cleaned input atomically and record it in the manifest."""
+        path, rel, key, n = item.path, item.rel, item.key, len(item.data)
+        if result is None:
             self.manifest.forget(key)
-            return Outcome(path, rel, SKIPPED, str(exc), bytes_in=len(data))
-        except Exception as exc:  # one bad file never stops the batch
-            self.manifest.forget(key)
-            return Outcome(path, rel, FAILED, one_line(exc), bytes_in=len(data))
+            return Outcome(path, rel, SKIPPED if skipped else FAILED, error, bytes_in=n)
+        out = result.text.encode("utf-8")
         try:
-            atomic_write(out_path, out)
+            atomic_write(item.out_path, out)
         except OSError as exc:
             self.manifest.forget(key)
-            return Outcome(path, rel, FAILED, f"cannot write {display(rel_out)}: {exc.strerror or exc}",
-                           bytes_in=len(data))
-        self.manifest.record(key, sha, len(data), rel_out.as_posix(), len(out))
-        return Outcome(path, rel, CLEANED, result=result, bytes_in=len(data), bytes_out=len(out))
+            return Outcome(path, rel, FAILED, f"cannot write {display(item.rel_out)}: {exc.strerror or exc}",
+                           bytes_in=n)
+        self.manifest.record(key, item.sha, n, item.rel_out.as_posix(), len(out))
+        return Outcome(path, rel, CLEANED, result=result, bytes_in=n, bytes_out=len(out))
+
+
+@dataclass
+class _Pending:
+    """An input read and waiting to be cleaned."""
+
+    path: Path
+    rel: Path
+    key: str
+    rel_out: Path
+    out_path: Path
+    data: bytes
+    sha: str
+    html: bool

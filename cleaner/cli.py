@@ -19,6 +19,9 @@ from cleaner import __version__
 from cleaner.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
 from cleaner.diff import format_diff, want_color
 from cleaner.io import is_inside, walk_inputs
+from cleaner.parallel import CleanerSpec, register, resolve_jobs
+from cleaner.progress import Progress
+from cleaner.stream import is_jsonl
 from cleaner.pipeline import Cleaner
 from cleaner.report import ReportWriter
 from cleaner.rules import RuleError
@@ -69,8 +72,8 @@ def main():
 
 
 @main.command("run")
-@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("in_dir", type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.argument("out_dir", type=click.Path(allow_dash=True, path_type=Path))
 @rule_options
 @click.option("--hits", "hits_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every rule hit as JSON lines, one document a line.")
@@ -84,12 +87,32 @@ def main():
                    "finishes a killed batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl"]), default="auto", show_default=True,
+              help="files: folders of pages; jsonl: one {id, text, metadata} object a line "
+                   "(auto: jsonl for '-' and .jsonl names).")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the page text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: every core); the output does not depend on it.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, quiet, no_progress):
-    """Clean every page under IN_DIR into OUT_DIR at the same relative path."""
+        show_diff, resume, quiet, no_progress, fmt, text_field, jobs, scheduler):
+    """Clean every page under IN_DIR into OUT_DIR at the same relative path.
+
+    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text."""
+    cleaner = _cleaner(rules_dirs, select, ignore, profile)
+    spec = CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
+    if is_jsonl(str(in_dir), fmt):
+        if report_path or show_diff or explain or resume:
+            raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
+        from cleaner.cli_stream import run_jsonl_command
+
+        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, spec, text_field=text_field, jobs=jobs,
+                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path))
+    if not in_dir.is_dir() or out_dir.is_file() or scheduler:
+        raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
-    cleaner = _cleaner(rules_dirs, select, ignore, profile)
+    register(spec, cleaner)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
@@ -109,8 +132,9 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     writer = ReportWriter(title=f"clean-articles review: {in_dir}") if report_path else None
     color = want_color(sys.stdout)
     try:
-        with click.progressbar(files, label="cleaning", file=sys.stderr, hidden=not show_bar) as bar:
-            for o in batch.run(bar):
+        with Progress("cleaning", len(files), enabled=show_bar) as bar:
+            for o in batch.run(files, jobs=resolve_jobs(jobs), spec=spec):
+                bar.update()
                 stats[o.status] += 1
                 if o.status == FAILED:
                     failures.append((str(o.path), o.reason))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from cleaner import classify, dedupe, inline, repair, segment
 from cleaner.decode import GZIP_MAGIC, NotTextError, decode_bytes, gunzip, sniff_binary
@@ -112,6 +112,14 @@ class Cleaner:
 
     def on(self, code: str) -> bool:
         return code in self.enabled
+
+    def clean_iter(self, docs: Iterable[dict], *, text_field: str = "text") -> Iterator[dict]:
+        """Generator step over ``{id, text, metadata}`` dicts: each comes back cleaned, with
+        its language, hits per rule, byline, agency and date in ``metadata`` (see
+        :mod:`cleaner.stream`)."""
+        from cleaner.stream import clean_iter
+
+        return clean_iter(self, docs, text_field)
 
     @cached_property
     def html_rules(self):

@@ -218,10 +218,14 @@ def unicode_edits(text: str) -> Iterator[tuple[Edit, str, str]]:
             pos += len(line) + 1
             continue
         fixed = line
-        if needs_ftfy(line):
-            fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
-            if "\n" in fixed:
-                fixed = line
+        # ftfy (and its badness gate) read a line's edges as context ("Ã " may be "à"); the
+        # output's lines are stripped, so the stripped line gives the same answer on both passes.
+        core = line.strip()
+        if needs_ftfy(core):
+            lead = len(line) - len(line.lstrip())
+            core_fixed, explanation = ftfy.fix_and_explain(core, FTFY_CONFIG)
+            if "\n" not in core_fixed:
+                fixed = line[:lead] + core_fixed + line[lead + len(core):]
         width = [] if fixed.isascii() else list(width_edits(fixed))
         if fixed != line and not width:
             explanation = explanation or ()

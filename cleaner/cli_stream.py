@@ -1,0 +1,90 @@
+"""The JSONL side of ``clean-articles``: ``clean-articles in.jsonl out.jsonl`` and ``- -``.
+
+Kept apart from :mod:`cleaner.cli` so the command module stays small: the command
+decides *whether* the batch is JSONL (``--format``, ``-``, a ``.jsonl`` name) and hands
+over here.  Exit codes are the command's: 0 all lines cleaned, 1 some bad lines (each
+reported with its number as it is found), 2 usage error.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+
+import click
+
+from cleaner import parallel
+from cleaner.parallel import CleanerSpec, register
+from cleaner.progress import Progress
+from cleaner.stream import StreamReport, run_jsonl
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@contextmanager
+def dask_executor(address: str | None):
+    """A ``concurrent.futures`` executor on the Dask cluster at ``address`` (or None)."""
+    if not address:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--scheduler needs Dask: pip install 'clean-articles[dask]'") from None
+    with Client(address) as client:
+        executor = client.get_executor()
+        # Enough chunks in flight to keep every thread of the cluster busy, and no more.
+        executor.in_flight = max(2, parallel.IN_FLIGHT_PER_JOB * sum(client.nthreads().values()))
+        yield executor
+
+
+def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, text_field: str, jobs: int,
+                      scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None) -> int:
+    """Run the JSONL batch; returns the exit code."""
+    if source != "-" and dest != "-" and _same_file(source, dest):
+        raise click.UsageError(f"output {dest} is the input (inputs are never modified)")
+    if dest != "-" and os.path.isdir(dest):
+        raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
+    if source != "-" and os.path.isdir(source):
+        raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
+    register(spec, cleaner)
+    started = time.monotonic()
+
+    def on_bad(lineno: int, why: str) -> None:
+        click.echo(f"clean-articles: {source}:{lineno}: bad line: {why}", err=True)
+
+    show = not quiet and not no_progress and sys.stderr.isatty()
+    try:
+        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
+                (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+            report = run_jsonl(source, dest, spec, text_field=text_field, jobs=jobs, executor=executor,
+                               on_bad=on_bad, progress=progress, hits=hits,
+                               in_flight=getattr(executor, "in_flight", None))
+    except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
+    if not quiet:
+        _summary(report, cleaner, time.monotonic() - started)
+    return EXIT_FAILED if report.bad else EXIT_OK
+
+
+def _same_file(a: str, b: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _summary(report: StreamReport, cleaner, elapsed: float) -> None:
+    err = lambda s="": click.echo(s, err=True)  # noqa: E731
+    rate = report.docs / elapsed if elapsed > 0 else 0.0
+    err(f"cleaned {report.docs} documents, {report.bad} bad lines, in {elapsed:.1f}s ({rate:,.0f} docs/s)")
+    if report.chars_in:
+        err(f"chars in {report.chars_in:,}, out {report.chars_out:,} "
+            f"({1 - report.chars_out / report.chars_in:.0%} removed), blocks removed {report.blocks_removed:,}")
+    for code, n in report.per_rule.most_common():
+        rule = cleaner.by_code.get(code)
+        err(f"  {n:6d}  {code}  {rule.name if rule else ''}")

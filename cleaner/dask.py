@@ -1,0 +1,78 @@
+"""Dask: clean a bag of documents or a DataFrame text column on a cluster.
+
+Optional: ``pip install 'clean-articles[dask]'``.  Each worker process builds its
+:class:`~cleaner.pipeline.Cleaner` once per :class:`~cleaner.parallel.CleanerSpec` (the
+rule options), on the first partition it cleans::
+
+    import dask.bag as db
+    from cleaner.dask import clean_bag, to_jsonl
+    docs = db.read_text("pages-*.jsonl").map(json.loads)
+    to_jsonl(clean_bag(docs), "out/")           # out/part-00000.jsonl, ...
+
+The output of a document is the same bytes as with ``clean-articles`` on one core
+(:func:`cleaner.stream.dumps`).  For one JSONL file in, one out, in order, with bad lines
+reported by number, the command takes ``--scheduler ADDRESS``
+(:func:`cleaner.stream.run_jsonl` with the cluster's executor).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+try:
+    import dask.bag as db
+except ImportError as exc:  # pragma: no cover - the message is the point
+    raise ImportError("cleaner.dask needs Dask: pip install 'clean-articles[dask]'") from exc
+
+from cleaner.parallel import CleanerSpec, cleaner_for
+from cleaner.stream import clean_doc, dumps, result_metadata
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+
+def _clean_partition(docs, spec: CleanerSpec, text_field: str) -> list[dict]:
+    cleaner = cleaner_for(spec)
+    return [clean_doc(cleaner, doc, text_field)[0] for doc in docs]
+
+
+def clean_bag(bag: db.Bag, spec: CleanerSpec = CleanerSpec(), *, text_field: str = "text") -> db.Bag:
+    """A bag of cleaned ``{id, text, metadata}`` dicts, partition for partition.
+
+    A document without a string text field fails its partition with
+    :class:`cleaner.stream.BadDocument` (filter first if the input may hold such)."""
+    return bag.map_partitions(_clean_partition, spec, text_field)
+
+
+def to_jsonl(bag: db.Bag, out_dir: Path | str, **compute) -> list[str]:
+    """Write a bag of documents as ``out_dir/part-NNNNN.jsonl``, one partition a file."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return bag.map(dumps).to_textfiles(str(out / "part-*.jsonl"), name_function=lambda i: f"{i:05d}",
+                                       encoding="utf-8", last_endline=True, **compute)
+
+
+def read_jsonl(paths, blocksize: int | str | None = "64MiB") -> db.Bag:
+    """A bag of documents from JSONL files (a glob or a list); blank lines are skipped."""
+    lines = db.read_text(paths, blocksize=blocksize, encoding="utf-8")
+    return lines.filter(lambda line: line.strip() != "").map(json.loads)
+
+
+def _clean_frame(frame, spec: CleanerSpec, column: str):
+    cleaner = cleaner_for(spec)
+    frame = frame.copy()
+    results = [cleaner.clean(text) for text in frame[column]]
+    frame[column] = [r.text for r in results]
+    frame["language"] = [r.language for r in results]
+    frame["clean_metadata"] = [json.dumps(result_metadata(r), ensure_ascii=False) for r in results]
+    return frame
+
+
+def clean_dataframe(df: "dd.DataFrame", column: str = "text", spec: CleanerSpec = CleanerSpec()) -> "dd.DataFrame":
+    """``df`` (needs ``dask[dataframe]``) with ``column`` cleaned, plus ``language`` and ``clean_metadata`` (a JSON
+    string: hits per rule, removed share, byline, agency, date) columns."""
+    meta = df._meta.copy()
+    meta["language"] = meta[column].astype(object)
+    meta["clean_metadata"] = meta[column].astype(object)
+    return df.map_partitions(_clean_frame, spec, column, meta=meta)
