@@ -107,17 +107,24 @@ class BlockMatcher:
         return out
 
 
-def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_doc: str | None) -> None:
+def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_doc: str | None,
+                      checked: set[str] | None = None) -> None:
     """Drop every undecided block that a ``drop-block`` rule matches (first rule wins).
 
     ``lowered_doc`` is the lower-cased working text, or None when lower-casing changed its
     length (a few characters such as 'İ' grow): needles are then looked up block by block.
+    ``checked`` holds texts no rule matched (block rules are context-free): they are not
+    tested again, and the texts that pass now are added.
     """
+    if checked:
+        blocks = [b for b in blocks if b.final or flat(b) not in checked]
     loose = matcher.loose_by_block(blocks, lowered_doc) if lowered_doc is not None else None
     for i, block in enumerate(blocks):
         if block.final:
             continue
         text = flat(block)
+        if checked is not None:
+            checked.add(text)
         if loose is None:
             lowered = text.lower()
             rules = [r for r in matcher.loose if r.may_match(lowered)]

@@ -147,10 +147,11 @@ class Cleaner:
         # Block decisions depend on neighbours, and a dropped neighbour changes them: the
         # block passes repeat on what is left until nothing more goes, so cleaning the
         # output again changes nothing (idempotence). Usually the second pass finds nothing.
+        checked: set[str] = set()  # block texts no keyword rule matched: not tested again
         for n in range(MAX_BLOCK_PASSES):
             stage = doc.stage
             blocks = segment.split_lines(doc.text)
-            blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language)
+            blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language, checked)
             if guard and n == 0 and self.on(GUARD_CODE):
                 doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
             self._edit_blocks(doc, blocks, rule_lang, flags=n == 0)
@@ -229,18 +230,19 @@ class Cleaner:
             if doc.stage == stage:
                 return
 
-    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str) -> tuple[list[Block], str]:
+    def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str,
+                       checked: set[str] | None = None) -> tuple[list[Block], str]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
 
         Repeats are found before scoring so a repeated standfirst is attributed to the
         dedupe rule, not to the scorer.  Returns the blocks and the over-prune guard's note
         ("" when it did not fire)."""
         matcher, lowered = self.block_matcher(lang), _lowered(text)
-        classify.apply_block_rules(blocks, matcher, lowered)
+        classify.apply_block_rules(blocks, matcher, lowered, checked)
         classify.apply_run_rules(blocks, self.rules_of("drop-run", lang))
         blocks = segment.join_fragments(blocks, text, self.score_params.join_long_line)
         # Joined blocks are new texts; single lines were checked above.
-        classify.apply_block_rules([b for b in blocks if "\n" in b.text], matcher, lowered)
+        classify.apply_block_rules([b for b in blocks if "\n" in b.text], matcher, lowered, checked)
         title = next((b for b in blocks if not b.final), None)
         if title is not None and len(title.text) <= TITLE_MAX_CHARS:
             title.tag = "title"
