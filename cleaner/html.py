@@ -543,17 +543,27 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
 
 
 def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
-    """The headline: the <h1> closest to <title>, else <title> without its site suffix."""
+    """The headline: the <h1> closest to <title>, else <title> without its site suffix.
+
+    An <h1> is the headline when most of its words are in <title>, or when it holds most
+    words of a <title> of at least ``min_title_words`` words (a longer on-page headline
+    than the shortened one in <title>)."""
     title_el = root.find(".//title")
     raw = " ".join((title_el.text or "").split()) if title_el is not None else ""
+    stripped = _strip_site_name(raw, rules.p("HT205", "separators", [" | ", " - "]))
     h1s = [b.text for b in blocks if b.heading_level == 1 and len(b.text) > 3]
     if h1s:
         if not raw:
             return h1s[0]
+        min_overlap = float(rules.p("HT205", "min_overlap", 0.6))
         best = max(h1s, key=lambda t: _overlap(t, raw))
-        if _overlap(best, raw) >= float(rules.p("HT205", "min_overlap", 0.6)):
+        if _overlap(best, raw) >= min_overlap:
             return best
-    return _strip_site_name(raw, rules.p("HT205", "separators", [" | ", " - "]))
+        if len(_WORD.findall(stripped)) >= int(rules.p("HT205", "min_title_words", 4)):
+            best = max(h1s, key=lambda t: _overlap(stripped, t))
+            if _overlap(stripped, best) >= min_overlap:
+                return best
+    return stripped
 
 
 def _overlap(a: str, b: str) -> float:

@@ -365,3 +365,11 @@ def test_shift_jis_meta_charset():
     data = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>'
             f'<body><p>{text}</p></body></html>').encode("shift_jis")
     assert text in decode_html(data)
+
+
+def test_longer_h1_holding_the_shortened_title_is_the_headline():
+    page = page_of(f"<h1>Council approves the new school budget after a long night of talks</h1><p>{PROSE}</p>",
+                   head="<title>Council approves school budget | Paper</title>")
+    assert page.title.startswith("Council approves the new school budget")
+    decisions = select_main(page)
+    assert not decisions[1].keep and decisions[1].code == "HT205"
