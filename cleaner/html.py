@@ -858,8 +858,10 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
                 decisions[i] = Decision(True, "HT213", name,
                                         f"only {total:.0f} chars kept with DOM hints, {kept:.0f} without; "
                                         f"{d.reason}", d.label)
-    return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
-            for i, d in enumerate(decisions)]
+    final = [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
+             for i, d in enumerate(decisions)]
+    _decide_dek(page, rules, final)
+    return final
 
 
 def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rules: HtmlRules,
@@ -931,6 +933,45 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     for i in range(1, len(blocks)):
         if blocks[i].text.lower() == title:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
+
+
+_BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|oleh|av|af)\s+\S", re.IGNORECASE)
+
+
+def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """A kept block between the in-body headline and the byline, in the headline's own
+    container, is a standfirst (HT118), whatever its class names say.
+
+    The byline is a block under a ``byline`` hint or a short "By ..." line, at most
+    ``max_gap`` blocks after the headline; exactly one short kept block (at most
+    ``max_chars``) may stand between them, and its parent element must enclose the headline.
+    """
+    blocks = page.blocks
+    h = next((i for i in range(1, len(blocks)) if decisions[i].code == "HT205" and blocks[i].heading_level),
+             None)
+    if h is None:
+        return
+    max_gap = int(rules.p("HT118", "max_gap", 4))
+    max_chars = int(rules.p("HT118", "max_chars", 300))
+    between = []
+    for j in range(h + 1, min(len(blocks), h + 1 + max_gap)):
+        b = blocks[j]
+        if "byline" in b.hints or (len(b.text) <= 80 and _BYLINE_TEXT.match(b.text)):
+            break
+        if decisions[j].keep:
+            between.append(j)
+            if len(between) > 1:
+                return
+    else:
+        return
+    if len(between) != 1:
+        return
+    k = between[0]
+    dek, head = blocks[k], blocks[h]
+    if len(dek.text) <= max_chars and len(dek.ancestors) >= 2 and dek.ancestors[-2] in head.ancestors:
+        decisions[k] = Decision(False, "HT118", rules.name("HT118"),
+                                "between the headline and the byline, in the headline's container",
+                                decisions[k].label)
 
 
 def _decide_markup(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
