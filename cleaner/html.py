@@ -104,6 +104,7 @@ class HtmlPage:
     title: str
     lang: str = ""
     removed_elements: int = 0
+    hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
 
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""
@@ -396,6 +397,7 @@ class _Frame:
     label: str             # the class attribute, made into a path label only when needed
     in_link: bool
     heading_level: int
+    muted: bool = False    # inside a hover card nested in another: its text is not the page's
 
 
 class _BlockMaker:
@@ -419,6 +421,7 @@ class _BlockMaker:
         self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
                                            ancestors=(), label="", in_link=False, heading_level=0)]
         self.next_id = 0
+        self.hover_cards = 0
 
     def add(self, text: str) -> None:
         """Buffer text; whitespace-only runs (indentation between tags) become one space."""
@@ -426,8 +429,11 @@ class _BlockMaker:
             if self.parts and self.parts[-1] != " ":
                 self.parts.append(" ")
             return
+        top = self.stack[-1]
+        if top.muted:
+            return
         self.parts.append(text)
-        if self.stack[-1].in_link:
+        if top.in_link:
             self.link_chars += len(text.strip())
         self.br_run = 0
 
@@ -451,7 +457,7 @@ class _BlockMaker:
             # A plain link (the commonest element): its text counts as link text and it
             # needs no frame of its own; its class names style one link.
             text = el.text
-            if text:
+            if text and not parent.muted:
                 if text.isspace():
                     self.add(text)
                 else:
@@ -501,8 +507,14 @@ class _BlockMaker:
             level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
         else:
             level = 0
+        # A hover card (tooltip, person card) inside another: the outer one holds the
+        # visible word, the inner one the pop-up's own links; links themselves stay.
+        muted = parent.muted
+        if not muted and own and not is_block and tag != "a" and "hover" in parent.hints:
+            muted = any(h == "hover" for h, _ in own)
+            self.hover_cards += muted
         stack.append(_Frame(tag, role, is_block, hints, owners, parent.ancestors + (eid,),
-                            el.get("class") or "", tag == "a" or parent.in_link, level))
+                            el.get("class") or "", tag == "a" or parent.in_link, level, muted))
         text = el.text
         if text:
             self.add(text)
@@ -517,7 +529,7 @@ class _BlockMaker:
             self.add(tail)
 
 
-def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
+def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     """Strip non-content elements, then walk the body iteratively (no recursion)."""
     skip = [t for t in rules.skip_tags if t != "head"]
     removed = 0
@@ -539,7 +551,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
         else:
             end(el, tag)
     maker.flush()
-    return maker.blocks, removed
+    return maker.blocks, removed, maker.hover_cards
 
 
 def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
@@ -596,13 +608,13 @@ def parse_html(html: str, rules: HtmlRules | None = None) -> HtmlPage:
     root = _build_tree(html)
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
-    blocks, removed = _walk(root, rules)
+    blocks, removed, hover_cards = _walk(root, rules)
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
-        lang=_page_lang(root), removed_elements=removed,
+        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards,
     )
 
 
@@ -1185,6 +1197,8 @@ def fired_codes(html: str, rules: HtmlRules | None = None) -> set[str]:
     codes = {d.code for d in select_main(page, rules)}
     if page.removed_elements:
         codes.add("HT100")
+    if page.hover_cards:
+        codes.add("HT119")
     return codes
 
 
