@@ -920,9 +920,36 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
         if i not in inside:
             decisions[i] = _outside(i, labels, cf, rules, "outside the main window")
     _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
+    if hi > lo:
+        _sibling_pass(open_idx, inside, open_idx[hi - 1], blocks, labels, rules, decisions)
     name = rules.name("HT211")
     for i in open_idx[hi:tail]:
         decisions[i] = Decision(True, "HT211", name, "list or table item ending the article", labels[i])
+
+
+def _sibling_pass(open_idx: list[int], inside: set[int], end: int, blocks: list[HtmlBlock],
+                  labels: list[str], rules: HtmlRules, decisions: list) -> None:
+    """A prose paragraph outside the window whose parent element holds at least
+    ``min_siblings`` kept prose paragraphs of the window is one of them (HT214): a
+    link-heavy paragraph or a widget between them cut the window short.  Only paragraphs
+    before the window's last block: after it, a lone paragraph is usually a promotion."""
+    min_siblings = int(rules.p("HT214", "min_siblings", 2))
+    parents: dict[int, int] = {}
+    for i in inside:
+        b, d = blocks[i], decisions[i]
+        if labels[i] in (GOOD, NEARGOOD) and b.tag == "p" and len(b.ancestors) >= 2 and d is not None and d.keep:
+            parents[b.ancestors[-2]] = parents.get(b.ancestors[-2], 0) + 1
+    if not parents:
+        return
+    name = rules.name("HT214")
+    for i in open_idx:
+        b = blocks[i]
+        if i >= end:
+            break
+        if (i not in inside and b.tag == "p" and labels[i] in (GOOD, NEARGOOD) and len(b.ancestors) >= 2
+                and parents.get(b.ancestors[-2], 0) >= min_siblings):
+            decisions[i] = Decision(True, "HT214", name,
+                                    f"{labels[i]} paragraph beside {parents[b.ancestors[-2]]} kept ones", labels[i])
 
 
 def _outside(i: int, labels: list[str], cf: list, rules: HtmlRules, where: str) -> Decision:
