@@ -93,6 +93,7 @@ class HtmlBlock(NamedTuple):
     hint_owners: tuple[tuple[str, int], ...] = ()
     ancestors: tuple[int, ...] = ()
     heading_level: int = 0
+    breaks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +423,7 @@ class _BlockMaker:
                                            ancestors=(), label="", in_link=False, heading_level=0)]
         self.next_id = 0
         self.hover_cards = 0
+        self.breaks = 0
 
     def add(self, text: str) -> None:
         """Buffer text; whitespace-only runs (indentation between tags) become one space."""
@@ -446,9 +448,11 @@ class _BlockMaker:
                 text=text, tag=top.role, hints=top.hints,
                 link_chars=min(self.link_chars, len(text)), path=_short_path(stack),
                 hint_owners=top.owners, ancestors=top.ancestors, heading_level=top.heading_level,
+                breaks=self.breaks,
             ))
         self.parts = []
         self.link_chars = 0
+        self.breaks = 0
 
     def start(self, el, tag: str) -> None:
         stack = self.stack
@@ -473,6 +477,7 @@ class _BlockMaker:
                     self.flush()
             elif self.parts:
                 self.parts.append(" ")
+                self.breaks += 1
             return
         if tag in _VOID_TAGS:
             return
@@ -909,8 +914,11 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
     lo, hi = _window(weights)
     tail = hi
     if container is not None and hi > lo:
-        # A list or table that ends the article scores nothing but belongs to it.
-        while tail < len(open_idx) and blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",) \
+        # A list or table that ends the article scores nothing but belongs to it; so does
+        # a list written as one paragraph of lines (at least ``list_breaks`` line breaks).
+        list_breaks = int(rules.p("HT211", "list_breaks", 4))
+        while tail < len(open_idx) and (blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",)
+                                        or blocks[open_idx[tail]].breaks >= list_breaks) \
                 and cf[open_idx[tail]][1] != "HT201":
             tail += 1
         while tail > hi and blocks[open_idx[tail - 1]].tag == "h":  # a list, not a trailing heading
