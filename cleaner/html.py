@@ -1155,6 +1155,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
         if seen[k] != SHORT and idx[k] not in transparent:
             last = seen[k]
     max_dist = rules.p("HT204", "max_heading_distance", 200)
+    label_max = int(rules.p("HT204", "label_max_chars", 40))
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
         _, code, reason = cf[i]
@@ -1166,7 +1167,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
             decisions[i] = Decision(False, code, rules.name(code), reason, lab)
             continue
         # short
-        if not feats[i].sentence and k + 1 < n and idx[k + 1] in transparent:
+        if not feats[i].sentence and len(blocks[i].text) <= label_max and k + 1 < n and idx[k + 1] in transparent:
             decisions[i] = Decision(False, "HT204", rules.name("HT204"),
                                     "short, right before an inline link list (its label)", lab)
         elif blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
