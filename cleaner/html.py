@@ -878,7 +878,33 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
     final = [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
              for i, d in enumerate(decisions)]
     _decide_dek(page, rules, final)
+    _decide_teasers(page, rules, final)
     return final
+
+
+def _decide_teasers(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """A short paragraph right after a dropped all-link heading, in a small element that
+    holds the two (a card: title link and summary), is a teaser's summary (HT215)."""
+    blocks = page.blocks
+    max_chars = int(rules.p("HT215", "max_chars", 200))
+    max_blocks = int(rules.p("HT215", "max_card_blocks", 3))
+    name = None
+    for k in range(1, len(blocks)):
+        b, h = blocks[k], blocks[k - 1]
+        if (not decisions[k].keep or b.tag != "p" or len(b.text) > max_chars or len(b.ancestors) < 2
+                or h.tag != "h" or decisions[k - 1].keep or h.link_chars < 0.9 * len(h.text)):
+            continue
+        card = b.ancestors[-2]
+        if card not in h.ancestors:
+            continue
+        size = 0
+        for x in blocks[max(0, k - max_blocks - 1):k + max_blocks + 1]:
+            size += card in x.ancestors
+        if size > max_blocks:
+            continue
+        name = name or rules.name("HT215")
+        decisions[k] = Decision(False, "HT215", name, f"summary under a linked title, in a card of {size} blocks",
+                                decisions[k].label)
 
 
 def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rules: HtmlRules,
