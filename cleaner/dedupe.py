@@ -3,6 +3,11 @@
 A standfirst repeated in the body is the common case: the copy in the lead (right after
 the headline) goes and the body keeps its sentence where it belongs; any other repeat keeps
 its first occurrence.
+
+In HTML (``repeats=False``) only the standfirst case applies: the DOM pass already drops
+repeated link texts (HT206), and a plain paragraph that recurs inside the chosen article
+is the article's own structure (a meal plan's rows, the same question put to each guest
+of an interview), not a scraping artefact.
 """
 from __future__ import annotations
 
@@ -19,11 +24,20 @@ def key(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str]) -> None:
-    """Drop repeated kept blocks of at least ``min_chars`` characters."""
+def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str],
+                 repeats: bool = True) -> None:
+    """Drop repeated kept blocks of at least ``min_chars`` characters (with ``repeats``
+    false, only a lead copy of a paragraph repeated in the body)."""
     min_chars = params.get("min_chars", 40)
     lead_blocks = params.get("lead_blocks", 2)
     seen: dict[str, int] = {}
+    # A standfirst stands twice (lead and body); a text recurring more often is a row.
+    keys = [key(b.text) if b.kept and b.tag != "title" and len(b.text) >= min_chars else None
+            for b in blocks]
+    counts: dict[str, int] = {}
+    for k in keys:
+        if k is not None:
+            counts[k] = counts.get(k, 0) + 1
     kept_index = 0
     lead: dict[int, int] = {}
     for i, b in enumerate(blocks):
@@ -31,17 +45,19 @@ def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, s
             continue
         lead[i] = kept_index
         kept_index += 1
-        if b.tag == "title" or len(b.text) < min_chars:
+        k = keys[i]
+        if k is None:
             continue
-        k = key(b.text)
         if k not in seen:
             seen[k] = i
             continue
         first = seen[k]
-        if 0 < lead[first] <= lead_blocks and kept_index - 1 > lead_blocks:
+        if 0 < lead[first] <= lead_blocks and kept_index - 1 > lead_blocks and counts[k] == 2:
             target, code = blocks[first], codes["standfirst"]
             target.reason = f"repeated later in the body (block {i})"
             seen[k] = i
+        elif not repeats:
+            continue
         else:
             target, code = b, codes["repeat"]
             target.reason = f"repeats block {first}"

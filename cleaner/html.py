@@ -93,6 +93,7 @@ class HtmlBlock(NamedTuple):
     hint_owners: tuple[tuple[str, int], ...] = ()
     ancestors: tuple[int, ...] = ()
     heading_level: int = 0
+    breaks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class HtmlPage:
     title: str
     lang: str = ""
     removed_elements: int = 0
+    hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
 
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""
@@ -396,6 +398,7 @@ class _Frame:
     label: str             # the class attribute, made into a path label only when needed
     in_link: bool
     heading_level: int
+    muted: bool = False    # inside a hover card nested in another: its text is not the page's
 
 
 class _BlockMaker:
@@ -419,6 +422,8 @@ class _BlockMaker:
         self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
                                            ancestors=(), label="", in_link=False, heading_level=0)]
         self.next_id = 0
+        self.hover_cards = 0
+        self.breaks = 0
 
     def add(self, text: str) -> None:
         """Buffer text; whitespace-only runs (indentation between tags) become one space."""
@@ -426,8 +431,11 @@ class _BlockMaker:
             if self.parts and self.parts[-1] != " ":
                 self.parts.append(" ")
             return
+        top = self.stack[-1]
+        if top.muted:
+            return
         self.parts.append(text)
-        if self.stack[-1].in_link:
+        if top.in_link:
             self.link_chars += len(text.strip())
         self.br_run = 0
 
@@ -440,9 +448,11 @@ class _BlockMaker:
                 text=text, tag=top.role, hints=top.hints,
                 link_chars=min(self.link_chars, len(text)), path=_short_path(stack),
                 hint_owners=top.owners, ancestors=top.ancestors, heading_level=top.heading_level,
+                breaks=self.breaks,
             ))
         self.parts = []
         self.link_chars = 0
+        self.breaks = 0
 
     def start(self, el, tag: str) -> None:
         stack = self.stack
@@ -451,7 +461,7 @@ class _BlockMaker:
             # A plain link (the commonest element): its text counts as link text and it
             # needs no frame of its own; its class names style one link.
             text = el.text
-            if text:
+            if text and not parent.muted:
                 if text.isspace():
                     self.add(text)
                 else:
@@ -467,6 +477,7 @@ class _BlockMaker:
                     self.flush()
             elif self.parts:
                 self.parts.append(" ")
+                self.breaks += 1
             return
         if tag in _VOID_TAGS:
             return
@@ -501,8 +512,14 @@ class _BlockMaker:
             level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
         else:
             level = 0
+        # A hover card (tooltip, person card) inside another: the outer one holds the
+        # visible word, the inner one the pop-up's own links; links themselves stay.
+        muted = parent.muted
+        if not muted and own and not is_block and tag != "a" and "hover" in parent.hints:
+            muted = any(h == "hover" for h, _ in own)
+            self.hover_cards += muted
         stack.append(_Frame(tag, role, is_block, hints, owners, parent.ancestors + (eid,),
-                            el.get("class") or "", tag == "a" or parent.in_link, level))
+                            el.get("class") or "", tag == "a" or parent.in_link, level, muted))
         text = el.text
         if text:
             self.add(text)
@@ -517,7 +534,7 @@ class _BlockMaker:
             self.add(tail)
 
 
-def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
+def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     """Strip non-content elements, then walk the body iteratively (no recursion)."""
     skip = [t for t in rules.skip_tags if t != "head"]
     removed = 0
@@ -539,21 +556,31 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int]:
         else:
             end(el, tag)
     maker.flush()
-    return maker.blocks, removed
+    return maker.blocks, removed, maker.hover_cards
 
 
 def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
-    """The headline: the <h1> closest to <title>, else <title> without its site suffix."""
+    """The headline: the <h1> closest to <title>, else <title> without its site suffix.
+
+    An <h1> is the headline when most of its words are in <title>, or when it holds most
+    words of a <title> of at least ``min_title_words`` words (a longer on-page headline
+    than the shortened one in <title>)."""
     title_el = root.find(".//title")
     raw = " ".join((title_el.text or "").split()) if title_el is not None else ""
+    stripped = _strip_site_name(raw, rules.p("HT205", "separators", [" | ", " - "]))
     h1s = [b.text for b in blocks if b.heading_level == 1 and len(b.text) > 3]
     if h1s:
         if not raw:
             return h1s[0]
+        min_overlap = float(rules.p("HT205", "min_overlap", 0.6))
         best = max(h1s, key=lambda t: _overlap(t, raw))
-        if _overlap(best, raw) >= float(rules.p("HT205", "min_overlap", 0.6)):
+        if _overlap(best, raw) >= min_overlap:
             return best
-    return _strip_site_name(raw, rules.p("HT205", "separators", [" | ", " - "]))
+        if len(_WORD.findall(stripped)) >= int(rules.p("HT205", "min_title_words", 4)):
+            best = max(h1s, key=lambda t: _overlap(stripped, t))
+            if _overlap(stripped, best) >= min_overlap:
+                return best
+    return stripped
 
 
 def _overlap(a: str, b: str) -> float:
@@ -586,13 +613,13 @@ def parse_html(html: str, rules: HtmlRules | None = None) -> HtmlPage:
     root = _build_tree(html)
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
-    blocks, removed = _walk(root, rules)
+    blocks, removed, hover_cards = _walk(root, rules)
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
-        lang=_page_lang(root), removed_elements=removed,
+        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards,
     )
 
 
@@ -848,8 +875,36 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
                 decisions[i] = Decision(True, "HT213", name,
                                         f"only {total:.0f} chars kept with DOM hints, {kept:.0f} without; "
                                         f"{d.reason}", d.label)
-    return [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
-            for i, d in enumerate(decisions)]
+    final = [d if d is not None else Decision(False, "HT202", rules.name("HT202"), "undecided", labels[i])
+             for i, d in enumerate(decisions)]
+    _decide_dek(page, rules, final)
+    _decide_teasers(page, rules, final)
+    return final
+
+
+def _decide_teasers(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """A short paragraph right after a dropped all-link heading, in a small element that
+    holds the two (a card: title link and summary), is a teaser's summary (HT215)."""
+    blocks = page.blocks
+    max_chars = int(rules.p("HT215", "max_chars", 200))
+    max_blocks = int(rules.p("HT215", "max_card_blocks", 3))
+    name = None
+    for k in range(1, len(blocks)):
+        b, h = blocks[k], blocks[k - 1]
+        if (not decisions[k].keep or b.tag != "p" or len(b.text) > max_chars or len(b.ancestors) < 2
+                or h.tag != "h" or decisions[k - 1].keep or h.link_chars < 0.9 * len(h.text)):
+            continue
+        card = b.ancestors[-2]
+        if card not in h.ancestors:
+            continue
+        size = 0
+        for x in blocks[max(0, k - max_blocks - 1):k + max_blocks + 1]:
+            size += card in x.ancestors
+        if size > max_blocks:
+            continue
+        name = name or rules.name("HT215")
+        decisions[k] = Decision(False, "HT215", name, f"summary under a linked title, in a card of {size} blocks",
+                                decisions[k].label)
 
 
 def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rules: HtmlRules,
@@ -885,8 +940,11 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
     lo, hi = _window(weights)
     tail = hi
     if container is not None and hi > lo:
-        # A list or table that ends the article scores nothing but belongs to it.
-        while tail < len(open_idx) and blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",) \
+        # A list or table that ends the article scores nothing but belongs to it; so does
+        # a list written as one paragraph of lines (at least ``list_breaks`` line breaks).
+        list_breaks = int(rules.p("HT211", "list_breaks", 4))
+        while tail < len(open_idx) and (blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",)
+                                        or blocks[open_idx[tail]].breaks >= list_breaks) \
                 and cf[open_idx[tail]][1] != "HT201":
             tail += 1
         while tail > hi and blocks[open_idx[tail - 1]].tag == "h":  # a list, not a trailing heading
@@ -896,9 +954,36 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
         if i not in inside:
             decisions[i] = _outside(i, labels, cf, rules, "outside the main window")
     _context_pass(open_idx[lo:hi], labels, cf, feats, blocks, rules, decisions, container is not None)
+    if hi > lo:
+        _sibling_pass(open_idx, inside, open_idx[hi - 1], blocks, labels, rules, decisions)
     name = rules.name("HT211")
     for i in open_idx[hi:tail]:
         decisions[i] = Decision(True, "HT211", name, "list or table item ending the article", labels[i])
+
+
+def _sibling_pass(open_idx: list[int], inside: set[int], end: int, blocks: list[HtmlBlock],
+                  labels: list[str], rules: HtmlRules, decisions: list) -> None:
+    """A prose paragraph outside the window whose parent element holds at least
+    ``min_siblings`` kept prose paragraphs of the window is one of them (HT214): a
+    link-heavy paragraph or a widget between them cut the window short.  Only paragraphs
+    before the window's last block: after it, a lone paragraph is usually a promotion."""
+    min_siblings = int(rules.p("HT214", "min_siblings", 2))
+    parents: dict[int, int] = {}
+    for i in inside:
+        b, d = blocks[i], decisions[i]
+        if labels[i] in (GOOD, NEARGOOD) and b.tag == "p" and len(b.ancestors) >= 2 and d is not None and d.keep:
+            parents[b.ancestors[-2]] = parents.get(b.ancestors[-2], 0) + 1
+    if not parents:
+        return
+    name = rules.name("HT214")
+    for i in open_idx:
+        b = blocks[i]
+        if i >= end:
+            break
+        if (i not in inside and b.tag == "p" and labels[i] in (GOOD, NEARGOOD) and len(b.ancestors) >= 2
+                and parents.get(b.ancestors[-2], 0) >= min_siblings):
+            decisions[i] = Decision(True, "HT214", name,
+                                    f"{labels[i]} paragraph beside {parents[b.ancestors[-2]]} kept ones", labels[i])
 
 
 def _outside(i: int, labels: list[str], cf: list, rules: HtmlRules, where: str) -> Decision:
@@ -921,6 +1006,45 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     for i in range(1, len(blocks)):
         if blocks[i].text.lower() == title:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
+
+
+_BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|oleh|av|af)\s+\S", re.IGNORECASE)
+
+
+def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """A kept block between the in-body headline and the byline, in the headline's own
+    container, is a standfirst (HT118), whatever its class names say.
+
+    The byline is a block under a ``byline`` hint or a short "By ..." line, at most
+    ``max_gap`` blocks after the headline; exactly one short kept block (at most
+    ``max_chars``) may stand between them, and its parent element must enclose the headline.
+    """
+    blocks = page.blocks
+    h = next((i for i in range(1, len(blocks)) if decisions[i].code == "HT205" and blocks[i].heading_level),
+             None)
+    if h is None:
+        return
+    max_gap = int(rules.p("HT118", "max_gap", 4))
+    max_chars = int(rules.p("HT118", "max_chars", 300))
+    between = []
+    for j in range(h + 1, min(len(blocks), h + 1 + max_gap)):
+        b = blocks[j]
+        if "byline" in b.hints or (len(b.text) <= 80 and _BYLINE_TEXT.match(b.text)):
+            break
+        if decisions[j].keep:
+            between.append(j)
+            if len(between) > 1:
+                return
+    else:
+        return
+    if len(between) != 1:
+        return
+    k = between[0]
+    dek, head = blocks[k], blocks[h]
+    if len(dek.text) <= max_chars and len(dek.ancestors) >= 2 and dek.ancestors[-2] in head.ancestors:
+        decisions[k] = Decision(False, "HT118", rules.name("HT118"),
+                                "between the headline and the byline, in the headline's container",
+                                decisions[k].label)
 
 
 def _decide_markup(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
@@ -1057,6 +1181,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
         if seen[k] != SHORT and idx[k] not in transparent:
             last = seen[k]
     max_dist = rules.p("HT204", "max_heading_distance", 200)
+    label_max = int(rules.p("HT204", "label_max_chars", 40))
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
         _, code, reason = cf[i]
@@ -1068,7 +1193,7 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
             decisions[i] = Decision(False, code, rules.name(code), reason, lab)
             continue
         # short
-        if not feats[i].sentence and k + 1 < n and idx[k + 1] in transparent:
+        if not feats[i].sentence and len(blocks[i].text) <= label_max and k + 1 < n and idx[k + 1] in transparent:
             decisions[i] = Decision(False, "HT204", rules.name("HT204"),
                                     "short, right before an inline link list (its label)", lab)
         elif blocks[i].tag == "h" and _good_follows(idx, k, labels, feats, max_dist):
@@ -1134,6 +1259,8 @@ def fired_codes(html: str, rules: HtmlRules | None = None) -> set[str]:
     codes = {d.code for d in select_main(page, rules)}
     if page.removed_elements:
         codes.add("HT100")
+    if page.hover_cards:
+        codes.add("HT119")
     return codes
 
 

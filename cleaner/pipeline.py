@@ -200,7 +200,8 @@ class Cleaner:
                                     link_chars=hb.link_chars, final="keep" if tag == "title" else ""))
         classify.apply_block_rules(blocks, self.block_matcher(rule_lang), _lowered(doc.text))
         if any(self.on(c) for c in DEDUPE_CODES.values()):
-            dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
+            # The DOM decides repeats (HT206); a recurring paragraph is the article's own.
+            dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES, repeats=False)
         for b in blocks:
             if not b.final:
                 b.final = "keep"

@@ -365,3 +365,30 @@ def test_shift_jis_meta_charset():
     data = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head>'
             f'<body><p>{text}</p></body></html>').encode("shift_jis")
     assert text in decode_html(data)
+
+
+def test_longer_h1_holding_the_shortened_title_is_the_headline():
+    page = page_of(f"<h1>Council approves the new school budget after a long night of talks</h1><p>{PROSE}</p>",
+                   head="<title>Council approves school budget | Paper</title>")
+    assert page.title.startswith("Council approves the new school budget")
+    decisions = select_main(page)
+    assert not decisions[1].keep and decisions[1].code == "HT205"
+
+
+def test_nested_hover_card_text_is_left_out_of_the_sentence():
+    page = page_of("<p>The council led by <span class='person-hovercard'><a href='/p/1'>Jane Doe</a>"
+                   "<span class='hovercard-body'><a href='/a/1'>Doe wins the vote on parks</a></span></span>"
+                   f" voted on Tuesday. {PROSE}</p>")
+    text = block_with(page, "council led by").text
+    assert "Jane Doe voted on Tuesday" in text and "wins the vote" not in text
+    assert page.hover_cards == 1
+
+
+def test_block_between_headline_and_byline_is_a_standfirst():
+    page = page_of("<header><h1>Budget approved after a long night</h1><p>City hall ends its longest session "
+                   "in years with a narrow vote.</p></header><p class='byline'>By Jane Doe</p>"
+                   f"<p>{PROSE}</p><p>{PROSE2}</p>", head="<title>Budget approved after a long night</title>")
+    decisions = select_main(page)
+    i = next(k for k, b in enumerate(page.blocks) if b.text.startswith("City hall"))
+    assert not decisions[i].keep and decisions[i].code == "HT118"
+    assert all(d.keep for b, d in zip(page.blocks, decisions) if b.text in (PROSE, PROSE2))

@@ -1,0 +1,35 @@
+"""The whole pipeline on HTML input: DOM drops, then the text stages, headline kept once."""
+from __future__ import annotations
+
+from cleaner.pipeline import Cleaner
+
+PROSE = ("The council voted on Tuesday to approve the new budget for the city schools, "
+         "after a long debate among its members. The vote was close.")
+PROSE2 = ("It passed by a single vote after the mayor spoke in favour of the plan and "
+          "promised to review it next year, he said.")
+
+
+def clean_html(body: str, title: str = "Budget approved") -> str:
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+    return Cleaner().clean(html, html=True).text
+
+
+def test_headline_is_the_first_line_once():
+    out = clean_html(f"<p>{PROSE}</p><p>{PROSE2}</p>")
+    assert out.splitlines()[0] == "Budget approved"
+    assert out.count("Budget approved") == 1
+
+
+def test_a_paragraph_recurring_in_the_article_is_kept():
+    # The same row in each day of a plan, the same question to each guest.
+    row = "Snack: one apple and a handful of almonds, with a glass of water."
+    body = "".join(f"<h2>Day {d}</h2><p>{PROSE}</p><p>{row}</p><p>{PROSE2} Day {d}.</p>" for d in (1, 2, 3))
+    assert clean_html(body).count(row) == 3
+
+
+def test_standfirst_repeated_in_the_body_keeps_the_body_copy():
+    lead = "The city schools get a bigger budget after a long night of talks in the chamber."
+    body = f"<p>{lead}</p><p>{PROSE}</p><p>{PROSE2}</p><p>{lead}</p><p>{PROSE2} Again.</p>"
+    out = clean_html(body)
+    assert out.count(lead) == 1
+    assert out.index(lead) > out.index(PROSE)
