@@ -627,17 +627,14 @@ def parse_html(html: str, rules: HtmlRules | None = None) -> HtmlPage:
 
 
 @lru_cache(maxsize=1)
-def _langdetect_factory():
-    """A private, seeded langdetect factory (the global one is shared mutable state)."""
-    from langdetect.detector_factory import DetectorFactory, PROFILES_DIRECTORY
+def _default_detector():
+    """The seeded langdetect wrapper of :mod:`cleaner.lang`, for callers that bring none."""
+    from cleaner.lang import LanguageDetector
 
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.seed = 0
-    return factory
+    return LanguageDetector(fast_langs=())
 
 
-def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500) -> str:
+def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, detector=None) -> str:
     """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
     a wrong language); else the stoplist that covers them best; else ``<html lang>``;
     langdetect on a bounded sample only when nothing else is known."""
@@ -664,12 +661,8 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500) 
     text = " ".join(sample)[:sample_chars]
     if not text.strip():
         return ""
-    try:
-        det = _langdetect_factory().create()
-        det.append(text)
-        return det.detect()
-    except Exception:  # noqa: BLE001 - langdetect raises on featureless text
-        return ""
+    lang = (detector or _default_detector()).detect(text)
+    return "" if lang == "und" else lang
 
 
 # --------------------------------------------------------------------------- scoring

@@ -174,7 +174,7 @@ class Cleaner:
                 raise NotTextError(f"not text: looks like {what}")
         raw = data if isinstance(data, str) else html.decode_html(data)
         page = html.parse_html(raw, rules)
-        language = lang or html.detect_language(page, rules)
+        language = lang or html.detect_language(page, rules, detector=self.detector)
         decisions = html.select_main(page, rules, lang=language)
         rule_lang = language if language in self._by_lang else ("en" if language in ("und", "") else "*")
         doc = _Working(page.text)
