@@ -193,11 +193,15 @@ def _suspect_lines(text: str) -> set[int]:
         return {i for i, line in enumerate(text.split("\n")) if not line.isascii()}
     found: set[int] = set()
     for pattern in (_FTFY_SUSPECT, _WIDTH_ANY):
-        line, last = 0, 0
-        for m in pattern.finditer(text):
+        line, last, pos = 0, 0, 0
+        while (m := pattern.search(text, pos)) is not None:
             line += text.count("\n", last, m.start())  # positions only grow: linear overall
             last = m.start()
             found.add(line)
+            end = text.find("\n", m.end())  # one hit is enough for a line: go to the next
+            if end < 0:
+                break
+            pos = end + 1
     return found
 
 

@@ -260,11 +260,13 @@ def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
         return []
     text = blocks[title].text
     low = text.lower()
+    longest, shortest = 2 * len(text) + 20, min(15, len(text) // 2)
     out = []
     for i in range(title + 1, len(blocks)):
         other = blocks[i].text
-        # A repeat shares the headline's first or last word: a cheap test before the key.
-        if len(other) > 2 * len(text) + 20 or not _shares_edge_word(low, other.lower()):
+        # A repeat is about as long as the headline and shares its first or last word:
+        # cheap tests before the key (a page has thousands of short menu lines).
+        if not shortest <= len(other) <= longest or not _shares_edge_word(low, other.lower()):
             continue
         if is_title_repeat(text, other):
             out.append(i)
