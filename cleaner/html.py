@@ -156,6 +156,9 @@ class HtmlRules:
     # Class/id values already matched against the vocabulary.  Pages of one site repeat
     # them, so the cache lives as long as the rules; it only ever holds pure results.
     match_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # (tag, attributes) of an element -> (its hints, its path label): one probe per element
+    # in the walk.  Same lifetime and purity as ``match_cache``.
+    element_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def p(self, code: str, key: str, default=None):
         """A rule parameter; the default only guards a user pack that omits it."""
@@ -281,6 +284,7 @@ def _build_tree(html: str):
 _NO_ATTRS = (None, None, None, None, ())
 _EMPTY: frozenset = frozenset()
 _MATCH_CACHE_MAX = 100_000
+_ELEMENT_CACHE_MAX = 50_000
 _MAX_DEPTH = 400
 
 
@@ -383,8 +387,6 @@ class _HintIndex:
 # ``muted``: inside a hover card nested in another, its text is not the page's.
 _ROLE_I, _HINTS_I, _OWNERS_I, _ANCESTORS_I, _PIECE_I, _IN_LINK_I, _LEVEL_I, _MUTED_I = range(8)
 _ROOT_FRAME = ("p", frozenset(), (), (), "", False, 0, False)
-# The attributes :func:`_hints_for` reads besides the rule pack's flag attributes.
-_HINT_ATTRS = ("class", "id", "role", "style")
 
 
 def _short_path(stack: list) -> str:
@@ -414,8 +416,9 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     cache = rules.match_cache
     if len(cache) > _MATCH_CACHE_MAX:
         cache.clear()
-    by_tag = index.by_tag.get
-    hint_attrs = frozenset(_HINT_ATTRS + index.attributes)
+    elements = rules.element_cache
+    if len(elements) > _ELEMENT_CACHE_MAX:
+        elements.clear()
     block_tags, void_tags, roles, sticky = _BLOCK_TAGS, _VOID_TAGS, _ROLE, _STICKY_ROLES
 
     blocks: list[HtmlBlock] = []
@@ -480,10 +483,17 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     own = None
                 elif tag == "a":
                     own = ()
+                    piece = None
                 else:
-                    keys = el.keys()
-                    own = (by_tag(tag, ()) if not keys or hint_attrs.isdisjoint(keys)
-                           else _hints_for(el, tag, index, cache))
+                    # Hints and path label depend on the tag and attributes only.
+                    key = (tag, tuple(el.items()))
+                    found = elements.get(key)
+                    if found is None:
+                        cls = el.get("class")
+                        first = cls.split(None, 1) if cls else None
+                        found = elements[key] = (_hints_for(el, tag, index, cache),
+                                                 f"{tag}.{first[0]}" if first else tag)
+                    own, piece = found
                 if own is None or (not is_block and not own and (tag != "a" or parent[_IN_LINK_I])):
                     # Inline element with nothing to say: it shares its parent's context.
                     stack.append(parent)
@@ -506,10 +516,11 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     if not muted and own and not is_block and tag != "a" and "hover" in parent[_HINTS_I]:
                         muted = any(h == "hover" for h, _ in own)
                         hover_cards += muted
-                    cls = el.get("class")
-                    first = cls.split(None, 1) if cls else None
-                    stack.append((role, hints, owners, ancestors + (eid,),
-                                  f"{tag}.{first[0]}" if first else tag,
+                    if piece is None:
+                        cls = el.get("class")
+                        first = cls.split(None, 1) if cls else None
+                        piece = f"{tag}.{first[0]}" if first else tag
+                    stack.append((role, hints, owners, ancestors + (eid,), piece,
                                   tag == "a" or p_in_link, level, muted))
                 text = el.text
         if text:
