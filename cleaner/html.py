@@ -49,7 +49,8 @@ _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
-_SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)\]]\s*$")
+# A block "ends like a sentence" when its last non-space character is one of these.
+_SENTENCE_END = frozenset(".!?。！？…:;\"'”’»)]")
 
 # Block-level elements: their start and end break the text into blocks.
 _BLOCK_TAGS = frozenset(
@@ -648,8 +649,7 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass(slots=True)
-class _Features:
+class _Features(NamedTuple):
     length: float          # characters, CJK weighted up (a CJK character carries a word)
     words: int
     link_density: float
@@ -669,14 +669,13 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     n = len(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
     length = n + cjk * (cjk_factor - 1)
-    ends = _SENTENCE_END.search(text) is not None
+    ends = text.rstrip()[-1:] in _SENTENCE_END
     # Initials of the words in the original case: lower-case share without a Python loop.
-    initials = "".join(_INITIAL.findall(text))
+    initials = _INITIAL.findall(text)
     nwords = len(initials)
+    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     if length < length_low:
-        return _Features(length=length, words=nwords or (cjk // 2), link_density=b.link_chars / max(1, n),
-                         stop_density=-1.0, proxy=0.0,
-                         sentence=ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h")
+        return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence)
     stop = -1.0
     if stopwords is not None and nwords:
         stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
@@ -687,10 +686,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         else:
             lower = sum(map(str.islower, initials)) / nwords
             proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
-    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
-    return _Features(length=length, words=nwords or (cjk // 2),
-                     link_density=b.link_chars / max(1, n), stop_density=stop, proxy=proxy,
-                     sentence=sentence)
+    return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence)
 
 
 class _Thresholds(NamedTuple):
