@@ -885,9 +885,14 @@ def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rul
     headline_owners = frozenset(eid for i, b in enumerate(blocks)
                                 if decisions[i] is not None and decisions[i].code == "HT205" and i
                                 for _, eid in b.hint_owners)
+    # Blocks under one element share its hint_owners tuple; the verdict depends on it alone.
+    memo: dict = {}
     for i, b in enumerate(blocks):
         if decisions[i] is None and b.hint_owners:
-            hit = _hint_drop(b, rules, shares, max_share, headline_owners)
+            owners = b.hint_owners
+            hit = memo.get(owners, memo)
+            if hit is memo:
+                hit = memo[owners] = _hint_drop(b, rules, shares, max_share, headline_owners)
             if hit:
                 decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 
