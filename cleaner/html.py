@@ -285,7 +285,7 @@ def _build_tree(html: str):
 _NO_ATTRS = (None, None, None, None, ())
 _EMPTY: frozenset = frozenset()
 _MATCH_CACHE_MAX = 100_000
-_ELEMENT_CACHE_MAX = 50_000
+_ELEMENT_CACHE_MAX = 20_000  # keys hold whole attribute values: keep it smaller
 _MAX_DEPTH = 400
 
 
