@@ -49,7 +49,8 @@ _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
-_SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)\]]\s*$")
+# A block "ends like a sentence" when its last non-space character is one of these.
+_SENTENCE_END = frozenset(".!?。！？…:;\"'”’»)]")
 
 # Block-level elements: their start and end break the text into blocks.
 _BLOCK_TAGS = frozenset(
@@ -156,6 +157,9 @@ class HtmlRules:
     # Class/id values already matched against the vocabulary.  Pages of one site repeat
     # them, so the cache lives as long as the rules; it only ever holds pure results.
     match_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # (tag, attributes) of an element -> (its hints, its path label): one probe per element
+    # in the walk.  Same lifetime and purity as ``match_cache``.
+    element_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def p(self, code: str, key: str, default=None):
         """A rule parameter; the default only guards a user pack that omits it."""
@@ -281,6 +285,7 @@ def _build_tree(html: str):
 _NO_ATTRS = (None, None, None, None, ())
 _EMPTY: frozenset = frozenset()
 _MATCH_CACHE_MAX = 100_000
+_ELEMENT_CACHE_MAX = 20_000  # keys hold whole attribute values: keep it smaller
 _MAX_DEPTH = 400
 
 
@@ -377,165 +382,28 @@ class _HintIndex:
         return tuple(dict.fromkeys(found))
 
 
+# A frame of the walk: the context an open element gives its text.  A plain tuple (made
+# a few hundred times a page, so it must be cheap to build), read through these indices.
+# ``piece`` is the element's part of a block's path ("div.first-class"), "" for the root;
+# ``muted``: inside a hover card nested in another, its text is not the page's.
+_ROLE_I, _HINTS_I, _OWNERS_I, _ANCESTORS_I, _PIECE_I, _IN_LINK_I, _LEVEL_I, _MUTED_I = range(8)
+_ROOT_FRAME = ("p", frozenset(), (), (), "", False, 0, False)
+
+
 def _short_path(stack: list) -> str:
     """The last three elements of the block's DOM path, each with its first class."""
-    out = []
-    for f in stack[-3:]:
-        if f.tag:
-            first = f.label.split(None, 1)
-            out.append(f"{f.tag}.{first[0]}" if first else f.tag)
-    return ">".join(out)
-
-
-@dataclass(slots=True)
-class _Frame:
-    tag: str
-    role: str
-    is_block: bool
-    hints: frozenset
-    owners: tuple
-    ancestors: tuple
-    label: str             # the class attribute, made into a path label only when needed
-    in_link: bool
-    heading_level: int
-    muted: bool = False    # inside a hover card nested in another: its text is not the page's
-
-
-class _BlockMaker:
-    """Walks the tree once, collecting the own text of each block-level element.
-
-    Text is buffered until the next block boundary (start or end of a block element, or
-    two ``<br>`` in a row) and then emitted with the context of the innermost open element.
-    """
-
-    def __init__(self, rules: HtmlRules):
-        self.rules = rules
-        self.index = rules.index
-        self.blocks: list[HtmlBlock] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-        self.br_run = 0
-        self.cache = rules.match_cache
-        if len(self.cache) > _MATCH_CACHE_MAX:
-            self.cache.clear()
-        # A root frame, so that every element has a parent frame.
-        self.stack: list[_Frame] = [_Frame(tag="", role="p", is_block=True, hints=frozenset(), owners=(),
-                                           ancestors=(), label="", in_link=False, heading_level=0)]
-        self.next_id = 0
-        self.hover_cards = 0
-        self.breaks = 0
-
-    def add(self, text: str) -> None:
-        """Buffer text; whitespace-only runs (indentation between tags) become one space."""
-        if text.isspace():
-            if self.parts and self.parts[-1] != " ":
-                self.parts.append(" ")
-            return
-        top = self.stack[-1]
-        if top.muted:
-            return
-        self.parts.append(text)
-        if top.in_link:
-            self.link_chars += len(text.strip())
-        self.br_run = 0
-
-    def flush(self) -> None:
-        text = " ".join("".join(self.parts).split())
-        if text:
-            stack = self.stack
-            top = stack[-1]
-            self.blocks.append(HtmlBlock(
-                text=text, tag=top.role, hints=top.hints,
-                link_chars=min(self.link_chars, len(text)), path=_short_path(stack),
-                hint_owners=top.owners, ancestors=top.ancestors, heading_level=top.heading_level,
-                breaks=self.breaks,
-            ))
-        self.parts = []
-        self.link_chars = 0
-        self.breaks = 0
-
-    def start(self, el, tag: str) -> None:
-        stack = self.stack
-        parent = stack[-1]
-        if tag == "a" and not len(el):
-            # A plain link (the commonest element): its text counts as link text and it
-            # needs no frame of its own; its class names style one link.
-            text = el.text
-            if text and not parent.muted:
-                if text.isspace():
-                    self.add(text)
-                else:
-                    self.parts.append(text)
-                    self.link_chars += len(text.strip())
-                    self.br_run = 0
-            stack.append(parent)
-            return
-        if tag == "br":
-            self.br_run += 1
-            if self.br_run >= 2:
-                if self.parts:
-                    self.flush()
-            elif self.parts:
-                self.parts.append(" ")
-                self.breaks += 1
-            return
-        if tag in _VOID_TAGS:
-            return
-        is_block = tag in _BLOCK_TAGS
-        if is_block and self.parts:
-            self.flush()
-        if len(stack) > _MAX_DEPTH:
-            # Absurd nesting (the bs4 fallback has no depth limit): deeper elements share
-            # their ancestor's frame, so work stays linear in the size of the page.
-            stack.append(parent)
-            if el.text:
-                self.add(el.text)
-            return
-        own = _hints_for(el, tag, self.index, self.cache) if tag != "a" else ()
-        if not is_block and not own and (tag != "a" or parent.in_link):
-            # Inline element with nothing to say: it shares its parent's context.
-            stack.append(parent)
-            text = el.text
-            if text:
-                self.add(text)
-            return
-        eid = self.next_id
-        self.next_id += 1
-        hints, owners = parent.hints, parent.owners
-        if own:
-            hints = hints | {h for h, _ in own}
-            owners = owners + tuple((h, eid) for h, _ in own)
-        role = _ROLE.get(tag)
-        if role is None:
-            role = parent.role if (not is_block or parent.role in _STICKY_ROLES) else "p"
-        if role == "h":
-            level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else parent.heading_level
-        else:
-            level = 0
-        # A hover card (tooltip, person card) inside another: the outer one holds the
-        # visible word, the inner one the pop-up's own links; links themselves stay.
-        muted = parent.muted
-        if not muted and own and not is_block and tag != "a" and "hover" in parent.hints:
-            muted = any(h == "hover" for h, _ in own)
-            self.hover_cards += muted
-        stack.append(_Frame(tag, role, is_block, hints, owners, parent.ancestors + (eid,),
-                            el.get("class") or "", tag == "a" or parent.in_link, level, muted))
-        text = el.text
-        if text:
-            self.add(text)
-
-    def end(self, el, tag: str) -> None:
-        if tag != "br" and tag not in _VOID_TAGS:
-            if self.parts and tag in _BLOCK_TAGS:
-                self.flush()
-            self.stack.pop()
-        tail = el.tail
-        if tail:
-            self.add(tail)
+    return ">".join([f[_PIECE_I] for f in stack[-3:] if f[_PIECE_I]])
 
 
 def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
-    """Strip non-content elements, then walk the body iteratively (no recursion)."""
+    """Strip non-content elements, then walk the body once (iteratively, no recursion),
+    collecting the own text of each block-level element.
+
+    Text is buffered until the next block boundary (start or end of a block element, or
+    two ``<br>`` in a row) and then emitted with the context of the innermost open element.
+    Inline elements with nothing to say share their parent's frame.  The walk is one loop
+    with its state in local variables: it runs for every element of every page.
+    """
     skip = [t for t in rules.skip_tags if t != "head"]
     removed = 0
     for el in root.iter(*skip):
@@ -545,18 +413,131 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     body = root.find("body")
     if body is None:
         body = root
-    maker = _BlockMaker(rules)
-    start, end = maker.start, maker.end
+    index = rules.index
+    cache = rules.match_cache
+    if len(cache) > _MATCH_CACHE_MAX:
+        cache.clear()
+    elements = rules.element_cache
+    if len(elements) > _ELEMENT_CACHE_MAX:
+        elements.clear()
+    block_tags, void_tags, roles, sticky = _BLOCK_TAGS, _VOID_TAGS, _ROLE, _STICKY_ROLES
+
+    blocks: list[HtmlBlock] = []
+    parts: list[str] = []
+    stack: list[tuple] = [_ROOT_FRAME]  # a root frame, so every element has a parent frame
+    link_chars = br_run = breaks = next_id = hover_cards = 0
+
+    def flush(link_chars: int, breaks: int) -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            top = stack[-1]
+            blocks.append(HtmlBlock(text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
+                                    _short_path(stack), top[_OWNERS_I], top[_ANCESTORS_I],
+                                    top[_LEVEL_I], breaks))
+        parts.clear()
+
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag  # libxml2's HTML parser lower-cases tag names
         if tag.__class__ is not str:
             continue
-        if event == "start":
-            start(el, tag)
+        if event == "end":
+            if tag != "br" and tag not in void_tags:
+                if parts and tag in block_tags:
+                    flush(link_chars, breaks)
+                    link_chars = breaks = 0
+                stack.pop()
+            text = el.tail
         else:
-            end(el, tag)
-    maker.flush()
-    return maker.blocks, removed, maker.hover_cards
+            parent = stack[-1]
+            if tag == "a" and not len(el):
+                # A plain link (the commonest element): its text counts as link text and it
+                # needs no frame of its own; its class names style one link.
+                stack.append(parent)
+                text = el.text
+                if not text or parent[_MUTED_I]:
+                    continue
+                if not text.isspace():
+                    parts.append(text)
+                    link_chars += len(text.strip())
+                    br_run = 0
+                    continue
+            elif tag == "br":
+                br_run += 1
+                if br_run >= 2:
+                    if parts:
+                        flush(link_chars, breaks)
+                        link_chars = breaks = 0
+                elif parts:
+                    parts.append(" ")
+                    breaks += 1
+                continue
+            elif tag in void_tags:
+                continue
+            else:
+                is_block = tag in block_tags
+                if is_block and parts:
+                    flush(link_chars, breaks)
+                    link_chars = breaks = 0
+                if len(stack) > _MAX_DEPTH:
+                    # Absurd nesting (the bs4 fallback has no depth limit): deeper elements
+                    # share their ancestor's frame, so work stays linear in the page's size.
+                    own = None
+                elif tag == "a":
+                    own = ()
+                    piece = None
+                else:
+                    # Hints and path label depend on the tag and attributes only.
+                    key = (tag, tuple(el.items()))
+                    found = elements.get(key)
+                    if found is None:
+                        cls = el.get("class")
+                        first = cls.split(None, 1) if cls else None
+                        found = elements[key] = (_hints_for(el, tag, index, cache),
+                                                 f"{tag}.{first[0]}" if first else tag)
+                    own, piece = found
+                if own is None or (not is_block and not own and (tag != "a" or parent[_IN_LINK_I])):
+                    # Inline element with nothing to say: it shares its parent's context.
+                    stack.append(parent)
+                else:
+                    eid = next_id
+                    next_id += 1
+                    p_role, hints, owners, ancestors, _, p_in_link, p_level, muted = parent
+                    if own:
+                        hints = hints | {h for h, _ in own}
+                        owners = owners + tuple((h, eid) for h, _ in own)
+                    role = roles.get(tag)
+                    if role is None:
+                        role = p_role if (not is_block or p_role in sticky) else "p"
+                    if role == "h":
+                        level = int(tag[1]) if len(tag) == 2 and tag[1].isdigit() else p_level
+                    else:
+                        level = 0
+                    # A hover card (tooltip, person card) inside another: the outer one holds
+                    # the visible word, the inner one the pop-up's own links; links stay.
+                    if not muted and own and not is_block and tag != "a" and "hover" in parent[_HINTS_I]:
+                        muted = any(h == "hover" for h, _ in own)
+                        hover_cards += muted
+                    if piece is None:
+                        cls = el.get("class")
+                        first = cls.split(None, 1) if cls else None
+                        piece = f"{tag}.{first[0]}" if first else tag
+                    stack.append((role, hints, owners, ancestors + (eid,), piece,
+                                  tag == "a" or p_in_link, level, muted))
+                text = el.text
+        if text:
+            # Buffer text; whitespace-only runs (indentation between tags) become one space.
+            if text.isspace():
+                if parts and parts[-1] != " ":
+                    parts.append(" ")
+            else:
+                top = stack[-1]
+                if not top[_MUTED_I]:
+                    parts.append(text)
+                    if top[_IN_LINK_I]:
+                        link_chars += len(text.strip())
+                    br_run = 0
+    flush(link_chars, breaks)
+    return blocks, removed, hover_cards
 
 
 def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
@@ -668,8 +649,7 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass(slots=True)
-class _Features:
+class _Features(NamedTuple):
     length: float          # characters, CJK weighted up (a CJK character carries a word)
     words: int
     link_density: float
@@ -689,14 +669,13 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     n = len(text)
     cjk = len(_CJK.findall(text)) if not text.isascii() else 0
     length = n + cjk * (cjk_factor - 1)
-    ends = _SENTENCE_END.search(text) is not None
+    ends = text.rstrip()[-1:] in _SENTENCE_END
     # Initials of the words in the original case: lower-case share without a Python loop.
-    initials = "".join(_INITIAL.findall(text))
+    initials = _INITIAL.findall(text)
     nwords = len(initials)
+    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     if length < length_low:
-        return _Features(length=length, words=nwords or (cjk // 2), link_density=b.link_chars / max(1, n),
-                         stop_density=-1.0, proxy=0.0,
-                         sentence=ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h")
+        return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence)
     stop = -1.0
     if stopwords is not None and nwords:
         stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
@@ -707,10 +686,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         else:
             lower = sum(map(str.islower, initials)) / nwords
             proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
-    sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
-    return _Features(length=length, words=nwords or (cjk // 2),
-                     link_density=b.link_chars / max(1, n), stop_density=stop, proxy=proxy,
-                     sentence=sentence)
+    return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence)
 
 
 class _Thresholds(NamedTuple):
@@ -909,9 +885,14 @@ def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rul
     headline_owners = frozenset(eid for i, b in enumerate(blocks)
                                 if decisions[i] is not None and decisions[i].code == "HT205" and i
                                 for _, eid in b.hint_owners)
+    # Blocks under one element share its hint_owners tuple; the verdict depends on it alone.
+    memo: dict = {}
     for i, b in enumerate(blocks):
         if decisions[i] is None and b.hint_owners:
-            hit = _hint_drop(b, rules, shares, max_share, headline_owners)
+            owners = b.hint_owners
+            hit = memo.get(owners, memo)
+            if hit is memo:
+                hit = memo[owners] = _hint_drop(b, rules, shares, max_share, headline_owners)
             if hit:
                 decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 
