@@ -365,11 +365,15 @@ class _HintIndex:
         attr = f"{cls or ''} {eid or ''}"
         low = attr.lower()
         if low.strip():
-            for w in self.class_set.intersection(low.split()):
-                found += self.by_class[w]
+            # In the attribute's own word order, never a set's: the first dropping hint names
+            # the rule, and set order changes with PYTHONHASHSEED from one process to the next.
+            for w in low.split():
+                if w in self.class_set:
+                    found += self.by_class[w]
             words = _NON_ALNUM.split(low if low == attr else _CAMEL.sub(r"\1 \2", attr).lower())
-            for w in self.token_set.intersection(words):
-                found += self.by_token[w]
+            for w in words:
+                if w in self.token_set:
+                    found += self.by_token[w]
             for m in self.any_substring.finditer(low):
                 found += self.by_substring[m.group()]
             if found and self.exceptions:

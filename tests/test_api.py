@@ -60,3 +60,28 @@ def test_hits_point_into_the_input():
             if h.action != "flag" and h.before:
                 assert r.input_text[h.src_start:h.src_end] == h.before or h.stage > 0
         assert replay(r.input_text, r.hits) == r.text
+
+
+def test_hits_do_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different PYTHONHASHSEED give the same hits (set order must not leak)."""
+    import os
+    import subprocess
+    import sys
+
+    page = ("<html><body><div class='share social related-links comments newsletter ad-slot'>"
+            "<a href='/a'>One</a> <a href='/b'>Two</a> <p>Sign up for our newsletter today.</p></div>"
+            "<article><h1>Budget passes</h1><p>The council approved the budget on Monday after a long "
+            "debate about the cost of the new tram line to the hospital.</p><p>The mayor said the vote "
+            "was a relief for everyone who had waited years for the line.</p></article>"
+            "<aside class='related promo sidebar'><p>Read more stories like this one.</p></aside></body></html>")
+    (tmp_path / "page.html").write_text(page)
+    script = ("import sys; from pathlib import Path; from cleaner import Cleaner; c = Cleaner()\n"
+              "r = c.clean(Path(sys.argv[1]).read_bytes(), html=True)\n"
+              "s = c.clean(Path(sys.argv[2]).read_bytes())\n"
+              "print([(h.code, h.src_start) for h in r.hits + s.hits])")
+    outs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.add(subprocess.run([sys.executable, "-c", script, str(tmp_path / "page.html"), str(SEEDS[3])],
+                                env=env, capture_output=True, text=True, check=True).stdout)
+    assert len(outs) == 1, outs
