@@ -45,12 +45,10 @@ class _Working:
         self.stage = 0
 
     def _hit(self, rule: Rule, action: str, start: int, end: int, after: str, detail: str) -> Hit:
-        return Hit(
-            code=rule.code, name=rule.name, action=action, start=start, end=end,
-            before=self.text[start:end], after=after, message=rule.message, stage=self.stage,
-            src_start=map_to_source(start, self.maps), src_end=map_to_source(end, self.maps, end=True),
-            detail=detail,
-        )
+        maps = self.maps
+        src_start, src_end = (map_to_source(start, maps), map_to_source(end, maps, end=True)) if maps else (start, end)
+        return Hit(rule.code, rule.name, action, start, end, self.text[start:end], after, rule.message,
+                   self.stage, src_start, src_end, detail)
 
     def flag(self, rule: Rule, start: int, end: int, detail: str = "") -> None:
         self.hits.append(self._hit(rule, FLAG, start, end, self.text[start:end], detail))
