@@ -239,7 +239,8 @@ def decode_html(data: bytes) -> str:
     """Bytes of a page (maybe gzipped) to text.
 
     The charset comes from bs4's detection: BOM, then the declared charset (HTTP-equiv /
-    meta), then UTF-8 and fallbacks.  A truncated gzip stream raises ``ValueError`` rather
+    meta), then UTF-8 and fallbacks; valid UTF-8 without a contrary declaration is taken
+    as UTF-8 at once.  A truncated gzip stream raises ``ValueError`` rather
     than returning half a page silently.
     """
     if data[:2] == _GZIP_MAGIC:
@@ -247,8 +248,18 @@ def decode_html(data: bytes) -> str:
             data = gzip.decompress(data)
         except (EOFError, OSError, zlib.error) as exc:
             raise ValueError(f"corrupt or truncated gzip data: {exc}") from None
-    from bs4.dammit import UnicodeDammit  # only for decoding; imported lazily (slow import)
+    from bs4.dammit import EncodingDetector, UnicodeDammit  # imported lazily (slow import)
 
+    # Most pages are UTF-8, declared or not: when bs4 finds no BOM and no other declared
+    # charset and the bytes are valid UTF-8, that is the answer, before any statistical
+    # guess (which costs more than parsing, and depends on which detector is installed).
+    if EncodingDetector.strip_byte_order_mark(data)[1] is None:
+        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        if declared is None or declared.lower().replace("_", "-") in ("utf-8", "utf8"):
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is None:
         return data.decode("utf-8", errors="replace")
