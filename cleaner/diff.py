@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from bisect import bisect_right
 from typing import Any, Iterable, Mapping, TextIO
 
 RED = "\x1b[31m"

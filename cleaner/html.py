@@ -1088,23 +1088,38 @@ def _container_weights(idx: list[int], labels: list[str], cf: list, feats: list[
                        rules: HtmlRules) -> list[float]:
     """Prose adds, link-heavy blocks subtract, everything else is neutral (readability-style):
     a container loses only by holding navigation or teaser lists, not by holding a table."""
-    gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
     bw, cap = rules.p("HT203", "bad_weight", 1.0), rules.p("HT203", "bad_cap", 400)
-    spw = rules.p("HT203", "short_prose_weight", 0.3)
+    prose = _prose_weights(rules)
     out = []
     for i in idx:
-        lab, length = labels[i], feats[i].length
-        if lab == GOOD:
-            out.append(gw * length)
-        elif lab == NEARGOOD:
-            out.append(nw * length)
-        elif lab == SHORT:
-            out.append(spw * length if feats[i].sentence else 0.0)
+        w = prose(labels[i], feats[i])
+        if w is not None:
+            out.append(w)
+        elif labels[i] == SHORT:
+            out.append(0.0)
         elif cf[i][1] == "HT201":
-            out.append(-bw * min(length, cap))
+            out.append(-bw * min(feats[i].length, cap))
         else:
             out.append(0.0)
     return out
+
+
+def _prose_weights(rules: HtmlRules):
+    """The weight of prose (good, near-good, a short sentence) shared by the container and
+    the window; None for any other block, which each weighs its own way."""
+    gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
+    spw = rules.p("HT203", "short_prose_weight", 0.3)
+
+    def weight(lab: str, f: _Features) -> float | None:
+        if lab == GOOD:
+            return gw * f.length
+        if lab == NEARGOOD:
+            return nw * f.length
+        if lab == SHORT and f.sentence:
+            return spw * f.length
+        return None
+
+    return weight
 
 
 def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Features], rules: HtmlRules,
@@ -1115,22 +1130,19 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
     item, a table cell, a product line) costs like a short block rather than its length:
     tables and lists between paragraphs are part of the article.
     """
-    gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
     sp, bw = rules.p("HT203", "short_penalty", 20), rules.p("HT203", "bad_weight", 1.0)
     cap = rules.p("HT203", "bad_cap", 400)
-    spw = rules.p("HT203", "short_prose_weight", 0.3)
     isp = rules.p("HT203", "container_short_penalty", 0)
     icap = rules.p("HT203", "container_bad_cap", 100)
+    prose = _prose_weights(rules)  # a short sentence (one-line news paragraphs) counts as prose
     out = []
     for i in idx:
         lab, length = labels[i], feats[i].length
-        if lab == GOOD:
-            out.append(gw * length)
-        elif lab == NEARGOOD:
-            out.append(nw * length)
+        w = prose(lab, feats[i])
+        if w is not None:
+            out.append(w)
         elif lab == SHORT:
-            # A short sentence (news often runs one-line paragraphs) must not split the window.
-            out.append(spw * length if feats[i].sentence else (-sp if inside is None else -isp))
+            out.append(-sp if inside is None else -isp)
         elif inside is not None and cf[i][1] == "HT202" and feats[i].words:
             out.append(-isp)
         else:

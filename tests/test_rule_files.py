@@ -60,6 +60,7 @@ def test_linear_patterns_pass(pattern):
     (('examples.hit = ["Promo code: SAVE10"]\n', ""), "rule US101: missing example: 'examples.hit'"),
     (("kind = \"drop-block\"", "kind = \"drop-blocks\""), "rule US101: unknown kind 'drop-blocks'"),
     (('code = "US101"', 'code = "us-1"'), "rule us-1: code must be"),
+    (('name = "user.promo-line"', 'name = "User Promo"'), "rule US101: name must be"),
     (("message = \"promo code line\"\n", ""), "rule US101: missing or empty 'message'"),
     (("[[rule]]", "[rules]\nx = 1\n[[rule]]"), "unknown top-level key 'rules'"),
     (("[[rule]]", "[[rule]"), "not valid TOML"),
