@@ -323,6 +323,30 @@ def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[st
     return found
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex for a set of literals, as a trie: ``ad(?:-(?:slot|wrapper)|vert)``.
+
+    At each position the regex engine follows one branch per character instead of trying
+    every literal, and a shorter literal is an optional tail's fallback, so the match at a
+    position is the longest literal there, as with the alternatives sorted longest first.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a literal ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
 @dataclass(frozen=True)
 class _HintIndex:
     """The hint rules turned into lookup tables, so that matching an element is a few
@@ -337,7 +361,7 @@ class _HintIndex:
     class_set: frozenset[str]
     token_set: frozenset[str]
     by_substring: Mapping[str, tuple]
-    any_substring: re.Pattern  # every substring, longest first, in one pattern
+    any_substring: re.Pattern  # every substring in one trie pattern (longest match first)
     attributes: tuple[str, ...]
     by_attribute: Mapping[str, tuple]
     styles: tuple           # (compact style fragment, pair)
@@ -359,12 +383,11 @@ class _HintIndex:
             styles += [(x, pair) for x in h.styles]
         frozen = {k: {v: tuple(lst) for v, lst in m.items()} for k, m in maps.items()}
         exceptions = {(h.hint, h.code): h.except_tokens for h in hint_rules if h.except_tokens}
-        every = [re.escape(x) for x in sorted(subs, key=len, reverse=True)]
         return cls(by_tag=frozen["tag"], by_role=frozen["role"], by_class=frozen["class"],
                    by_token=frozen["token"], class_set=frozenset(frozen["class"]),
                    token_set=frozenset(frozen["token"]),
                    by_substring={k: tuple(v) for k, v in subs.items()}, exceptions=exceptions,
-                   any_substring=re.compile("|".join(every) if every else r"(?!x)x"),
+                   any_substring=re.compile(_trie_pattern(subs) if subs else r"(?!x)x"),
                    attributes=tuple(frozen["attr"]),
                    by_attribute=frozen["attr"], styles=tuple(styles))
 

@@ -318,6 +318,24 @@ def test_hint_tokens_must_be_plain_letters(tmp_path):
         load_html_rules(pack)
 
 
+_LITERALS = st.lists(st.text("ab-c", min_size=1, max_size=6), min_size=1, max_size=12, unique=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LITERALS, st.text("ab-c x", max_size=40))
+def test_substring_trie_finds_what_longest_first_alternatives_find(literals, text):
+    """The hint index's one-pattern trie matches exactly like the literals as
+    alternatives sorted longest first (same spans, same literal at each)."""
+    import re
+
+    from cleaner.html import _trie_pattern
+
+    flat = re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)))
+    trie = re.compile(_trie_pattern(literals))
+    assert [(m.span(), m.group()) for m in trie.finditer(text)] == \
+        [(m.span(), m.group()) for m in flat.finditer(text)]
+
+
 def test_div_inside_heading_is_a_heading_and_repeats_of_the_headline_go():
     page = page_of(f"<h1><div>Budget approved</div></h1><p>{PROSE}</p>",
                    head="<title>Budget approved | Paper</title>")
