@@ -23,7 +23,8 @@ import gzip
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
 
@@ -705,18 +706,27 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     """
     text = b.text
     n = len(text)
-    cjk = len(_CJK.findall(text)) if not text.isascii() else 0
+    cjk = 0 if text.isascii() or not _CJK.search(text) else len(_CJK.findall(text))
     length = n + cjk * (cjk_factor - 1)
     ends = text.rstrip()[-1:] in _SENTENCE_END
+    if length < length_low and not ends:
+        # A short block that does not end like a sentence is labelled by length alone:
+        # all it needs to know is whether it has a word at all.
+        words = 1 if _INITIAL.search(text) else cjk // 2
+        return _new_features((length, words, b.link_chars / max(1, n), -1.0, 0.0, False))
     # Initials of the words in the original case: lower-case share without a Python loop.
-    initials = _INITIAL.findall(text)
+    # ASCII text (most blocks) needs one scan: its words' first characters are the
+    # initials, and lower-casing each word equals lower-casing the text.
+    words = _WORD.findall(text) if text.isascii() else None
+    initials = list(map(itemgetter(0), words)) if words is not None else _INITIAL.findall(text)
     nwords = len(initials)
     sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     if length < length_low:
-        return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence)
+        return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence))
     stop = -1.0
     if stopwords is not None and nwords:
-        stop = sum(map(stopwords.__contains__, _WORD.findall(text.lower()))) / nwords
+        lowered = map(str.lower, words) if words is not None else _WORD.findall(text.lower())
+        stop = sum(map(stopwords.__contains__, lowered)) / nwords
     proxy = 0.0
     if nwords:
         if cjk:
@@ -724,7 +734,12 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         else:
             lower = sum(map(str.islower, initials)) / nwords
             proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
-    return _Features(length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence)
+    return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence))
+
+
+# A NamedTuple's own constructor runs Python code; this builds one from a tuple in C
+# (a page has a few hundred blocks).
+_new_features = partial(tuple.__new__, _Features)
 
 
 class _Thresholds(NamedTuple):

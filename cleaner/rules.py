@@ -102,7 +102,7 @@ class Rule:
 
     def may_match(self, lowered: str) -> bool:
         """False when ``lowered`` (lower-cased text) cannot contain a match."""
-        return self.needles is None or any(n in lowered for n in self.needles)
+        return self.needles is None or any(map(lowered.__contains__, self.needles))
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
