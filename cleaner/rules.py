@@ -189,7 +189,9 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     found = _seq_literals(list(tree))
     if not found or any(not n for n in found):
         return None
-    return frozenset(n.lower() for n in found)
+    lowered = {n.lower() for n in found}
+    # A needle that contains another adds nothing: where it occurs, so does the other.
+    return frozenset(n for n in lowered if not any(m != n and m in n for m in lowered))
 
 
 def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
@@ -200,6 +202,7 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
 
 
 _MAX_RUN = 32  # strings a run of literals and small classes may grow to
+_MAX_EXACT = 12  # strings a run may grow to through optional parts and groups
 
 
 def _single_chars(op, av) -> frozenset[str] | None:
@@ -231,14 +234,26 @@ def _seq_literals(items) -> frozenset[str] | None:
 
     def flush() -> None:
         nonlocal run
-        if run:
+        if run and "" not in run:
             candidates.append(frozenset(run))
-            run = set()
+        run = set()
 
     for op, av in items:
         chars = _single_chars(op, av)
         if chars is not None:
             extend(chars)
+            continue
+        # "x?", "(?:a|b)", a group of literals: a small finite set continues the run. Few
+        # strings only: each needle costs a scan of the text where it is absent.
+        exact = _exact(op, av)
+        if exact is not None and len(exact) * max(len(run), 1) <= _MAX_EXACT:
+            extend(exact)
+            continue
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) \
+                and av[0] >= 1 and len(av[2]) != 1 and (once := _exact_seq(list(av[2]))) is not None \
+                and len(once) * max(len(run), 1) <= _MAX_EXACT:
+            extend(once)  # the repeat's first pass continues the run
+            flush()
             continue
         if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) \
                 and av[0] >= 1 and len(av[2]) == 1 and (rep := _single_chars(*av[2][0])) is not None:
@@ -278,6 +293,36 @@ def _seq_literals(items) -> frozenset[str] | None:
             candidates.append(sub)
     flush()
     return _best(candidates)
+
+
+def _exact(op, av) -> frozenset[str] | None:
+    """Every string one element can match, when that is a small finite set: an optional
+    character (``[ \t]?`` gives "", " ", "\t"), a group or alternation of literals."""
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] == 0 and av[1] == 1 \
+            and len(av[2]) == 1 and (chars := _single_chars(*av[2][0])) is not None:
+        return chars | {""}
+    if op == sre_constants.SUBPATTERN:
+        return _exact_seq(list(av[3]))
+    if op == sre_constants.BRANCH:
+        branches = [_exact_seq(list(b)) for b in av[1]]
+        if all(b is not None for b in branches):
+            out = frozenset().union(*branches)
+            return out if len(out) <= _MAX_RUN else None
+    return None
+
+
+def _exact_seq(items) -> frozenset[str] | None:
+    """Every string a sequence can match, when it is made of literals, small classes and
+    the elements of :func:`_exact` and has at most ``_MAX_RUN`` strings; else None."""
+    out = {""}
+    for op, av in items:
+        chars = _single_chars(op, av)
+        if chars is None:
+            chars = _exact(op, av)
+        if chars is None or len(out) * len(chars) > _MAX_RUN:
+            return None
+        out = {o + c for o in out for c in chars}
+    return frozenset(out)
 
 
 def _class_chars(items) -> frozenset[str] | None:
