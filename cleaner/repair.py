@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 import ftfy
 import ftfy.fixes
-from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
 from ftfy.chardata import LIGATURES, WIDTH_MAP
 
 from cleaner.edits import Edit, apply_edits
@@ -80,6 +80,73 @@ _FTFY_DIRECT = re.compile(
 )
 
 
+def _badness_width() -> int:
+    """The longest match of ftfy's mojibake detector, when every one of its alternatives
+    needs a non-ASCII character (true of ftfy 6; checked, not assumed); else 0."""
+    try:
+        import re._constants as C
+        import re._parser as P
+    except ImportError:  # Python < 3.11
+        import sre_constants as C
+        import sre_parse as P
+    tree = P.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    if BADNESS_RE.flags & (re.IGNORECASE | re.MULTILINE) or len(tree) != 1 or tree[0][0] != C.BRANCH:
+        return 0
+
+    def non_ascii_only(op, av) -> bool:
+        if op == C.LITERAL:
+            return av >= 128
+        if op == C.IN:
+            return all((o == C.LITERAL and a >= 128) or (o == C.RANGE and a[0] >= 128) for o, a in av)
+        return False
+
+    def context_free(op, av) -> bool:  # no lookaround, group or unbounded repeat
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            return av[1] <= 4 and all(context_free(*x) for x in av[2])
+        if op == C.AT:  # "^" reads no neighbour: search(line, pos) matches it at 0 only
+            return av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+        return op in (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY)
+
+    for branch in tree[0][1][1]:
+        if not all(context_free(*x) for x in branch) or not any(non_ascii_only(*x) for x in branch):
+            return 0
+    width = tree.getwidth()[1]
+    return width if width <= 32 else 0
+
+
+_BAD_WIDTH = _badness_width()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _is_bad(line: str) -> bool:
+    """``ftfy.badness.is_bad(line)``, searched only near non-ASCII characters.
+
+    Every match of the detector is at most ``_BAD_WIDTH`` characters long and holds a
+    non-ASCII character, so it lies within ``_BAD_WIDTH - 1`` characters of one.  A line
+    of German or French prose has a few such characters, and the detector costs about a
+    microsecond a character (Cyrillic text, all non-ASCII, is searched whole).
+    """
+    w = _BAD_WIDTH
+    # UTF-8 bytes beyond one a character: a cheap count of non-ASCII text.  A line mostly
+    # in another script is searched whole.
+    if not w or len(line.encode("utf-8", "surrogatepass")) - len(line) > len(line) // (2 * w):
+        return is_bad(line)
+    budget = len(line) // (4 * w)  # windows cover at most about half the line
+    start = end = -1
+    for m in _NON_ASCII.finditer(line):
+        i = m.start()
+        if i - w + 1 <= end:
+            end = i + w
+            continue
+        if end >= 0 and BADNESS_RE.search(line, start, end):
+            return True
+        budget -= 1
+        if budget < 0:
+            return is_bad(line)
+        start, end = max(0, i - w + 1), i + w
+    return end >= 0 and BADNESS_RE.search(line, start, end) is not None
+
+
 def needs_ftfy(line: str) -> bool:
     """Whether ftfy (as configured) may change ``line``; cheap checks first.
 
@@ -92,7 +159,7 @@ def needs_ftfy(line: str) -> bool:
         return True
     if not _FTFY_SUSPECT.search(line):
         return False
-    return _FTFY_DIRECT.search(line) is not None or is_bad(line)
+    return _FTFY_DIRECT.search(line) is not None or _is_bad(line)
 
 
 # ftfy's step names, grouped into the codes of the unicode pack.

@@ -8,7 +8,7 @@ from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.repair import FTFY_CONFIG, _FTFY_SUSPECT, needs_ftfy, unicode_edits
+from cleaner.repair import _BAD_WIDTH, FTFY_CONFIG, _FTFY_SUSPECT, _is_bad, needs_ftfy, unicode_edits
 
 # Text in many scripts, each made into mojibake by every encoding ftfy knows how to undo.
 SOURCES = [
@@ -107,6 +107,19 @@ def test_gate_never_skips_what_ftfy_detects(text):
         assert _FTFY_SUSPECT.search(text), text
     if not needs_ftfy(text):
         assert ftfy.fix_and_explain(text, FTFY_CONFIG).text == text
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_alphabet() + "ghijk mnop", max_size=80))
+def test_windowed_badness_equals_ftfy_is_bad(text):
+    """The detector searched near non-ASCII characters only says what it says on the line."""
+    assert _is_bad(text) == is_bad(text)
+
+
+def test_windowed_badness_is_active():
+    """ftfy's detector has the shape the windowed search relies on (else it falls back)."""
+    assert 2 <= _BAD_WIDTH <= 32
+    assert _is_bad("Ein Satz über " * 20 + "weiÃŸ") and not _is_bad("Ein Satz über Straßen " * 20)
 
 
 def test_clean_document_never_calls_ftfy(monkeypatch):
