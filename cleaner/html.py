@@ -48,6 +48,7 @@ _INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_XML_DECL_BYTES = re.compile(_XML_DECL.pattern.encode(), re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
 # A block "ends like a sentence" when its last non-space character is one of these.
@@ -244,6 +245,22 @@ def decode_html(data: bytes) -> str:
     as UTF-8 at once.  A truncated gzip stream raises ``ValueError`` rather
     than returning half a page silently.
     """
+    text, _ = _decode(data)
+    return text
+
+
+def markup_of(data: bytes) -> str | bytes:
+    """What :func:`parse_html` should read: the bytes themselves when they are plain UTF-8
+    (libxml2 parses them without a conversion to ``str`` and back), else the decoded text."""
+    text, utf8 = _decode(data)
+    if utf8 is not None and b"\0" not in utf8:
+        return utf8
+    return text
+
+
+def _decode(data: bytes) -> tuple[str, bytes | None]:
+    """The text of a page, and its bytes when they are plain UTF-8 (no BOM, no other
+    declared charset), else None."""
     if data[:2] == _GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
@@ -258,28 +275,33 @@ def decode_html(data: bytes) -> str:
         declared = EncodingDetector.find_declared_encoding(data, is_html=True)
         if declared is None or declared.lower().replace("_", "-") in ("utf-8", "utf8"):
             try:
-                return data.decode("utf-8")
+                return data.decode("utf-8"), data
             except UnicodeDecodeError:
                 pass
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is None:
-        return data.decode("utf-8", errors="replace")
-    return dammit.unicode_markup
+        return data.decode("utf-8", errors="replace"), None
+    return dammit.unicode_markup, None
 
 
 # --------------------------------------------------------------------------- parsing
 
 
-def _build_tree(html: str):
-    """lxml's HTML parser; bs4 only if lxml rejects the markup.
+def _build_tree(html: str | bytes):
+    """lxml's HTML parser; bs4 only if lxml rejects the markup.  ``bytes`` are UTF-8.
 
     libxml2 stops descending at its depth limit (256), so absurdly deep nesting is
     truncated instead of exhausting the stack.
     """
-    html = _XML_DECL.sub("", html, count=1)
+    if isinstance(html, bytes):
+        html = _XML_DECL_BYTES.sub(b"", html, count=1)
+        encoding = "utf-8"
+    else:
+        html = _XML_DECL.sub("", html, count=1)
+        encoding = None
     if not html.strip():
         return None
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding=encoding)
     try:
         root = etree.fromstring(html, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -627,8 +649,9 @@ def _page_lang(root) -> str:
     return lang.split("-")[0].split("_")[0][:3] if lang else ""
 
 
-def parse_html(html: str, rules: HtmlRules | None = None) -> HtmlPage:
-    """Text of a page to blocks; block 0 is the headline (tag ``title``) when there is one."""
+def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
+    """Markup of a page (``str``, or UTF-8 ``bytes`` from :func:`markup_of`) to blocks;
+    block 0 is the headline (tag ``title``) when there is one."""
     rules = rules or default_rules()
     root = _build_tree(html)
     if root is None:

@@ -170,7 +170,7 @@ class Cleaner:
             what = sniff_binary(data)
             if what:
                 raise NotTextError(f"not text: looks like {what}")
-        raw = data if isinstance(data, str) else html.decode_html(data)
+        raw = data if isinstance(data, str) else html.markup_of(data)
         page = html.parse_html(raw, rules)
         language = lang or html.detect_language(page, rules, detector=self.detector)
         decisions = html.select_main(page, rules, lang=language)
