@@ -8,6 +8,8 @@ only clear continuations join; a blank line always ends a block.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
+from operator import add
 from typing import Iterator
 
 from cleaner.model import Block
@@ -18,16 +20,19 @@ _SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*
 LONG_LINE = 100
 
 
+def _starts(parts: list[str]) -> Iterator[int]:
+    """Offsets of the lines ``text.split("\n")`` gave (C-level iterators, no Python loop)."""
+    return accumulate(map(_PLUS_ONE, map(len, parts)), initial=0)
+
+
+_PLUS_ONE = (1).__add__
+
+
 def lines(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of every line, without its newline."""
-    pos = 0
-    n = len(text)
-    while pos <= n:
-        end = text.find("\n", pos)
-        if end < 0:
-            end = n
-        yield pos, end
-        pos = end + 1
+    parts = text.split("\n")
+    starts = list(_starts(parts))
+    return zip(starts, map(add, starts, map(len, parts)))
 
 
 def joins(prev: str, line: str, long_line: int = LONG_LINE) -> bool:
@@ -51,7 +56,8 @@ def joins(prev: str, line: str, long_line: int = LONG_LINE) -> bool:
 
 def split_lines(text: str) -> list[Block]:
     """One block per non-blank line."""
-    return [Block(start, end, text[start:end]) for start, end in lines(text) if text[start:end].strip()]
+    parts = text.split("\n")
+    return [Block(start, start + len(part), part) for start, part in zip(_starts(parts), parts) if part.strip()]
 
 
 def join_fragments(blocks: list[Block], text: str, long_line: int = LONG_LINE) -> list[Block]:
