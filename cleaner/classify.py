@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Sequence
+from typing import Iterable, Sequence
+
+import ahocorasick
 
 from cleaner.model import DROP, Block
-from cleaner.rules import Rule
+from cleaner.rules import Rule, _has_groupref, is_anchored
+
+def _too_common(needle: str) -> bool:
+    """A needle such as "-" or "a" occurs in almost every block: its rule is always tried
+    (a single non-ASCII sign such as "©" or "»" is rare enough to look for)."""
+    return len(needle) < 2 and needle.isascii()
+
 
 def flat(block: Block) -> str:
     """The block's text on one line, as block patterns see it."""
     return block.text.replace("\n", " ").strip()
-
-
-def _matches(rule: Rule, text: str) -> bool:
-    if len(text) > rule.param("max_chars", 1 << 30) or len(text) < rule.param("min_chars", 0):
-        return False
-    return any(p.search(text) for p in rule.compiled)
 
 
 def decide(block: Block, rule: Rule, reason: str) -> None:
@@ -31,79 +33,106 @@ def decide(block: Block, rule: Rule, reason: str) -> None:
 
 
 class BlockMatcher:
-    """The ``drop-block`` rules of one language, compiled to test a block in one call.
+    """The ``drop-block`` rules of one language, compiled to test a block in few calls.
 
-    Anchored rules (every pattern starts with ``^``) are joined into one alternation tried
-    at the block's start: a prose line fails each alternative at its first characters.
-    The other rules run only where their required literals occur (:attr:`Rule.needles`).
+    A pattern can only match a block holding one of its required literals (its needles,
+    see :func:`cleaner.rules.required_literals`), so one Aho-Corasick pass over the
+    document finds, for every block, the few patterns worth running.  Patterns whose
+    needles are too common ("-", "a") are always tried: the anchored ones (``^`` first)
+    are joined into one alternation tried at the block's start, where a prose line fails
+    each alternative at its first characters; the others run one by one.
     Built once per :class:`~cleaner.pipeline.Cleaner`; immutable, so safe to share.
     """
 
     def __init__(self, rules: Sequence[Rule]):
-        self.rules = tuple(rules)
-        anchored = [r for r in self.rules if r.anchored]
-        parts, self._rule_of = [], {}
-        for r in anchored:
-            for p in r.patterns:
-                name = f"r{len(parts)}"
-                parts.append(f"(?P<{name}>{'(?i:' if r.ignorecase else '(?:'}{p[1:]}))")
-                self._rule_of[name] = r
+        self.rules = tuple(sorted(rules, key=lambda r: r.order))
+        # (rule position, pattern position) of every pattern, by how it is looked for.
+        combined: list[tuple[int, int]] = []
+        single: list[tuple[int, int]] = []
+        by_needle: dict[str, list[tuple[int, int]]] = {}
+        for i, r in enumerate(self.rules):
+            needles = r.pattern_needles if len(r.pattern_needles) == len(r.patterns) else (r.needles,) * len(r.patterns)
+            for k, (pattern, found) in enumerate(zip(r.patterns, needles)):
+                if found is not None and not any(map(_too_common, found)):
+                    for needle in found:
+                        by_needle.setdefault(needle, []).append((i, k))
+                elif is_anchored(pattern) and "(?P" not in pattern and not _has_groupref(pattern):
+                    combined.append((i, k))
+                else:
+                    single.append((i, k))
+        parts, self._unit_of = [], {}
+        for i, k in combined:
+            r = self.rules[i]
+            name = f"r{len(parts)}"
+            parts.append(f"(?P<{name}>{'(?i:' if r.ignorecase else '(?:'}{r.patterns[k][1:]}))")
+            self._unit_of[name] = (i, k)
         try:
             self._combined = re.compile("|".join(parts), re.MULTILINE) if parts else None
-        except re.error:  # a pattern that cannot be embedded: test every rule on its own
-            self._combined, anchored = None, []
-        self._anchored = tuple(anchored)
-        codes = {r.code for r in anchored}
-        self.loose = tuple(r for r in self.rules if r.code not in codes)
+        except re.error:  # a pattern that cannot be embedded: test each on its own
+            self._combined, single = None, sorted(single + combined)
+            combined = []
+        self._combined_units = tuple(combined)
+        self._single = tuple(single)
+        self._by_needle = ahocorasick.Automaton()
+        for needle, units in by_needle.items():
+            self._by_needle.add_word(needle, (len(needle), tuple(units)))
+        self._by_needle.make_automaton()
+        self._indexed = bool(by_needle)
+        # Each rule's (min chars, max chars): the length test without parameter lookups.
+        self._limits = tuple((r.param("min_chars", 0), r.param("max_chars", 1 << 30)) for r in self.rules)
 
-    def first_match(self, text: str, loose: Sequence[Rule]) -> Rule | None:
-        """The first rule (in pack order) whose pattern matches the flat block ``text``;
-        ``loose`` are the unanchored rules whose needles occur in the block."""
-        best: Rule | None = None
+    def _fits(self, i: int, text: str) -> bool:
+        low, high = self._limits[i]
+        return low <= len(text) <= high
+
+    def first_match(self, text: str, candidates: Iterable[tuple[int, int]] = ()) -> Rule | None:
+        """The first rule (in pack order) one of whose patterns matches the flat block
+        ``text``; ``candidates`` are the (rule, pattern) positions found by their needles,
+        besides the patterns that are always tried."""
+        best = len(self.rules)
         if self._combined is not None:
             m = self._combined.match(text)
             if m:
-                rule = self._rule_of[m.lastgroup]
-                if _matches(rule, text):
-                    best = rule
-                else:  # held back by max_chars: a later anchored rule may still match
-                    best = next((r for r in self._anchored if r.order > rule.order and _matches(r, text)), None)
-        for rule in loose:
-            if best is not None and rule.order > best.order:
+                i, _ = self._unit_of[m.lastgroup]
+                if self._fits(i, text):
+                    best = i
+                else:  # held back by its length limits: a later pattern may still match
+                    best = next((j for j, k in self._combined_units if j > i and self._fits(j, text)
+                                 and self.rules[j].compiled[k].search(text)), best)
+        units = self._single
+        if candidates:
+            units = sorted({*units, *candidates})
+        rules = self.rules
+        for i, k in units:
+            if i >= best:
                 break
-            if _matches(rule, text):
-                return rule
-        return best
+            if self._fits(i, text) and rules[i].compiled[k].search(text):
+                best = i
+                break
+        return rules[best] if best < len(rules) else None
 
-    def loose_by_block(self, blocks: Sequence[Block], lowered_doc: str) -> dict[int, list[Rule]]:
-        """For each block, the unanchored rules one of whose needles occurs inside it.
+    def candidates(self, text: str) -> set[tuple[int, int]]:
+        """The (rule, pattern) positions one of whose needles occurs in ``text``
+        (lower-cased)."""
+        if not self._indexed:
+            return set()
+        return {u for _, (_, units) in self._by_needle.iter(text) for u in units}
 
-        Needles are found with ``str.find`` over the whole (lower-cased) document, so a
-        rule costs nothing on the many lines that cannot match it.
-        """
-        out: dict[int, list[Rule]] = {}
-        if not self.loose or not blocks:
+    def candidates_by_block(self, blocks: Sequence[Block], lowered_doc: str) -> dict[int, set[tuple[int, int]]]:
+        """For each block, the (rule, pattern) positions one of whose needles lies inside
+        it, found in one pass over the whole (lower-cased) document."""
+        out: dict[int, set[tuple[int, int]]] = {}
+        if not self._indexed or not blocks:
             return out
         starts = [b.start for b in blocks]
-        for rule in self.loose:
-            if rule.needles is None:
-                hits = range(len(blocks))
-            else:
-                found: set[int] = set()
-                for needle in rule.needles:
-                    pos = lowered_doc.find(needle)
-                    while pos >= 0:
-                        i = bisect_right(starts, pos) - 1
-                        if i >= 0 and pos < blocks[i].end:
-                            found.add(i)
-                            pos = lowered_doc.find(needle, blocks[i].end)
-                        else:
-                            pos = lowered_doc.find(needle, pos + 1)
-                hits = found
-            for i in hits:
-                out.setdefault(i, []).append(rule)
-        for rules in out.values():
-            rules.sort(key=lambda r: r.order)
+        last = -1
+        for end, (n, units) in self._by_needle.iter(lowered_doc):
+            i = bisect_right(starts, end - n + 1) - 1
+            if i >= 0 and end < blocks[i].end:
+                if i != last:
+                    found = out.setdefault(i, set())
+                    last = i
+                found.update(units)
         return out
 
 
@@ -118,18 +147,18 @@ def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_do
     """
     if checked:
         blocks = [b for b in blocks if b.final or flat(b) not in checked]
-    loose = matcher.loose_by_block(blocks, lowered_doc) if lowered_doc is not None else None
+    by_block = matcher.candidates_by_block(blocks, lowered_doc) if lowered_doc is not None else None
     for i, block in enumerate(blocks):
         if block.final:
             continue
         text = flat(block)
         if checked is not None:
             checked.add(text)
-        if loose is None:
-            lowered = text.lower()
-            rules = [r for r in matcher.loose if r.may_match(lowered)]
+        if by_block is None or "\n" in block.text:
+            # Joined lines: a needle may span the line break that flat() made a space.
+            rules = matcher.candidates(text.lower())
         else:
-            rules = loose.get(i, ())
+            rules = by_block.get(i, ())
         rule = matcher.first_match(text, rules)
         if rule is not None:
             decide(block, rule, "pattern matched")

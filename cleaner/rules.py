@@ -99,6 +99,7 @@ class Rule:
     compiled: tuple[re.Pattern, ...] = ()
     needles: frozenset[str] | None = None
     anchored: bool = False
+    pattern_needles: tuple[frozenset[str] | None, ...] = ()  # each pattern's own needles
 
     def may_match(self, lowered: str) -> bool:
         """False when ``lowered`` (lower-cased text) cannot contain a match."""
@@ -390,6 +391,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     patterns: tuple[str, ...] = ()
     compiled: tuple[re.Pattern, ...] = ()
     needles: frozenset[str] | None = None
+    per_pattern: list[frozenset[str] | None] = []
     anchored = False
     ignorecase = bool(raw.get("ignorecase", False))
     if kind in PATTERN_KINDS:
@@ -444,6 +446,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
         source=source, order=order, compiled=compiled, needles=needles, anchored=anchored,
+        pattern_needles=tuple(per_pattern),
     )
 
 
