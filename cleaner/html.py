@@ -24,6 +24,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
@@ -482,6 +483,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     if len(elements) > _ELEMENT_CACHE_MAX:
         elements.clear()
     block_tags, void_tags, roles, sticky = _BLOCK_TAGS, _VOID_TAGS, _ROLE, _STICKY_ROLES
+    new_block = partial(tuple.__new__, HtmlBlock)  # a NamedTuple without its Python __new__
 
     blocks: list[HtmlBlock] = []
     parts: list[str] = []
@@ -492,9 +494,9 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
         text = " ".join("".join(parts).split())
         if text:
             top = stack[-1]
-            blocks.append(HtmlBlock(text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
-                                    _short_path(stack), top[_OWNERS_I], top[_ANCESTORS_I],
-                                    top[_LEVEL_I], breaks))
+            blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
+                                     _short_path(stack), top[_OWNERS_I], top[_ANCESTORS_I],
+                                     top[_LEVEL_I], breaks)))
         parts.clear()
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
@@ -553,9 +555,11 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     if found is None:
                         cls = el.get("class")
                         first = cls.split(None, 1) if cls else None
-                        found = elements[key] = (_hints_for(el, tag, index, cache),
-                                                 f"{tag}.{first[0]}" if first else tag)
-                    own, piece = found
+                        # Tuples of strings only: the garbage collector stops tracking them.
+                        pairs = _hints_for(el, tag, index, cache)
+                        found = elements[key] = (pairs, f"{tag}.{first[0]}" if first else tag,
+                                                 tuple(h for h, _ in pairs))
+                    own, piece, own_names = found
                 if own is None or (not is_block and not own and (tag != "a" or parent[_IN_LINK_I])):
                     # Inline element with nothing to say: it shares its parent's context.
                     stack.append(parent)
@@ -564,8 +568,8 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     next_id += 1
                     p_role, hints, owners, ancestors, _, p_in_link, p_level, muted = parent
                     if own:
-                        hints = hints | {h for h, _ in own}
-                        owners = owners + tuple((h, eid) for h, _ in own)
+                        hints = hints.union(own_names)
+                        owners = owners + tuple(zip(own_names, repeat(eid)))
                     role = roles.get(tag)
                     if role is None:
                         role = p_role if (not is_block or p_role in sticky) else "p"
@@ -576,7 +580,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     # A hover card (tooltip, person card) inside another: the outer one holds
                     # the visible word, the inner one the pop-up's own links; links stay.
                     if not muted and own and not is_block and tag != "a" and "hover" in parent[_HINTS_I]:
-                        muted = any(h == "hover" for h, _ in own)
+                        muted = "hover" in own_names
                         hover_cards += muted
                     if piece is None:
                         cls = el.get("class")
