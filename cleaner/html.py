@@ -24,7 +24,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import repeat
+from itertools import count, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
@@ -1140,9 +1140,10 @@ def _best_container(blocks: list[HtmlBlock], weights: list[float]) -> int | None
     sums: dict[int, float] = {}
     depth: dict[int, int] = {}
     for b, w in zip(blocks, weights):
-        for d, eid in enumerate(b.ancestors):
-            sums[eid] = sums.get(eid, 0.0) + w
-            depth[eid] = d
+        if w:  # a weightless block changes no sum (and an element's depth is fixed)
+            for eid in b.ancestors:
+                sums[eid] = sums.get(eid, 0.0) + w
+            depth.update(zip(b.ancestors, count()))
     if not sums:
         return None
     best = max(sums, key=lambda e: (round(sums[e], 3), depth[e]))

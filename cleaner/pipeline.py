@@ -146,10 +146,11 @@ class Cleaner:
         # block passes repeat on what is left until nothing more goes, so cleaning the
         # output again changes nothing (idempotence). Usually the second pass finds nothing.
         checked: set[str] = set()  # block texts no keyword rule matched: not tested again
+        measured: dict = {}  # block texts' features, for the scorer's next pass
         for n in range(MAX_BLOCK_PASSES):
             stage = doc.stage
             blocks = segment.split_lines(doc.text)
-            blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language, checked)
+            blocks, guard = self._decide_blocks(blocks, doc.text, rule_lang, language, checked, measured)
             if guard and n == 0 and self.on(GUARD_CODE):
                 doc.flag(self.by_code[GUARD_CODE], 0, 0, guard)
             self._edit_blocks(doc, blocks, rule_lang, flags=n == 0)
@@ -230,7 +231,7 @@ class Cleaner:
                 return
 
     def _decide_blocks(self, blocks: list[Block], text: str, lang: str, language: str,
-                       checked: set[str] | None = None) -> tuple[list[Block], str]:
+                       checked: set[str] | None = None, measured: dict | None = None) -> tuple[list[Block], str]:
         """Keyword rules first, then the headline, repeated paragraphs and the scorer.
 
         Repeats are found before scoring so a repeated standfirst is attributed to the
@@ -249,7 +250,7 @@ class Cleaner:
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES)
         guard = ""
         if any(self.on(c) for c in SCORE_CODES.values()):
-            guard = score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES)
+            guard = score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES, measured)
         for b in blocks:
             if b.final == DROP and not self.on(b.code):
                 b.final, b.code, b.reason = "keep", "", ""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Mapping, Sequence
 
 from cleaner.model import DROP, Block
@@ -76,6 +77,10 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
             return None
         return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.boilerplate_words) + r")\b", re.IGNORECASE)
 
+    @cached_property
+    def boilerplate_lower(self) -> tuple[str, ...]:
+        return tuple(w.lower() for w in self.boilerplate_words)
+
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
@@ -104,12 +109,19 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     text = text.strip()
     if len(text) > _LONG_TEXT:
         return _features_streaming(block, text, stopwords, p)
-    low = text.lower()
-    words = _WORD.findall(low)
-    cjk = 0 if text.isascii() else len(_CJK.findall(text))
+    if text.isascii():
+        # One scan: lower-casing each word equals lower-casing the text, and the initials
+        # (first letters of words that start with one) are the words' first characters.
+        cjk = 0
+        words = _WORD.findall(text)
+        initials = list(filter(str.isalpha, map(itemgetter(0), words)))
+        words = list(map(str.lower, words))
+    else:
+        cjk = len(_CJK.findall(text))
+        words = _WORD.findall(text.lower())
+        initials = _INITIAL.findall(text)
     length = len(text) if cjk < len(text) / 4 else cjk * 3  # a CJK character carries a word
     stop = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
-    initials = "".join(_INITIAL.findall(text))  # first letter of each word that starts with one
     n_lower = sum(map(str.islower, initials))
     n_cased = n_lower + sum(map(str.isupper, initials))
     if n_cased:
@@ -147,7 +159,14 @@ def _features_streaming(block: Block, text: str, stopwords: frozenset[str], p: S
 def _has_boilerplate(text: str, p: "ScoreParams") -> str:
     """The first boilerplate word or phrase standing in ``text`` as whole words, or ""."""
     pattern = p.boilerplate_re
-    m = pattern.search(text) if pattern is not None else None
+    if pattern is None:
+        return ""
+    if text.isascii():
+        # ASCII text matches a word case-insensitively only where its lower case holds it.
+        low = text.lower()
+        if not any(map(low.__contains__, p.boilerplate_lower)):
+            return ""
+    m = pattern.search(text)
     return m.group(0).lower() if m else ""
 
 
@@ -266,16 +285,25 @@ def title_repeats(blocks: Sequence[Block], title: int) -> list[int]:
         other = blocks[i].text
         # A repeat is about as long as the headline and shares its first or last word:
         # cheap tests before the key (a page has thousands of short menu lines).
-        if not shortest <= len(other) <= longest or not _shares_edge_word(low, other.lower()):
+        if not shortest <= len(other) <= longest or not _shares_edge_word(low, other):
             continue
         if is_title_repeat(text, other):
             out.append(i)
     return out
 
 
-def _shares_edge_word(title_low: str, other_low: str) -> bool:
-    words = _WORD.findall(other_low[:40]), _WORD.findall(other_low[-40:])
-    return any(w[0] in title_low for w in words if w) or any(w[-1] in title_low for w in words if w)
+def _shares_edge_word(title_low: str, other: str) -> bool:
+    """Is the first or last word of the line's first or last 40 characters in the title?"""
+    if other.isascii():  # lower-case only the ends (a line may be a long paragraph)
+        parts = (other[:40].lower(),) if len(other) <= 40 else (other[:40].lower(), other[-40:].lower())
+    else:
+        low = other.lower()
+        parts = (low[:40], low[-40:])
+    for part in parts:
+        words = _WORD.findall(part)
+        if words and (words[0] in title_low or words[-1] in title_low):
+            return True
+    return False
 
 
 def find_anchor(blocks: Sequence[Block], labels: Sequence[str], repeats: Sequence[int]) -> int:
@@ -441,10 +469,12 @@ def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Map
 
 
 def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScoreParams,
-                 codes: Mapping[str, str]) -> str:
+                 codes: Mapping[str, str], memo: dict | None = None) -> str:
     """Decide every block no rule has decided; return a note when the over-prune guard fired.
 
     ``codes`` maps ``low``, ``context``, ``window``, ``repeat``, ``headline`` to rule codes.
+    ``memo`` keeps the features of block texts already measured (a block's features
+    depend on its text and link characters alone), for the next pass over the same page.
     """
     title = next((i for i, b in enumerate(blocks) if b.tag == "title"), -1)
     repeated = repeated_lines(blocks, p, _key(blocks[title].text) if title >= 0 else "")
@@ -456,7 +486,12 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
             labels.append(RULED)
             reasons.append("")
             continue
-        f = features(b, stopwords, p)
+        key = (b.text, b.link_chars)
+        f = memo.get(key) if memo is not None else None
+        if f is None:
+            f = features(b, stopwords, p)
+            if memo is not None:
+                memo[key] = f
         b.features.update(f)
         if b.tag == "title":
             lab, why = "good", "headline"
