@@ -33,18 +33,27 @@ class OffsetMap:
         self._new_starts = [p[0] for p in pieces]
 
     def to_old(self, pos: int, *, end: bool = False) -> int:
-        if not self._pieces:
-            return pos
-        i = bisect_right(self._new_starts, pos) - 1
-        if i < 0:
-            return pos
-        new_start, old_start, new_len, old_len, edited = self._pieces[i]
-        if end and i > 0 and pos == new_start:
-            # An end position at a piece boundary belongs to the piece before it.
-            new_start, old_start, new_len, old_len, edited = self._pieces[i - 1]
-        if not edited:
-            return old_start + min(pos - new_start, old_len)
-        return old_start + (old_len if (end or pos > new_start) else 0)
+        return self.to_old_many((pos,), end=end)[0]
+
+    def to_old_many(self, positions: Iterable[int], *, end: bool = False) -> list[int]:
+        """:meth:`to_old` of many positions in one call (a stage maps all its hits)."""
+        pieces, starts = self._pieces, self._new_starts
+        if not pieces:
+            return list(positions)
+        out = []
+        for pos in positions:
+            i = bisect_right(starts, pos) - 1
+            if i < 0:
+                out.append(pos)
+                continue
+            new_start, old_start, new_len, old_len, edited = pieces[i]
+            if end and i > 0 and pos == new_start:
+                new_start, old_start, new_len, old_len, edited = pieces[i - 1]
+            if not edited:
+                out.append(old_start + min(pos - new_start, old_len))
+            else:
+                out.append(old_start + (old_len if (end or pos > new_start) else 0))
+        return out
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
@@ -75,6 +84,14 @@ def map_to_source(pos: int, maps: Sequence[OffsetMap], *, end: bool = False) -> 
     for m in reversed(maps):
         pos = m.to_old(pos, end=end)
     return pos
+
+
+def map_many_to_source(positions: Iterable[int], maps: Sequence[OffsetMap], *, end: bool = False) -> list[int]:
+    """:func:`map_to_source` of many positions."""
+    positions = list(positions)
+    for m in reversed(maps):
+        positions = m.to_old_many(positions, end=end)
+    return positions
 
 
 def resolve_overlaps(candidates: Iterable[tuple[int, int, int]]) -> list[int]:

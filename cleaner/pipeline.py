@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 
 from cleaner import classify, dedupe, inline, repair, segment
 from cleaner.decode import GZIP_MAGIC, NotTextError, decode_bytes, gunzip, sniff_binary
-from cleaner.edits import Edit, apply_edits, assemble, map_to_source, resolve_overlaps
+from cleaner.edits import Edit, apply_edits, assemble, map_many_to_source, map_to_source, resolve_overlaps
 from cleaner.lang import LanguageDetector, stopwords
 from cleaner.model import DROP, FLAG, REPAIR, Block, CleanResult, Hit
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
@@ -58,8 +58,14 @@ class _Working:
         if not changes:
             return
         changes = sorted(changes, key=lambda c: (c[0].start, c[0].end))
-        for edit, rule, action, detail in changes:
-            self.hits.append(self._hit(rule, action, edit.start, edit.end, edit.after, detail))
+        starts = [c[0].start for c in changes]
+        ends = [c[0].end for c in changes]
+        src_starts = map_many_to_source(starts, self.maps)
+        src_ends = map_many_to_source(ends, self.maps, end=True)
+        text, stage, hits = self.text, self.stage, self.hits
+        for (edit, rule, action, detail), start, end, src_start, src_end in zip(changes, starts, ends, src_starts, src_ends):
+            hits.append(Hit(rule.code, rule.name, action, start, end, text[start:end], edit.after, rule.message,
+                            stage, src_start, src_end, detail))
         self.text, offset_map = apply_edits(self.text, [c[0] for c in changes])
         self.maps.append(offset_map)
         self.stage += 1
