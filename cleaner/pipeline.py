@@ -8,7 +8,7 @@ rule and its span in the input, and replaying the hits rebuilds the output.
 """
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -32,6 +32,9 @@ HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
 MAX_REPAIR_PASSES = 4
 MAX_BLOCK_PASSES = 3
+
+
+_new_hit = partial(tuple.__new__, Hit)  # a Hit from all its fields, without NamedTuple's Python __new__
 
 
 class _Working:
@@ -64,8 +67,8 @@ class _Working:
         src_ends = map_many_to_source(ends, self.maps, end=True)
         text, stage, hits = self.text, self.stage, self.hits
         for (edit, rule, action, detail), start, end, src_start, src_end in zip(changes, starts, ends, src_starts, src_ends):
-            hits.append(Hit(rule.code, rule.name, action, start, end, text[start:end], edit.after, rule.message,
-                            stage, src_start, src_end, detail))
+            hits.append(_new_hit((rule.code, rule.name, action, start, end, text[start:end], edit.after, rule.message,
+                                  stage, src_start, src_end, detail)))
         self.text, offset_map = apply_edits(self.text, [c[0] for c in changes])
         self.maps.append(offset_map)
         self.stage += 1
