@@ -742,17 +742,17 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         words = 1 if _INITIAL.search(text) else cjk // 2
         return _new_features((length, words, b.link_chars / max(1, n), -1.0, 0.0, False))
     # Initials of the words in the original case: lower-case share without a Python loop.
-    # ASCII text (most blocks) needs one scan: its words' first characters are the
-    # initials, and lower-casing each word equals lower-casing the text.
-    words = _WORD.findall(text) if text.isascii() else None
-    initials = list(map(itemgetter(0), words)) if words is not None else _INITIAL.findall(text)
+    # One scan: the initials are the words' first characters, and lower-casing each word
+    # equals lower-casing the text (see :func:`_lowers_by_word`).
+    words = _WORD.findall(text)
+    initials = list(map(itemgetter(0), words))
     nwords = len(initials)
     sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     if length < length_low:
         return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence))
     stop = -1.0
     if stopwords is not None and nwords:
-        lowered = map(str.lower, words) if words is not None else _WORD.findall(text.lower())
+        lowered = map(str.lower, words) if _lowers_by_word(text) else _WORD.findall(text.lower())
         stop = sum(map(stopwords.__contains__, lowered)) / nwords
     proxy = 0.0
     if nwords:
@@ -762,6 +762,14 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
             lower = sum(map(str.islower, initials)) / nwords
             proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
     return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence))
+
+
+def _lowers_by_word(text: str) -> bool:
+    """Are the words of ``text.lower()`` the lower-cased words of ``text``?  Yes, unless a
+    character grows when lower-cased ("İ" gives "i" and a combining dot, which is no word
+    character) or a capital sigma takes its word-final form from the next word.
+    (``tests/test_html.py`` checks that no other character changes word-ness.)"""
+    return text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text)
 
 
 # A NamedTuple's own constructor runs Python code; this builds one from a tuple in C
