@@ -109,17 +109,16 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
     text = text.strip()
     if len(text) > _LONG_TEXT:
         return _features_streaming(block, text, stopwords, p)
-    if text.isascii():
-        # One scan: lower-casing each word equals lower-casing the text, and the initials
-        # (first letters of words that start with one) are the words' first characters.
-        cjk = 0
-        words = _WORD.findall(text)
-        initials = list(filter(str.isalpha, map(itemgetter(0), words)))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
+    # One scan: the initials (first letters of words that start with one) are among the
+    # words' first characters, and lower-casing each word equals lower-casing the text
+    # unless a character grows or a capital sigma reads the next word.
+    words = _WORD.findall(text)
+    initials = _LETTER.findall("".join(map(itemgetter(0), words)))
+    if text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text):
         words = list(map(str.lower, words))
     else:
-        cjk = len(_CJK.findall(text))
         words = _WORD.findall(text.lower())
-        initials = _INITIAL.findall(text)
     length = len(text) if cjk < len(text) / 4 else cjk * 3  # a CJK character carries a word
     stop = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
     n_lower = sum(map(str.islower, initials))
