@@ -47,6 +47,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _WORD = re.compile(r"\w+")
 _INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL_WORD = re.compile(r"[A-Z]+[a-z]*|[a-z]+")  # the [a-z] runs of an ASCII value, camel case split
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _XML_DECL_BYTES = re.compile(_XML_DECL.pattern.encode(), re.I)
@@ -425,15 +426,24 @@ class _HintIndex:
         if low.strip():
             # In the attribute's own word order, never a set's: the first dropping hint names
             # the rule, and set order changes with PYTHONHASHSEED from one process to the next.
-            for w in low.split():
-                if w in self.class_set:
-                    found += self.by_class[w]
-            words = _NON_ALNUM.split(low if low == attr else _CAMEL.sub(r"\1 \2", attr).lower())
-            for w in words:
-                if w in self.token_set:
-                    found += self.by_token[w]
-            for m in self.any_substring.finditer(low):
-                found += self.by_substring[m.group()]
+            classes = low.split()
+            if not self.class_set.isdisjoint(classes):
+                for w in classes:
+                    if w in self.class_set:
+                        found += self.by_class[w]
+            if low == attr:
+                words = _NON_ALNUM.split(low)
+            elif attr.isascii():
+                # Camel case splits words ("relatedPosts"): runs of capitals then lower case.
+                words = " ".join(_CAMEL_WORD.findall(attr)).lower().split()
+            else:
+                words = _NON_ALNUM.split(_CAMEL.sub(r"\1 \2", attr).lower())
+            if not self.token_set.isdisjoint(words):
+                for w in words:
+                    if w in self.token_set:
+                        found += self.by_token[w]
+            for sub in self.any_substring.findall(low):
+                found += self.by_substring[sub]
             if found and self.exceptions:
                 found = [p for p in found if self.exceptions.get(p, _EMPTY).isdisjoint(words)]
         for a in flags:

@@ -435,3 +435,14 @@ def test_words_lower_cased_one_by_one_when_allowed(text):
     words = re.compile(r"\w+")
     if _lowers_by_word(text):
         assert [w.lower() for w in words.findall(text)] == words.findall(text.lower())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abXYZ019-_ .", max_size=30))
+def test_camel_case_words_of_ascii_class_names(attr):
+    """The fast camel-case split of an ASCII class value gives the words of the general
+    one (insert a space at each lower-to-upper step, lower-case, split at non-letters)."""
+    from cleaner.html import _CAMEL, _CAMEL_WORD, _NON_ALNUM
+
+    general = [w for w in _NON_ALNUM.split(_CAMEL.sub(r"\1 \2", attr).lower()) if w]
+    assert " ".join(_CAMEL_WORD.findall(attr)).lower().split() == general
