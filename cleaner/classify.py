@@ -14,6 +14,7 @@ import ahocorasick
 from cleaner.model import DROP, Block
 from cleaner.rules import Rule, _has_groupref, is_anchored
 
+
 def _too_common(needle: str) -> bool:
     """A needle such as "-" or "a" occurs in almost every block: its rule is always tried
     (a single non-ASCII sign such as "©" or "»" is rare enough to look for)."""
@@ -141,7 +142,8 @@ def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_do
     """Drop every undecided block that a ``drop-block`` rule matches (first rule wins).
 
     ``lowered_doc`` is the lower-cased working text, or None when lower-casing changed its
-    length (a few characters such as 'İ' grow): needles are then looked up block by block.
+    length (a few characters such as 'İ' grow): needles are then looked up block by block,
+    as they are for joined lines.
     ``checked`` holds texts no rule matched (block rules are context-free): they are not
     tested again, and the texts that pass now are added.
     """
@@ -156,10 +158,10 @@ def apply_block_rules(blocks: Sequence[Block], matcher: BlockMatcher, lowered_do
             checked.add(text)
         if by_block is None or "\n" in block.text:
             # Joined lines: a needle may span the line break that flat() made a space.
-            rules = matcher.candidates(text.lower())
+            candidates = matcher.candidates(text.lower())
         else:
-            rules = by_block.get(i, ())
-        rule = matcher.first_match(text, rules)
+            candidates = by_block.get(i, ())
+        rule = matcher.first_match(text, candidates)
         if rule is not None:
             decide(block, rule, "pattern matched")
 

@@ -48,6 +48,7 @@ class OffsetMap:
                 continue
             new_start, old_start, new_len, old_len, edited = pieces[i]
             if end and i > 0 and pos == new_start:
+                # An end position at a piece boundary belongs to the piece before it.
                 new_start, old_start, new_len, old_len, edited = pieces[i - 1]
             if not edited:
                 out.append(old_start + min(pos - new_start, old_len))

@@ -297,7 +297,7 @@ def _seq_literals(items) -> frozenset[str] | None:
 
 
 def _exact(op, av) -> frozenset[str] | None:
-    """Every string one element can match, when that is a small finite set: an optional
+    r"""Every string one element can match, when that is a small finite set: an optional
     character (``[ \t]?`` gives "", " ", "\t"), a group or alternation of literals."""
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] == 0 and av[1] == 1 \
             and len(av[2]) == 1 and (chars := _single_chars(*av[2][0])) is not None:
