@@ -2,7 +2,8 @@
 
 The stages, each a pure function:
 
-* :func:`decode_html` -- bytes (maybe gzipped) to text, via bs4's encoding detection.
+* :func:`decode_html` -- bytes (maybe gzipped) to text, via bs4's encoding detection
+  (:func:`markup_of` keeps plain UTF-8 as bytes, which lxml parses without a copy).
 * :func:`parse_html` -- lxml tree to an :class:`HtmlPage`: one :class:`HtmlBlock` per
   block-level element's own text, with DOM hints taken from its ancestors.  Block ``i`` is
   line ``2*i`` of ``page.text`` (blocks are separated by one blank line), so the text core
@@ -35,7 +36,7 @@ from .model import Block, DROP
 from .rules import Rule, RuleError, builtin_rules_dir, load_pack
 
 __all__ = [
-    "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "parse_html",
+    "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "markup_of", "parse_html",
     "select_main", "extract_text", "default_rules", "load_html_rules", "to_model_blocks",
     "fired_codes", "detect_language",
 ]
@@ -1331,7 +1332,7 @@ def _over_pruned(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decis
 
 def extract_text(data: bytes | str, rules: HtmlRules | None = None) -> str:
     """decode → parse → select: the kept blocks joined by blank lines."""
-    html = decode_html(data) if isinstance(data, bytes) else data
+    html = markup_of(data) if isinstance(data, bytes) else data
     page = parse_html(html, rules)
     decisions = select_main(page, rules)
     return "\n\n".join(b.text for b, d in zip(page.blocks, decisions) if d.keep)
