@@ -173,14 +173,22 @@ def apply_run_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:
     dropped only when ``min_items`` anchors stand within ``gap`` blocks of each other, so one
     stray date line never takes a paragraph with it.
     """
+    flats: list[str] = []
+    lowered = ""
     for rule in rules:
+        if not flats:
+            flats = [flat(b) for b in blocks]
+            lowered = "\n".join(flats).lower()
+        if not rule.may_match(lowered):
+            continue
         back = rule.param("back", 0)
         max_chars = rule.param("max_chars", 400)
         min_items = rule.param("min_items", 2)
         gap = rule.param("gap", back + 2)
         follow = rule.param("follow", ())
-        anchors = [i for i, b in enumerate(blocks) if not b.final and len(flat(b)) <= max_chars
-                   and any(p.search(flat(b)) for p in rule.compiled)]
+        searches = [p.search for p in rule.compiled]
+        anchors = [i for i, (b, text) in enumerate(zip(blocks, flats)) if not b.final and len(text) <= max_chars
+                   and any(search(text) for search in searches)]
         if len(anchors) < min_items:
             continue
         # The gap counts undecided blocks only: lines a keyword rule already dropped do not
