@@ -83,12 +83,9 @@ _FTFY_DIRECT = re.compile(
 def _badness_width() -> int:
     """The longest match of ftfy's mojibake detector, when every one of its alternatives
     needs a non-ASCII character (true of ftfy 6; checked, not assumed); else 0."""
-    try:
-        import re._constants as C
-        import re._parser as P
-    except ImportError:  # Python < 3.11
-        import sre_constants as C
-        import sre_parse as P
+    from re import _constants as C  # type: ignore[attr-defined]  # as in cleaner.rules
+    from re import _parser as P  # type: ignore[attr-defined]
+
     tree = P.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
     if BADNESS_RE.flags & (re.IGNORECASE | re.MULTILINE) or len(tree) != 1 or tree[0][0] != C.BRANCH:
         return 0

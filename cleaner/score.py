@@ -78,8 +78,11 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
         return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.boilerplate_words) + r")\b", re.IGNORECASE)
 
     @cached_property
-    def boilerplate_lower(self) -> tuple[str, ...]:
-        return tuple(w.lower() for w in self.boilerplate_words)
+    def boilerplate_lower(self) -> tuple[str, ...] | None:
+        """The words lower-cased, for a substring prefilter; None when a word is not ASCII
+        (case-insensitive matching then has more equivalents than lower-casing shows)."""
+        words = tuple(w.lower() for w in self.boilerplate_words)
+        return words if all(w.isascii() for w in words) else None
 
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
@@ -160,10 +163,11 @@ def _has_boilerplate(text: str, p: "ScoreParams") -> str:
     pattern = p.boilerplate_re
     if pattern is None:
         return ""
-    if text.isascii():
-        # ASCII text matches a word case-insensitively only where its lower case holds it.
+    words = p.boilerplate_lower
+    if words is not None and text.isascii():
+        # ASCII text matches an ASCII word case-insensitively only where its lower case holds it.
         low = text.lower()
-        if not any(map(low.__contains__, p.boilerplate_lower)):
+        if not any(map(low.__contains__, words)):
             return ""
     m = pattern.search(text)
     return m.group(0).lower() if m else ""
