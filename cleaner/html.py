@@ -293,8 +293,10 @@ def _decode(data: bytes) -> tuple[str, bytes | None]:
 def _build_tree(html: str | bytes):
     """lxml's HTML parser; bs4 only if lxml rejects the markup.  ``bytes`` are UTF-8.
 
-    libxml2 stops descending at its depth limit (256), so absurdly deep nesting is
-    truncated instead of exhausting the stack.
+    libxml2 parses nesting up to 2048 levels (``huge_tree``; its default of 256 drops every
+    word after a deep spot, which real pages of nested wrappers reach).  Deeper markup
+    would be truncated just as silently, so it raises ``ValueError`` instead: a batch
+    reports the file as failed rather than writing half a page.
     """
     if isinstance(html, bytes):
         html = _XML_DECL_BYTES.sub(b"", html, count=1)
@@ -304,11 +306,14 @@ def _build_tree(html: str | bytes):
         encoding = None
     if not html.strip():
         return None
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding=encoding)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding=encoding, huge_tree=True)
     try:
         root = etree.fromstring(html, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" and "depth" in error.message:
+            raise ValueError(f"markup nested too deep to read whole ({error.message.split(',')[0]})")
     if root is None:
         try:
             from lxml.html import soupparser

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import inspect
 import json
 import os
 import time
@@ -140,18 +139,26 @@ def test_one_long_line_is_linear(tmp_path):
     assert ratio < 10, f"4x the text took {ratio:.1f}x the time: not linear ({timings})"
 
 
-def test_html_nested_100000_levels():
-    """Deep nesting must not blow the recursion limit or hang (HTML path, if present)."""
-    if "html" not in inspect.signature(Cleaner.clean).parameters:
-        pytest.skip("Cleaner.clean(data, html=True) not available yet (cleaner/html.py is written in parallel)")
+def test_html_nested_1000_levels_keeps_the_deep_paragraph():
+    depth = 1000
+    deep = "The deep paragraph survives the nesting of the page, as text does in every article."
+    data = "<html><body>" + "<div>" * depth + f"<p>{deep}</p>" + "</div>" * depth + "</body></html>"
+    assert deep in Cleaner().clean(data.encode(), html=True).text
+
+
+def test_html_nested_100000_levels_fails_fast_with_a_clear_error(tmp_path):
+    """Past the parser's limit the page cannot be read whole: the batch names it as failed
+    (quickly, without blowing the recursion limit) instead of writing a truncated page."""
     depth = 100_000
-    data = "<html><body>" + "<div>" * depth + "<p>The deep paragraph survives the nesting of the page, as text does.</p>" \
-        + "</div>" * depth + "</body></html>"
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "deep.html").write_text("<html><body>" + "<div>" * depth + "<p>Deep.</p>" + "</div>" * depth
+                                   + "</body></html>", encoding="utf-8")
     t0 = time.perf_counter()
-    result = Cleaner().clean(data.encode(), html=True)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 30, f"100,000 nested divs took {elapsed:.1f}s"
-    assert isinstance(result.text, str)
+    res = CliRunner().invoke(main, [str(src), str(out), "--no-progress"])
+    assert time.perf_counter() - t0 < 30
+    assert res.exit_code != 0 and "deep.html" in res.output and "nested too deep" in res.output
+    assert not (out / "deep.txt").exists()
 
 
 def test_unreadable_file_simulated(dirs, monkeypatch):

@@ -127,11 +127,17 @@ def test_script_style_and_friends_never_appear():
     assert "after text" in page.text
 
 
-def test_deep_nesting_does_not_crash():
-    html = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + f"<p>{PROSE}</p></body></html>"
+def test_deep_nesting_keeps_the_text_inside_and_after_it():
+    html = "<html><body>" + "<div>" * 1500 + "deep" + "</div>" * 1500 + f"<p>{PROSE}</p></body></html>"
     page = parse_html(html)
-    assert isinstance(page, HtmlPage)
+    assert [b.text for b in page.blocks] == ["deep", PROSE]
     assert len(select_main(page)) == len(page.blocks)
+
+
+def test_nesting_past_the_parser_limit_is_an_error_not_a_truncated_page():
+    html = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + f"<p>{PROSE}</p></body></html>"
+    with pytest.raises(ValueError, match="nested too deep"):
+        parse_html(html)
 
 
 def test_empty_and_garbage_input():
