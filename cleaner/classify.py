@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 import ahocorasick
 
 from cleaner.model import DROP, Block
-from cleaner.rules import Rule, _has_groupref, is_anchored
+from cleaner.rules import Rule
 
 
 def _too_common(needle: str) -> bool:
@@ -52,12 +52,11 @@ class BlockMatcher:
         single: list[tuple[int, int]] = []
         by_needle: dict[str, list[tuple[int, int]]] = {}
         for i, r in enumerate(self.rules):
-            needles = r.pattern_needles if len(r.pattern_needles) == len(r.patterns) else (r.needles,) * len(r.patterns)
-            for k, (pattern, found) in enumerate(zip(r.patterns, needles)):
+            for k, (found, anchored) in enumerate(zip(r.pattern_needles, r.pattern_anchored)):
                 if found is not None and not any(map(_too_common, found)):
                     for needle in found:
                         by_needle.setdefault(needle, []).append((i, k))
-                elif is_anchored(pattern) and "(?P" not in pattern and not _has_groupref(pattern):
+                elif anchored:
                     combined.append((i, k))
                 else:
                     single.append((i, k))

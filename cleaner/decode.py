@@ -38,17 +38,23 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def unwrap(data: bytes) -> bytes:
+    """The bytes of a document: gunzipped when gzipped; ``NotTextError`` when binary."""
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data)
+    what = sniff_binary(data)
+    if what:
+        raise NotTextError(f"not text: looks like {what}")
+    return data
+
+
 def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None]:
     """Return ``(text, fallback)``; ``fallback`` names the encoding used when not UTF-8.
 
     Never raises on bad bytes: when no encoding fits, undecodable bytes become U+FFFD.
     Line endings are normalised to ``\\n`` (layout, not content).
     """
-    if data.startswith(GZIP_MAGIC):
-        data = gunzip(data)
-    what = sniff_binary(data)
-    if what:
-        raise NotTextError(f"not text: looks like {what}")
+    data = unwrap(data)
     fallback = None
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]

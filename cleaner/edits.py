@@ -32,11 +32,9 @@ class OffsetMap:
         self._pieces = pieces
         self._new_starts = [p[0] for p in pieces]
 
-    def to_old(self, pos: int, *, end: bool = False) -> int:
-        return self.to_old_many((pos,), end=end)[0]
-
-    def to_old_many(self, positions: Iterable[int], *, end: bool = False) -> list[int]:
-        """:meth:`to_old` of many positions in one call (a stage maps all its hits)."""
+    def to_old(self, positions: Iterable[int], *, end: bool = False) -> list[int]:
+        """The positions before the edits of ``positions`` (a stage maps all its hits in
+        one call); ``end`` positions at a piece boundary belong to the piece before it."""
         pieces, starts = self._pieces, self._new_starts
         if not pieces:
             return list(positions)
@@ -80,18 +78,11 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
     return "".join(out), OffsetMap(pieces)
 
 
-def map_to_source(pos: int, maps: Sequence[OffsetMap], *, end: bool = False) -> int:
-    """Follow a position back through the maps of all earlier stages (latest first)."""
-    for m in reversed(maps):
-        pos = m.to_old(pos, end=end)
-    return pos
-
-
-def map_many_to_source(positions: Iterable[int], maps: Sequence[OffsetMap], *, end: bool = False) -> list[int]:
-    """:func:`map_to_source` of many positions."""
+def map_to_source(positions: Iterable[int], maps: Sequence[OffsetMap], *, end: bool = False) -> list[int]:
+    """Follow positions back through the maps of all earlier stages (latest first)."""
     positions = list(positions)
     for m in reversed(maps):
-        positions = m.to_old_many(positions, end=end)
+        positions = m.to_old(positions, end=end)
     return positions
 
 

@@ -20,9 +20,7 @@ into an :class:`HtmlRules` object that callers hold (or get from :func:`default_
 """
 from __future__ import annotations
 
-import gzip
 import re
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import count, repeat
@@ -32,7 +30,9 @@ from typing import Iterable, Mapping, NamedTuple
 
 from lxml import etree
 
-from .model import Block, DROP
+from .decode import GZIP_MAGIC, gunzip
+from .model import DROP, KEEP, Block
+from .lang import stopword_languages, stopwords
 from .rules import Rule, RuleError, builtin_rules_dir, load_pack
 
 __all__ = [
@@ -41,10 +41,8 @@ __all__ = [
     "fired_codes", "detect_language",
 ]
 
-KEEP = "keep"
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _WORD = re.compile(r"\w+")
 _INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -195,38 +193,21 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
     )
 
 
-def load_stopwords(folder: Path) -> dict[str, frozenset[str]]:
-    """``<lang>.txt`` files, one word per line, lower case."""
-    out = {}
-    for f in sorted(folder.glob("*.txt")):
-        words = (w.strip().lower() for w in f.read_text(encoding="utf-8").splitlines())
-        out[f.stem] = frozenset(w for w in words if w and not w.startswith("#"))
-    return out
-
-
-def load_html_rules(path: Path | None = None, stopwords_dir: Path | None = None) -> HtmlRules:
+def load_html_rules(path: Path | None = None) -> HtmlRules:
     """Load and compile an html rule pack (default: the built-in ``rules/html.toml``)."""
-    base = builtin_rules_dir()
-    rules = {r.code: r for r in load_pack(Path(path or base / "html.toml")) if r.kind == "html"}
-    hint_rules = tuple(_compile_hint_rule(r) for r in rules.values() if "hint" in r.params)
-    skip = rules.get("HT100")
-    return HtmlRules(
-        rules=rules, hint_rules=hint_rules,
-        skip_tags=frozenset(skip.param("skip_tags", ())) if skip else frozenset(),
-        stopwords=load_stopwords(Path(stopwords_dir or base / "stopwords")),
-        by_hint={h.hint: h for h in hint_rules}, index=_HintIndex.build(hint_rules),
-    )
+    return compile_html_rules(load_pack(Path(path or builtin_rules_dir() / "html.toml")))
 
 
-def compile_html_rules(rules, stopwords_dir: Path | None = None) -> HtmlRules:
-    """Compile the ``html`` rules of an already loaded (and selected) rule set."""
+def compile_html_rules(rules) -> HtmlRules:
+    """Compile the ``html`` rules of an already loaded (and selected) rule set; the
+    stoplists are the built-in ones of :mod:`cleaner.lang`."""
     by_code = {r.code: r for r in rules if r.kind == "html"}
     hint_rules = tuple(_compile_hint_rule(r) for r in by_code.values() if "hint" in r.params)
     skip = by_code.get("HT100")
     return HtmlRules(
         rules=by_code, hint_rules=hint_rules,
         skip_tags=frozenset(skip.param("skip_tags", ())) if skip else frozenset(),
-        stopwords=load_stopwords(Path(stopwords_dir or builtin_rules_dir() / "stopwords")),
+        stopwords={lang: stopwords(lang) for lang in stopword_languages()},
         by_hint={h.hint: h for h in hint_rules}, index=_HintIndex.build(hint_rules),
     )
 
@@ -264,11 +245,8 @@ def markup_of(data: bytes) -> str | bytes:
 def _decode(data: bytes) -> tuple[str, bytes | None]:
     """The text of a page, and its bytes when they are plain UTF-8 (no BOM, no other
     declared charset), else None."""
-    if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise ValueError(f"corrupt or truncated gzip data: {exc}") from None
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data)
     from bs4.dammit import EncodingDetector, UnicodeDammit  # imported lazily (slow import)
 
     # Most pages are UTF-8, declared or not: when bs4 finds no BOM and no other declared
@@ -749,7 +727,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     """
     text = b.text
     n = len(text)
-    cjk = 0 if text.isascii() or not _CJK.search(text) else len(_CJK.findall(text))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     length = n + cjk * (cjk_factor - 1)
     ends = text.rstrip()[-1:] in _SENTENCE_END
     if length < length_low and not ends:

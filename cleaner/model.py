@@ -11,6 +11,7 @@ SUBSTITUTE = "substitute"  # a phrase was rewritten
 REPAIR = "repair"      # a character-level repair (encoding, escapes, invisible characters)
 FLAG = "flag"          # a warning for a reviewer; the text is unchanged
 ACTIONS = (DROP, STRIP, SUBSTITUTE, REPAIR, FLAG)
+KEEP = "keep"          # a block's final decision when it stays (Block.final is KEEP or DROP)
 
 
 class Hit(NamedTuple):

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from cleaner import classify, dedupe, inline, repair, segment
-from cleaner.decode import GZIP_MAGIC, NotTextError, decode_bytes, gunzip, sniff_binary
-from cleaner.edits import Edit, apply_edits, assemble, map_many_to_source, map_to_source, resolve_overlaps
+from cleaner.decode import decode_bytes, unwrap
+from cleaner.edits import Edit, apply_edits, assemble, map_to_source, resolve_overlaps
 from cleaner.lang import LanguageDetector, stopwords
-from cleaner.model import DROP, FLAG, REPAIR, Block, CleanResult, Hit
+from cleaner.model import DROP, FLAG, KEEP, REPAIR, Block, CleanResult, Hit
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
 from cleaner.score import ScoreParams, score_blocks
 
@@ -47,28 +47,27 @@ class _Working:
         self.hits: list[Hit] = []
         self.stage = 0
 
-    def _hit(self, rule: Rule, action: str, start: int, end: int, after: str, detail: str) -> Hit:
-        maps = self.maps
-        src_start, src_end = (map_to_source(start, maps), map_to_source(end, maps, end=True)) if maps else (start, end)
-        return Hit(rule.code, rule.name, action, start, end, self.text[start:end], after, rule.message,
-                   self.stage, src_start, src_end, detail)
+    def _record(self, changes: Sequence[tuple[Edit, Rule, str, str]]) -> None:
+        """A hit for each ``(edit, rule, action, detail)`` on the current text, its span
+        mapped back to the input in one pass per earlier stage."""
+        starts = [c[0].start for c in changes]
+        ends = [c[0].end for c in changes]
+        src_starts = map_to_source(starts, self.maps)
+        src_ends = map_to_source(ends, self.maps, end=True)
+        text, stage, hits = self.text, self.stage, self.hits
+        for (edit, rule, action, detail), start, end, src_start, src_end in zip(changes, starts, ends, src_starts, src_ends):
+            hits.append(_new_hit((rule.code, rule.name, action, start, end, text[start:end], edit.after, rule.message,
+                                  stage, src_start, src_end, detail)))
 
     def flag(self, rule: Rule, start: int, end: int, detail: str = "") -> None:
-        self.hits.append(self._hit(rule, FLAG, start, end, self.text[start:end], detail))
+        self._record([(Edit(start, end, self.text[start:end]), rule, FLAG, detail)])
 
     def commit(self, changes: Sequence[tuple[Edit, Rule, str, str]]) -> None:
         """Apply one stage's non-overlapping edits and record a hit for each."""
         if not changes:
             return
         changes = sorted(changes, key=lambda c: (c[0].start, c[0].end))
-        starts = [c[0].start for c in changes]
-        ends = [c[0].end for c in changes]
-        src_starts = map_many_to_source(starts, self.maps)
-        src_ends = map_many_to_source(ends, self.maps, end=True)
-        text, stage, hits = self.text, self.stage, self.hits
-        for (edit, rule, action, detail), start, end, src_start, src_end in zip(changes, starts, ends, src_starts, src_ends):
-            hits.append(_new_hit((rule.code, rule.name, action, start, end, text[start:end], edit.after, rule.message,
-                                  stage, src_start, src_end, detail)))
+        self._record(changes)
         self.text, offset_map = apply_edits(self.text, [c[0] for c in changes])
         self.maps.append(offset_map)
         self.stage += 1
@@ -174,13 +173,7 @@ class Cleaner:
         from cleaner import html
 
         rules = self.html_rules
-        if isinstance(data, bytes):
-            if data.startswith(GZIP_MAGIC):
-                data = gunzip(data)
-            what = sniff_binary(data)
-            if what:
-                raise NotTextError(f"not text: looks like {what}")
-        raw = data if isinstance(data, str) else html.markup_of(data)
+        raw = data if isinstance(data, str) else html.markup_of(unwrap(data))
         page = html.parse_html(raw, rules)
         language = lang or html.detect_language(page, rules, detector=self.detector)
         decisions = html.select_main(page, rules, lang=language)
@@ -205,14 +198,14 @@ class Cleaner:
             start, end = line_spans[2 * i]
             if start < end:
                 blocks.append(Block(start, end, doc.text[start:end], tag=tag, hints=hb.hints,
-                                    link_chars=hb.link_chars, final="keep" if tag == "title" else ""))
+                                    link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
         classify.apply_block_rules(blocks, self.block_matcher(rule_lang), _lowered(doc.text))
         if any(self.on(c) for c in DEDUPE_CODES.values()):
             # The DOM decides repeats (HT206); a recurring paragraph is the article's own.
             dedupe.mark_repeats(blocks, self.dedupe_params, DEDUPE_CODES, repeats=False)
         for b in blocks:
             if not b.final:
-                b.final = "keep"
+                b.final = KEEP
         self._edit_blocks(doc, blocks, rule_lang)
         return self._result(doc, assemble(doc.text), language)
 
@@ -262,7 +255,7 @@ class Cleaner:
             guard = score_blocks(blocks, stopwords(language), self.score_params, SCORE_CODES, measured)
         for b in blocks:
             if b.final == DROP and not self.on(b.code):
-                b.final, b.code, b.reason = "keep", "", ""
+                b.final, b.code, b.reason = KEEP, "", ""
         return blocks, guard
 
     def _edit_blocks(self, doc: _Working, blocks: Sequence[Block], lang: str, *, flags: bool = True) -> None:

@@ -98,8 +98,10 @@ class Rule:
     order: int = 0
     compiled: tuple[re.Pattern, ...] = ()
     needles: frozenset[str] | None = None
-    anchored: bool = False
     pattern_needles: tuple[frozenset[str] | None, ...] = ()  # each pattern's own needles
+    # Each pattern matches only at the text's start and can join one alternation with
+    # others (no named groups, no back-references).
+    pattern_anchored: tuple[bool, ...] = ()
 
     def may_match(self, lowered: str) -> bool:
         """False when ``lowered`` (lower-cased text) cannot contain a match."""
@@ -392,7 +394,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     compiled: tuple[re.Pattern, ...] = ()
     needles: frozenset[str] | None = None
     per_pattern: list[frozenset[str] | None] = []
-    anchored = False
+    anchored: tuple[bool, ...] = ()
     ignorecase = bool(raw.get("ignorecase", False))
     if kind in PATTERN_KINDS:
         if "pattern" in raw and "patterns" in raw:
@@ -414,7 +416,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         per_pattern = [required_literals(p, re.IGNORECASE if ignorecase else 0) for p in patterns]
         if all(per_pattern):
             needles = frozenset().union(*per_pattern)
-        anchored = all(is_anchored(p) and "(?P" not in p and not _has_groupref(p) for p in patterns)
+        anchored = tuple(is_anchored(p) and "(?P" not in p and not _has_groupref(p) for p in patterns)
     if kind in ("substitute", "repair"):
         if not isinstance(raw.get("replace"), str):
             raise _fail(source, rid, "missing 'replace' (use \"\" to delete)")
@@ -445,8 +447,8 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""), case=raw.get("case", ""),
         params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
-        source=source, order=order, compiled=compiled, needles=needles, anchored=anchored,
-        pattern_needles=tuple(per_pattern),
+        source=source, order=order, compiled=compiled, needles=needles,
+        pattern_needles=tuple(per_pattern), pattern_anchored=anchored,
     )
 
 

@@ -30,15 +30,14 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Mapping, Sequence
 
-from cleaner.model import DROP, Block
+from cleaner.dedupe import key as _key
+from cleaner.model import DROP, KEEP, Block
 
-KEEP = "keep"
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"\s+")
 _LONG_TEXT = 100_000  # longer blocks are measured with iterators, never lists of words
 _INITIAL = re.compile(r"\b([^\W\d_])")
-_NON_WORD = re.compile(r"\W+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _INNER_BREAK = re.compile(r"\w\w[.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019\u00bb)\]]*\s*$")
@@ -91,10 +90,6 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)
-
-
-def _key(text: str) -> str:
-    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScoreParams()) -> dict:
