@@ -18,49 +18,26 @@ import json
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaner.html import decode_html, default_rules, parse_html, select_main  # noqa: E402
-import re  # noqa: E402
+from cleaner.html import decode_html, default_rules, extract_text  # noqa: E402
 
-_TOKEN = re.compile(r"\w+")
-
-
-def shingles(text: str, size: int = 4) -> Counter:
-    toks = _TOKEN.findall(text or "")
-    if len(toks) <= size:
-        return Counter([tuple(toks)]) if toks else Counter()
-    return Counter(tuple(toks[i:i + size]) for i in range(len(toks) - size + 1))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import _f1, _precision, _recall, page_counts, summarise  # noqa: E402  (the benchmark's metric)
 
 
-def page_scores(truth: str, pred: str) -> tuple[float | None, float | None, float]:
-    """(precision, recall, f1) of one page; None where the mean over pages skips it."""
-    t, p = shingles(truth), shingles(pred)
-    tp = sum((t & p).values())
-    fp = sum((p - t).values())
-    fn = sum((t - p).values())
-    if fp == 0 and fn == 0:
-        return (1.0 if tp else None), (1.0 if tp else None), 1.0 if tp else 0.0
-    prec = tp / (tp + fp) if tp + fp else None
-    rec = tp / (tp + fn) if tp + fn else None
-    f1 = 2 * (prec or 0) * (rec or 0) / ((prec or 0) + (rec or 0)) if (prec or 0) + (rec or 0) else 0.0
-    return prec, rec, f1
+def page_scores(truth: str, pred: str) -> tuple[float, float, float]:
+    """(precision, recall, f1) of one page."""
+    c = page_counts(truth, pred)
+    p, r = _precision(*c), _recall(*c)
+    return p, r, _f1(p, r)
 
 
 def corpus_scores(pairs: list[tuple[str, str]]) -> dict:
-    ps, rs = [], []
-    for truth, pred in pairs:
-        p, r, _ = page_scores(truth, pred)
-        if p is not None:
-            ps.append(p)
-        if r is not None:
-            rs.append(r)
-    prec = sum(ps) / len(ps) if ps else 0.0
-    rec = sum(rs) / len(rs) if rs else 0.0
-    return {"f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0, "precision": prec, "recall": rec}
+    f1, p, r = summarise([page_counts(truth, pred) for truth, pred in pairs])
+    return {"f1": f1, "precision": p, "recall": r}
 
 
 def read_page(folder: Path, pid: str) -> bytes:
@@ -80,7 +57,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     truth = json.loads((args.dataset / "ground-truth.json").read_text(encoding="utf-8"))
     rules = default_rules()
-    select_main(parse_html("<p>warm up the loaders</p>", rules), rules)
+    extract_text("<p>warm up the loaders</p>", rules)
     if args.trafilatura:
         import trafilatura
 
@@ -93,9 +70,7 @@ def main(argv=None) -> int:
         t0, c0 = time.perf_counter(), time.process_time()
         html = decode_html(data)
         t1, c1 = time.perf_counter(), time.process_time()
-        page = parse_html(html, rules)
-        decisions = select_main(page, rules)
-        out = "\n\n".join(b.text for b, d in zip(page.blocks, decisions) if d.keep)
+        out = extract_text(html, rules)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         nodecode.append((time.perf_counter() - t1, time.process_time() - c1))
@@ -127,7 +102,7 @@ def main(argv=None) -> int:
         print(f"  speed-up without decoding: wall {statistics.median(ttimes) / wall_nd:.2f}x,"
               f" cpu {statistics.median(tcpu) / cpu_nd:.2f}x")
     for (p, r, f1), pid in sorted(per_page, key=lambda x: x[0][2])[:args.worst]:
-        print(f"  {f1:.3f}  P {p if p is not None else float('nan'):.2f}  R {r if r is not None else float('nan'):.2f}  {pid}")
+        print(f"  {f1:.3f}  P {p:.2f}  R {r:.2f}  {pid}")
     return 0
 
 

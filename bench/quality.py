@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import inspect
 import json
 import re
 import statistics
@@ -116,13 +115,6 @@ def _inputs(dataset: Path, kind: str, ids: list[str]):
                 yield i, gzip.decompress(path.read_bytes())
 
 
-def html_supported(cleaner: Cleaner) -> bool:
-    try:
-        return "html" in inspect.signature(cleaner.clean).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def run(dataset: Path, kind: str, cleaner: Cleaner, out: Path | None, worst: int) -> dict | None:
     truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)
@@ -159,9 +151,6 @@ def main(argv=None) -> int:
     kinds = ["text", "html"] if args.kind == "both" else [args.kind]
     rows = []
     for kind in kinds:
-        if kind == "html" and not html_supported(cleaner):
-            print("html: not available")
-            continue
         row = run(args.dataset, kind, cleaner, args.out, args.worst)
         if row is None:
             print(f"{kind}: no pages")

@@ -18,7 +18,6 @@ import argparse
 import cProfile
 import gzip
 import hashlib
-import inspect
 import io
 import json
 import os
@@ -113,15 +112,6 @@ def report_rate(label: str, n: int, nbytes: int, clock: Clock, jobs: int) -> Non
           f"| cpu {clock.cpu:7.1f}s  {nbytes / MB / clock.cpu:6.2f} MB/s per core  (jobs {jobs})")
 
 
-def html_entry(cleaner: Cleaner):
-    try:
-        if "html" in inspect.signature(cleaner.clean).parameters:
-            return lambda data: cleaner.clean(data, html=True)
-    except (TypeError, ValueError):
-        pass
-    return None
-
-
 def bench_html(htmls: list[bytes], rounds: int) -> None:
     import trafilatura
 
@@ -134,10 +124,9 @@ def bench_html(htmls: list[bytes], rounds: int) -> None:
     print(f"{'trafilatura.extract':28s} {len(pages):7d} pages  wall {t.wall:7.1f}s  {traf:8.1f} pages/s  "
           f"| cpu {t.cpu:7.1f}s  {len(pages) / t.cpu:8.1f} pages/s per core")
     _init()
-    clean_html = html_entry(_CLEANER)
-    if clean_html is None:
-        print("html: not available (Cleaner.clean has no html= yet); text only")
-        return
+    def clean_html(data: bytes):
+        return _CLEANER.clean(data, html=True)
+
     clean_html(htmls[0])  # warm-up, as for trafilatura
     with Clock() as c:
         for page in pages:
