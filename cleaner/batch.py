@@ -14,13 +14,12 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from cleaner import __version__
 from cleaner.decode import NotTextError
@@ -47,6 +46,17 @@ def one_line(exc: BaseException) -> str:
         return f"cannot read: {exc.strerror}"
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def clean_one(cleaner, data: bytes, html: bool) -> tuple[Any, str, bool]:
+    """``(CleanResult or None, error, skipped-as-not-text)`` of one input: a bad file gives
+    its error as one line, never an exception, so the batch goes on."""
+    try:
+        return cleaner.clean(data, html=html), "", False
+    except NotTextError as exc:
+        return None, str(exc), True
+    except Exception as exc:  # one bad file never stops the batch
+        return None, one_line(exc), False
 
 
 @dataclass
@@ -183,7 +193,6 @@ class Batch:
         self.seen: set[str] = set()
         self.outputs: dict[Path, Path] = {}
         self.temp_removed: list[Path] = []
-        self._html_api = "html" in inspect.signature(cleaner.clean).parameters
         self._since_save = 0
 
     def start(self) -> None:
@@ -229,13 +238,7 @@ class Batch:
         item = self.prepare(path)
         if isinstance(item, Outcome):
             return item
-        try:
-            result = self.cleaner.clean(item.data, html=True) if item.html else self.cleaner.clean(item.data)
-        except NotTextError as exc:
-            return self.complete(item, None, str(exc), True)
-        except Exception as exc:  # one bad file never stops the batch
-            return self.complete(item, None, one_line(exc), False)
-        return self.complete(item, result, "", False)
+        return self.complete(item, *clean_one(self.cleaner, item.data, item.html))
 
     def prepare(self, path: Path) -> "Outcome | _Pending":
         """Read one input and decide whether it needs cleaning (an Outcome when it does not)."""
@@ -258,7 +261,7 @@ class Batch:
             return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
                            bytes_out=self.manifest.entries[key]["output_size"])
         return _Pending(path, rel, key, rel_out, out_path, data, sha,
-                        self._html_api and input_kind(path) == "html")
+                        input_kind(path) == "html")
 
     def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
         """Write one cleaned input atomically and record it in the manifest."""

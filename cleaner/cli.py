@@ -19,6 +19,7 @@ from cleaner import __version__
 from cleaner.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
 from cleaner.diff import format_diff, want_color
 from cleaner.io import is_inside, walk_inputs
+from cleaner.model import DROP
 from cleaner.parallel import CleanerSpec, register, resolve_jobs
 from cleaner.progress import Progress
 from cleaner.stream import is_jsonl
@@ -38,9 +39,14 @@ class _DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _cleaner(rules_dirs, select, ignore, profile) -> Cleaner:
+def _spec(rules_dirs, select, ignore, profile) -> CleanerSpec:
+    """What the rule options say, for this process and for worker processes alike."""
+    return CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
+
+
+def _build(spec: CleanerSpec) -> Cleaner:
     try:
-        return Cleaner(rules_dirs, select=_codes(select), ignore=_codes(ignore), profile=profile)
+        return spec.build()
     except RuleError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -99,8 +105,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text."""
-    cleaner = _cleaner(rules_dirs, select, ignore, profile)
-    spec = CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
+    spec = _spec(rules_dirs, select, ignore, profile)
+    cleaner = _build(spec)
     if is_jsonl(str(in_dir), fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
@@ -149,11 +155,11 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                 result = o.result
                 for h in result.hits:
                     per_rule[h.code] += 1
-                    stats["blocks_removed"] += h.action == "drop"
+                    stats["blocks_removed"] += h.action == DROP
+                hit_dicts = [h.to_dict() for h in result.hits] if hits_out or show_diff else []
                 if hits_out:
                     hits_out.write(json.dumps({"file": display(o.rel), "language": result.language,
-                                               "hits": [h.to_dict() for h in result.hits]},
-                                              ensure_ascii=False) + "\n")
+                                               "hits": hit_dicts}, ensure_ascii=False) + "\n")
                 if explain:
                     _print_explain(display(o.rel), result)
                 if writer is not None:
@@ -161,7 +167,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                result.metadata.get("removed_share", 0.0))
                 if show_diff:
                     click.echo(format_diff(display(o.rel), result.input_text, result.text,
-                                           [h.to_dict() for h in result.hits], color=color), nl=False, color=color)
+                                           hit_dicts, color=color), nl=False, color=color)
     finally:
         batch.finish()
         if hits_out:
@@ -203,7 +209,7 @@ def _summary(stats: Counter, per_rule: Counter, cleaner: Cleaner, failures, skip
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
 def list_rules(rules_dirs, select, ignore, profile, as_json):
     """List the rules with their codes, kinds, languages and messages."""
-    cleaner = _cleaner(rules_dirs, select, ignore, profile)
+    cleaner = _build(_spec(rules_dirs, select, ignore, profile))
     if as_json:
         click.echo(json.dumps([{"code": r.code, "name": r.name, "kind": r.kind, "langs": list(r.langs),
                                 "message": r.message, "source": r.source} for r in cleaner.rules], indent=1))

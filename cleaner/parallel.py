@@ -172,23 +172,10 @@ def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text", with_hits: bo
 def clean_payloads(spec: CleanerSpec, items: Sequence) -> list[tuple[Any, str, bool]]:
     """Clean ``(bytes, is_html)`` items read by the batch (None passes through):
     ``(CleanResult or None, error, skipped-as-not-text)`` for each."""
-    from cleaner.batch import one_line
-    from cleaner.decode import NotTextError
+    from cleaner.batch import clean_one
 
     cleaner = cleaner_for(spec)
-    out: list[tuple[Any, str, bool]] = []
-    for item in items:
-        if item is None:
-            out.append((None, "", False))
-            continue
-        data, html = item
-        try:
-            out.append((cleaner.clean(data, html=html), "", False))
-        except NotTextError as exc:
-            out.append((None, str(exc), True))
-        except Exception as exc:  # one bad file never stops the batch
-            out.append((None, one_line(exc), False))
-    return out
+    return [(None, "", False) if item is None else clean_one(cleaner, *item) for item in items]
 
 
 def clean_iter_parallel(docs: Iterable[dict], spec: CleanerSpec = CleanerSpec(), *, jobs: int | None = 0,
