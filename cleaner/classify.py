@@ -215,12 +215,12 @@ def apply_run_rules(blocks: Sequence[Block], rules: Sequence[Rule]) -> None:
                     b = blocks[j]
                     if b.final == DROP and b.code == rule.code:
                         break
-                    if b.final or len(flat(b)) > max_chars:
+                    if b.final or len(flats[j]) > max_chars:
                         break
                     decide(b, rule, f"teaser of a run of {len(group)} items")
                     taken += 1
                     j -= 1
             j = group[-1] + 1
-            while follow and j < len(blocks) and not blocks[j].final and any(p.search(flat(blocks[j])) for p in follow):
+            while follow and j < len(blocks) and not blocks[j].final and any(p.search(flats[j]) for p in follow):
                 decide(blocks[j], rule, "follows a run")
                 j += 1

@@ -34,6 +34,7 @@ from .decode import GZIP_MAGIC, gunzip
 from .model import DROP, KEEP, Block
 from .lang import stopword_languages, stopwords
 from .rules import Rule, RuleError, builtin_rules_dir, load_pack
+from .score import lowers_by_word
 
 __all__ = [
     "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "markup_of", "parse_html",
@@ -737,7 +738,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         return _new_features((length, words, b.link_chars / max(1, n), -1.0, 0.0, False))
     # Initials of the words in the original case: lower-case share without a Python loop.
     # One scan: the initials are the words' first characters, and lower-casing each word
-    # equals lower-casing the text (see :func:`_lowers_by_word`).
+    # equals lower-casing the text (see :func:`cleaner.score.lowers_by_word`).
     words = _WORD.findall(text)
     initials = list(map(itemgetter(0), words))
     nwords = len(initials)
@@ -746,7 +747,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence))
     stop = -1.0
     if stopwords is not None and nwords:
-        lowered = map(str.lower, words) if _lowers_by_word(text) else _WORD.findall(text.lower())
+        lowered = map(str.lower, words) if lowers_by_word(text) else _WORD.findall(text.lower())
         stop = sum(map(stopwords.__contains__, lowered)) / nwords
     proxy = 0.0
     if nwords:
@@ -756,14 +757,6 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
             lower = sum(map(str.islower, initials)) / nwords
             proxy = 0.5 * ends + 0.5 * min(1.0, lower / 0.6)
     return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), stop, proxy, sentence))
-
-
-def _lowers_by_word(text: str) -> bool:
-    """Are the words of ``text.lower()`` the lower-cased words of ``text``?  Yes, unless a
-    character grows when lower-cased ("İ" gives "i" and a combining dot, which is no word
-    character) or a capital sigma takes its word-final form from the next word.
-    (``tests/test_html.py`` checks that no other character changes word-ness.)"""
-    return text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text)
 
 
 # A NamedTuple's own constructor runs Python code; this builds one from a tuple in C

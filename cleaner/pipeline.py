@@ -110,6 +110,11 @@ class Cleaner:
         by_kind["matcher"] = classify.BlockMatcher(by_kind.get("drop-block", ()))
         return by_kind
 
+    def _rule_lang(self, language: str) -> str:
+        """Whose rules apply: the language's own, English when it is unknown, else the
+        language-free ones."""
+        return language if language in self._by_lang else ("en" if language in ("und", "") else "*")
+
     def rules_of(self, kind: str, lang: str) -> tuple[Rule, ...]:
         return self._by_lang.get(lang, self._by_lang["*"]).get(kind, ())
 
@@ -147,7 +152,7 @@ class Cleaner:
         if fallback and self.on(DECODE_FALLBACK_CODE):
             doc.flag(self.by_code[DECODE_FALLBACK_CODE], 0, 0, f"decoded as {fallback}")
         language = lang or self.detector.detect(doc.text)
-        rule_lang = language if language in self._by_lang else ("en" if language == "und" else "*")
+        rule_lang = self._rule_lang(language)
 
         self._repair(doc, rule_lang)
         # Block decisions depend on neighbours, and a dropped neighbour changes them: the
@@ -177,7 +182,7 @@ class Cleaner:
         page = html.parse_html(raw, rules)
         language = lang or html.detect_language(page, rules, detector=self.detector)
         decisions = html.select_main(page, rules, lang=language)
-        rule_lang = language if language in self._by_lang else ("en" if language in ("und", "") else "*")
+        rule_lang = self._rule_lang(language)
         doc = _Working(page.text)
         # Stage 1: the DOM's drops, so the text stages only see (and repair) what is kept.
         drops, kept, headline_kept = [], [], False

@@ -341,6 +341,19 @@ def _class_chars(items) -> frozenset[str] | None:
     return frozenset(chars) if 0 < len(chars) <= 64 else None
 
 
+def _compile_checked(pattern: str, ignorecase: bool, source: str, rid: str, what: str) -> re.Pattern:
+    """A rule's pattern compiled with the flags it runs with; a bad or backtracking-prone
+    pattern is an error naming the file, the rule and the pattern."""
+    try:
+        compiled = re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignorecase else 0))
+    except re.error as exc:
+        raise _fail(source, rid, f"bad {what} {pattern!r}: {exc}") from None
+    why = check_linear(pattern)
+    if why:
+        raise _fail(source, rid, f"{what} {pattern!r} may take exponential time: {why}")
+    return compiled
+
+
 def _fail(source: str, rule: str, problem: str) -> RuleError:
     where = f"{source}: rule {rule}" if rule else source
     return RuleError(f"{where}: {problem}")
@@ -402,17 +415,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
         patterns = _as_tuple(raw.get("pattern", raw.get("patterns", [])), source, rid, "pattern")
         if not patterns:
             raise _fail(source, rid, "missing 'pattern'")
-        flags = re.MULTILINE | (re.IGNORECASE if ignorecase else 0)
-        out = []
-        for p in patterns:
-            try:
-                out.append(re.compile(p, flags))
-            except re.error as exc:
-                raise _fail(source, rid, f"bad pattern {p!r}: {exc}") from None
-            why = check_linear(p)
-            if why:
-                raise _fail(source, rid, f"pattern {p!r} may take exponential time: {why}")
-        compiled = tuple(out)
+        compiled = tuple(_compile_checked(p, ignorecase, source, rid, "pattern") for p in patterns)
         per_pattern = [required_literals(p, re.IGNORECASE if ignorecase else 0) for p in patterns]
         if all(per_pattern):
             needles = frozenset().union(*per_pattern)
@@ -433,15 +436,7 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
             raise _fail(source, rid, f"'{k}' must be a non-negative integer")
     if "follow" in raw:
         follow = _as_tuple(raw["follow"], source, rid, "follow")
-        for p in follow:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise _fail(source, rid, f"bad follow pattern {p!r}: {exc}") from None
-            why = check_linear(p)
-            if why:
-                raise _fail(source, rid, f"follow pattern {p!r} may take exponential time: {why}")
-        extra["follow"] = tuple(re.compile(p, re.MULTILINE | (re.IGNORECASE if ignorecase else 0)) for p in follow)
+        extra["follow"] = tuple(_compile_checked(p, ignorecase, source, rid, "follow pattern") for p in follow)
     return Rule(
         code=code, name=name, kind=kind, message=raw["message"].strip(), langs=langs,
         patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""), case=raw.get("case", ""),

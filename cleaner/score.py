@@ -92,6 +92,14 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
         return cls(**known)
 
 
+def lowers_by_word(text: str) -> bool:
+    """Are the words of ``text.lower()`` the lower-cased words of ``text``?  Yes, unless a
+    character grows when lower-cased ("İ" gives "i" and a combining dot, which is no word
+    character) or a capital sigma takes its word-final form from the next word.
+    (``tests/test_score.py`` checks that no other character changes word-ness.)"""
+    return text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text)
+
+
 def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScoreParams()) -> dict:
     """Length (CJK characters count as words), stopword density, lower-case share, sentence.
 
@@ -109,11 +117,10 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScorePara
         return _features_streaming(block, text, stopwords, p)
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
     # One scan: the initials (first letters of words that start with one) are among the
-    # words' first characters, and lower-casing each word equals lower-casing the text
-    # unless a character grows or a capital sigma reads the next word.
+    # words' first characters, and the words lower-case one by one (mostly).
     words = _WORD.findall(text)
     initials = _LETTER.findall("".join(map(itemgetter(0), words)))
-    if text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text):
+    if lowers_by_word(text):
         words = list(map(str.lower, words))
     else:
         words = _WORD.findall(text.lower())

@@ -418,31 +418,6 @@ def test_block_between_headline_and_byline_is_a_standfirst():
     assert all(d.keep for b, d in zip(page.blocks, decisions) if b.text in (PROSE, PROSE2))
 
 
-def test_lower_casing_never_changes_which_characters_are_word_characters():
-    """What ``_lowers_by_word`` relies on: a character that stays one character when
-    lower-cased keeps its word-ness (so the words of a lower-cased text are the lower-cased
-    words), in this Python's Unicode tables."""
-    import re
-    import sys
-
-    word = re.compile(r"\w")
-    changed = [c for c in map(chr, range(sys.maxunicode + 1))
-               if len(c.lower()) == 1 and bool(word.match(c)) != bool(word.match(c.lower()))]
-    assert changed == []
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="abcXYZ ΣσςΟΔİıI'’-. éÉßẞ\u0307", max_size=30))
-def test_words_lower_cased_one_by_one_when_allowed(text):
-    import re
-
-    from cleaner.html import _lowers_by_word
-
-    words = re.compile(r"\w+")
-    if _lowers_by_word(text):
-        assert [w.lower() for w in words.findall(text)] == words.findall(text.lower())
-
-
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="abXYZ019-_ .", max_size=30))
 def test_camel_case_words_of_ascii_class_names(attr):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner.model import DROP, Block
 from cleaner.pipeline import SCORE_CODES
 from cleaner.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label,
@@ -237,3 +240,28 @@ def test_unit_with_an_inner_sentence_break_reads_as_prose():
 def test_prose_ending_in_a_colon_reads_as_prose():
     text = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore:"
     assert lab(text, stop=frozenset()) == "good"
+
+
+def test_lower_casing_never_changes_which_characters_are_word_characters():
+    """What ``lowers_by_word`` relies on: a character that stays one character when
+    lower-cased keeps its word-ness (so the words of a lower-cased text are the lower-cased
+    words), in this Python's Unicode tables."""
+    import re
+    import sys
+
+    word = re.compile(r"\w")
+    changed = [c for c in map(chr, range(sys.maxunicode + 1))
+               if len(c.lower()) == 1 and bool(word.match(c)) != bool(word.match(c.lower()))]
+    assert changed == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcXYZ ΣσςΟΔİıI'’-. éÉßẞ\u0307", max_size=30))
+def test_words_lower_cased_one_by_one_when_allowed(text):
+    import re
+
+    from cleaner.score import lowers_by_word
+
+    words = re.compile(r"\w+")
+    if lowers_by_word(text):
+        assert [w.lower() for w in words.findall(text)] == words.findall(text.lower())
