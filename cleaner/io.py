@@ -4,8 +4,9 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -78,18 +79,20 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
     yield from visit(root)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is either complete or untouched.
+@contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` only when the ``with`` block ends without error.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file
-    is renamed over ``path``; a process killed at any moment leaves no partial output.
-    The file is created with ``open(..., "xb")``, so its permissions follow the umask.
+    is renamed over ``path``; a process killed at any moment leaves no partial output (and
+    an error removes the temporary file).  The file is created with ``open(..., "xb")``, so
+    its permissions follow the umask.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         with open(tmp, "xb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -99,6 +102,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either complete or untouched."""
+    with atomic_open(path) as fh:
+        fh.write(data)
 
 
 def is_inside(child: Path, parent: Path) -> bool:

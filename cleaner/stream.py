@@ -342,24 +342,18 @@ def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: i
     ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
     ``dest`` is written under a temporary name and renamed when complete.
     """
-    import os
     import sys
+    from contextlib import ExitStack, nullcontext
     from pathlib import Path
 
     from cleaner import parallel
+    from cleaner.io import atomic_open
 
     size = chunk or parallel.JSONL_CHUNK
     report = StreamReport()
-    src = sys.stdin.buffer if source == "-" else open(source, "rb")
-    tmp = None
-    if dest == "-":
-        out = sys.stdout.buffer
-    else:
-        target = Path(dest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        out = open(tmp, "wb")
-    try:
+    with ExitStack() as stack:
+        src = sys.stdin.buffer if source == "-" else stack.enter_context(open(source, "rb"))
+        out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in parallel.ordered_map(parallel.jsonl_task, spec, numbered_chunks(lines, size), text_field,
                                            hits is not None, jobs=jobs, executor=executor, in_flight=in_flight):
@@ -375,19 +369,4 @@ def run_jsonl(source: str, dest: str, spec, *, text_field: str = "text", jobs: i
             report.add(result)
             if progress:
                 progress.update(result.docs + len(result.bad))
-        if tmp is not None:
-            out.flush()
-            os.fsync(out.fileno())
-            out.close()
-            os.replace(tmp, dest)
-            tmp = None
-    finally:
-        if src is not sys.stdin.buffer:
-            src.close()
-        if tmp is not None:
-            out.close()
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
     return report
