@@ -26,6 +26,7 @@ from cleaner.stream import is_jsonl
 from cleaner.pipeline import Cleaner
 from cleaner.report import ReportWriter
 from cleaner.rules import RuleError
+from cleaner.schema import schema_for
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -204,11 +205,14 @@ def _summary(stats: Counter, per_rule: Counter, cleaner: Cleaner, failures, skip
         err(f"  {n:6d}  {code}  {rule.name if rule else ''}")
 
 
-@main.command("rules")
+@main.group("rules", invoke_without_command=True)
 @rule_options
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
-def list_rules(rules_dirs, select, ignore, profile, as_json):
-    """List the rules with their codes, kinds, languages and messages."""
+@click.pass_context
+def list_rules(ctx, rules_dirs, select, ignore, profile, as_json):
+    """List the rules with their codes, kinds, languages and messages (`rules show CODE`: one rule)."""
+    if ctx.invoked_subcommand is not None:
+        return
     cleaner = _build(_spec(rules_dirs, select, ignore, profile))
     if as_json:
         click.echo(json.dumps([{"code": r.code, "name": r.name, "kind": r.kind, "langs": list(r.langs),
@@ -216,3 +220,33 @@ def list_rules(rules_dirs, select, ignore, profile, as_json):
         return
     for r in cleaner.rules:
         click.echo(f"{r.code}  {r.name:40s} {r.kind:11s} {','.join(r.langs):9s} {r.message}")
+
+
+@list_rules.command("show")
+@click.argument("code")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Extra rule pack (file or folder), loaded after the built-in packs. Repeatable.")
+def show_rule(code, rules_dirs):
+    """Print one rule: its message, patterns, examples and every parameter with its meaning."""
+    cleaner = _build(_spec(rules_dirs, (), (), "default"))
+    rule = cleaner.by_code.get(code) or next((r for r in cleaner.all_rules if r.name == code), None)
+    if rule is None:
+        raise click.UsageError(f"no rule {code!r}; `clean-articles rules` lists them")
+    click.echo(f"{rule.code}  {rule.name}  ({rule.kind}, profile {rule.profile}, langs {','.join(rule.langs)})")
+    click.echo(f"  {rule.message}")
+    click.echo(f"  defined in {rule.source}")
+    for pattern in rule.patterns:
+        click.echo(f"  pattern: {pattern}")
+    if rule.replace or rule.kind in ("substitute", "repair"):
+        click.echo(f"  replace: {rule.replace!r}")
+    schema = schema_for(rule.code, rule.kind, rule.params)
+    if rule.params:
+        click.echo("  parameters:")
+    for key, value in rule.params.items():
+        spec = schema.get(key)
+        shown = list(value) if isinstance(value, tuple) and key != "follow" else value
+        about = f"  # {spec.meaning} ({spec.describe()})" if spec else ""
+        click.echo(f"    {key} = {shown!r}{about}")
+    for what, examples in (("hit", rule.examples_hit), ("keep", rule.examples_keep), ("fixed", rule.examples_fixed)):
+        for ex in examples:
+            click.echo(f"  examples.{what}: {ex!r}")

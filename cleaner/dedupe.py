@@ -52,8 +52,8 @@ def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, s
                  repeats: bool = True) -> None:
     """Drop repeated kept blocks of at least ``min_chars`` characters (with ``repeats``
     false, only a lead copy of a paragraph repeated in the body)."""
-    min_chars = params.get("min_chars", 40)
-    lead_blocks = params.get("lead_blocks", 2)
+    min_chars = params["min_chars"]
+    lead_blocks = params["lead_blocks"]
     seen: dict[str, int] = {}
     # A standfirst stands twice (lead and body); a text recurring more often is a row.
     keys = _keys([b.text if b.kept and b.tag != "title" and len(b.text) >= min_chars else None

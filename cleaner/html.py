@@ -165,10 +165,12 @@ class HtmlRules:
     # in the walk.  Same lifetime and purity as ``match_cache``.
     element_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def p(self, code: str, key: str, default=None):
-        """A rule parameter; the default only guards a user pack that omits it."""
+    def p(self, code: str, key: str):
+        """A rule parameter, as its pack gives it (the schema made sure it is there)."""
         rule = self.rules.get(code)
-        return rule.param(key, default) if rule else default
+        if rule is None:
+            raise RuleError(f"rule {code} is not loaded: the HTML stage needs its parameters")
+        return rule.params[key]
 
     def name(self, code: str) -> str:
         rule = self.rules.get(code)
@@ -185,7 +187,7 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
         raise RuleError(f"{rule.source}: rule {rule.code}: tokens must be plain letters, "
                         f"use 'substrings' for {bad}")
     return _HintRule(
-        code=rule.code, name=rule.name, hint=str(p["hint"]), drop=bool(p.get("drop", True)),
+        code=rule.code, name=rule.name, hint=str(p["hint"]), drop=bool(p["drop"]),
         guard_share=float(p["guard_share"]) if "guard_share" in p else None,
         tags=frozenset(low("tags")), roles=frozenset(low("roles")), classes=frozenset(low("classes")),
         tokens=frozenset(low("tokens")), substrings=low("substrings"), attributes=low("attributes"),
@@ -199,11 +201,16 @@ def load_html_rules(path: Path | None = None) -> HtmlRules:
     return compile_html_rules(load_pack(Path(path or builtin_rules_dir() / "html.toml")))
 
 
-def compile_html_rules(rules) -> HtmlRules:
-    """Compile the ``html`` rules of an already loaded (and selected) rule set; the
-    stoplists are the built-in ones of :mod:`cleaner.lang`."""
+def compile_html_rules(rules, enabled: frozenset[str] | None = None) -> HtmlRules:
+    """Compile the ``html`` rules of a loaded rule set; the stoplists are the built-in
+    ones of :mod:`cleaner.lang`.
+
+    Thresholds always come from every loaded rule: ``--select``/``--ignore`` decide which
+    rules make hits, never another rule's numbers.  A hint rule not in ``enabled`` (when
+    given) marks no element, as a keyword rule that is switched off matches no line."""
     by_code = {r.code: r for r in rules if r.kind == "html"}
-    hint_rules = tuple(_compile_hint_rule(r) for r in by_code.values() if "hint" in r.params)
+    hint_rules = tuple(_compile_hint_rule(r) for r in by_code.values()
+                       if "hint" in r.params and (enabled is None or r.code in enabled))
     skip = by_code.get("HT100")
     return HtmlRules(
         rules=by_code, hint_rules=hint_rules,
@@ -608,16 +615,16 @@ def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
     than the shortened one in <title>)."""
     title_el = root.find(".//title")
     raw = " ".join((title_el.text or "").split()) if title_el is not None else ""
-    stripped = _strip_site_name(raw, rules.p("HT205", "separators", [" | ", " - "]))
+    stripped = _strip_site_name(raw, rules.p("HT205", "separators"))
     h1s = [b.text for b in blocks if b.heading_level == 1 and len(b.text) > 3]
     if h1s:
         if not raw:
             return h1s[0]
-        min_overlap = float(rules.p("HT205", "min_overlap", 0.6))
+        min_overlap = float(rules.p("HT205", "min_overlap"))
         best = max(h1s, key=lambda t: _overlap(t, raw))
         if _overlap(best, raw) >= min_overlap:
             return best
-        if len(_WORD.findall(stripped)) >= int(rules.p("HT205", "min_title_words", 4)):
+        if len(_WORD.findall(stripped)) >= int(rules.p("HT205", "min_title_words")):
             best = max(h1s, key=lambda t: _overlap(stripped, t))
             if _overlap(stripped, best) >= min_overlap:
                 return best
@@ -779,10 +786,10 @@ class _Thresholds(NamedTuple):
     @classmethod
     def of(cls, rules: HtmlRules) -> "_Thresholds":
         p = rules.p
-        return cls(p("HT202", "length_low", 70), p("HT202", "length_high", 200),
-                   p("HT201", "max_link_density", 0.5), p("HT201", "max_link_density_short", 0.5),
-                   p("HT202", "stopwords_low", 0.18), p("HT202", "stopwords_high", 0.3),
-                   p("HT202", "proxy_low", 0.5), p("HT202", "proxy_high", 0.7))
+        return cls(p("HT202", "length_low"), p("HT202", "length_high"),
+                   p("HT201", "max_link_density"), p("HT201", "max_link_density_short"),
+                   p("HT202", "stopwords_low"), p("HT202", "stopwords_high"),
+                   p("HT202", "proxy_low"), p("HT202", "proxy_high"))
 
 
 def _classify(b: HtmlBlock, f: _Features, t: _Thresholds) -> tuple[str, str, str]:
@@ -892,9 +899,9 @@ def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None
         return []
     lang = lang if lang is not None else detect_language(page, rules)
     stop = rules.stopwords.get(lang)
-    cjk_factor = float(rules.p("HT202", "cjk_factor", 3.0))
-    min_words = int(rules.p("HT202", "min_sentence_words", 4))
-    length_low = float(rules.p("HT202", "length_low", 70))
+    cjk_factor = float(rules.p("HT202", "cjk_factor"))
+    min_words = int(rules.p("HT202", "min_sentence_words"))
+    length_low = float(rules.p("HT202", "length_low"))
     feats = [_features(b, stop, cjk_factor, min_words, length_low) for b in blocks]
     thresholds = _Thresholds.of(rules)
     cf = [_classify(b, f, thresholds) for b, f in zip(blocks, feats)]
@@ -930,8 +937,8 @@ def _decide_teasers(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     """A short paragraph right after a dropped all-link heading, in a small element that
     holds the two (a card: title link and summary), is a teaser's summary (HT215)."""
     blocks = page.blocks
-    max_chars = int(rules.p("HT215", "max_chars", 200))
-    max_blocks = int(rules.p("HT215", "max_card_blocks", 3))
+    max_chars = int(rules.p("HT215", "max_chars"))
+    max_blocks = int(rules.p("HT215", "max_card_blocks"))
     name = None
     for k in range(1, len(blocks)):
         b, h = blocks[k], blocks[k - 1]
@@ -956,7 +963,7 @@ def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rul
     """Drop blocks under hinted elements (HT1xx), except page wrappers that hold the article."""
     blocks = page.blocks
     shares = _hint_shares(page, feats, labels)
-    max_share = float(rules.p("HT203", "hint_max_share", 0.5))
+    max_share = float(rules.p("HT203", "hint_max_share"))
     headline_owners = frozenset(eid for i, b in enumerate(blocks)
                                 if decisions[i] is not None and decisions[i].code == "HT205" and i
                                 for _, eid in b.hint_owners)
@@ -991,7 +998,7 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
     if container is not None and hi > lo:
         # A list or table that ends the article scores nothing but belongs to it; so does
         # a list written as one paragraph of lines (at least ``list_breaks`` line breaks).
-        list_breaks = int(rules.p("HT211", "list_breaks", 4))
+        list_breaks = int(rules.p("HT211", "list_breaks"))
         while tail < len(open_idx) and (blocks[open_idx[tail]].tag in _LIST_ROLES + ("h",)
                                         or blocks[open_idx[tail]].breaks >= list_breaks) \
                 and cf[open_idx[tail]][1] != "HT201":
@@ -1016,7 +1023,7 @@ def _sibling_pass(open_idx: list[int], inside: set[int], end: int, blocks: list[
     ``min_siblings`` kept prose paragraphs of the window is one of them (HT214): a
     link-heavy paragraph or a widget between them cut the window short.  Only paragraphs
     before the window's last block: after it, a lone paragraph is usually a promotion."""
-    min_siblings = int(rules.p("HT214", "min_siblings", 2))
+    min_siblings = int(rules.p("HT214", "min_siblings"))
     parents: dict[int, int] = {}
     for i in inside:
         b, d = blocks[i], decisions[i]
@@ -1048,7 +1055,7 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     blocks = page.blocks
     if not blocks or blocks[0].tag != "title":
         return
-    keep = bool(rules.p("HT205", "keep_headline", False))
+    keep = bool(rules.p("HT205", "keep_headline"))
     name = rules.name("HT205")
     decisions[0] = Decision(keep, "HT205", name, "page headline", "title")
     title = " ".join(page.title.lower().split())
@@ -1073,8 +1080,8 @@ def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
              None)
     if h is None:
         return
-    max_gap = int(rules.p("HT118", "max_gap", 4))
-    max_chars = int(rules.p("HT118", "max_chars", 300))
+    max_gap = int(rules.p("HT118", "max_gap"))
+    max_chars = int(rules.p("HT118", "max_chars"))
     between = []
     for j in range(h + 1, min(len(blocks), h + 1 + max_gap)):
         b = blocks[j]
@@ -1098,7 +1105,7 @@ def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
 
 def _decide_markup(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     """Escaped HTML shown as text (``&lt;img src=...&gt;``): serialisation debris, not prose."""
-    min_share = float(rules.p("HT207", "min_markup_share", 0.5))
+    min_share = float(rules.p("HT207", "min_markup_share"))
     name = rules.name("HT207")
     for i, b in enumerate(page.blocks):
         if decisions[i] is None and "<" in b.text:
@@ -1113,8 +1120,8 @@ def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, de
     Only blocks with links: repeated plain text is often the article's own structure
     (a recipe's "Ingredients", a table's "0").
     """
-    max_chars = int(rules.p("HT206", "max_chars", 100))
-    min_ld = float(rules.p("HT206", "min_link_density", 0.5))
+    max_chars = int(rules.p("HT206", "max_chars"))
+    min_ld = float(rules.p("HT206", "min_link_density"))
     counts: dict[str, int] = {}
     for b in page.blocks:
         if len(b.text) <= max_chars and b.tag != "title":
@@ -1149,7 +1156,7 @@ def _container_weights(idx: list[int], labels: list[str], cf: list, feats: list[
                        rules: HtmlRules) -> list[float]:
     """Prose adds, link-heavy blocks subtract, everything else is neutral (readability-style):
     a container loses only by holding navigation or teaser lists, not by holding a table."""
-    bw, cap = rules.p("HT203", "bad_weight", 1.0), rules.p("HT203", "bad_cap", 400)
+    bw, cap = rules.p("HT203", "bad_weight"), rules.p("HT203", "bad_cap")
     prose = _prose_weights(rules)
     out = []
     for i in idx:
@@ -1168,8 +1175,8 @@ def _container_weights(idx: list[int], labels: list[str], cf: list, feats: list[
 def _prose_weights(rules: HtmlRules):
     """The weight of prose (good, near-good, a short sentence) shared by the container and
     the window; None for any other block, which each weighs its own way."""
-    gw, nw = rules.p("HT203", "good_weight", 1.0), rules.p("HT203", "neargood_weight", 0.5)
-    spw = rules.p("HT203", "short_prose_weight", 0.3)
+    gw, nw = rules.p("HT203", "good_weight"), rules.p("HT203", "neargood_weight")
+    spw = rules.p("HT203", "short_prose_weight")
 
     def weight(lab: str, f: _Features) -> float | None:
         if lab == GOOD:
@@ -1191,10 +1198,10 @@ def _window_weights(idx: list[int], labels: list[str], cf: list, feats: list[_Fe
     item, a table cell, a product line) costs like a short block rather than its length:
     tables and lists between paragraphs are part of the article.
     """
-    sp, bw = rules.p("HT203", "short_penalty", 20), rules.p("HT203", "bad_weight", 1.0)
-    cap = rules.p("HT203", "bad_cap", 400)
-    isp = rules.p("HT203", "container_short_penalty", 0)
-    icap = rules.p("HT203", "container_bad_cap", 100)
+    sp, bw = rules.p("HT203", "short_penalty"), rules.p("HT203", "bad_weight")
+    cap = rules.p("HT203", "bad_cap")
+    isp = rules.p("HT203", "container_short_penalty")
+    icap = rules.p("HT203", "container_bad_cap")
     prose = _prose_weights(rules)  # a short sentence (one-line news paragraphs) counts as prose
     out = []
     for i in idx:
@@ -1242,8 +1249,8 @@ def _context_pass(idx: list[int], labels: list[str], cf: list, feats: list[_Feat
         next_lab[k] = last
         if seen[k] != SHORT and idx[k] not in transparent:
             last = seen[k]
-    max_dist = rules.p("HT204", "max_heading_distance", 200)
-    label_max = int(rules.p("HT204", "label_max_chars", 40))
+    max_dist = rules.p("HT204", "max_heading_distance")
+    label_max = int(rules.p("HT204", "label_max_chars"))
     ok = (GOOD, NEARGOOD)
     for k, i in enumerate(idx):
         _, code, reason = cf[i]
@@ -1298,8 +1305,8 @@ def _over_pruned(page: HtmlPage, feats: list[_Features], rules: HtmlRules, decis
     """Whether the selection kept less than a small share (and a small amount) of the text."""
     total = sum(f.length for b, f in zip(page.blocks, feats) if b.tag != "title")
     kept = _kept_chars(page, feats, decisions)
-    share = float(rules.p("HT213", "min_kept_share", 0.1))
-    min_chars = float(rules.p("HT213", "min_kept_chars", 200))
+    share = float(rules.p("HT213", "min_kept_share"))
+    min_chars = float(rules.p("HT213", "min_kept_chars"))
     return bool(total) and kept < share * total and kept < min_chars
 
 

@@ -27,7 +27,6 @@ DEDUPE_CODES = {"repeat": "DU101", "standfirst": "DU102"}
 SCORE_PARAMS_CODE = "BS101"
 DECODE_FALLBACK_CODE = "EN101"
 SAFETY_VALVE_CODE = "SV001"
-SAFETY_VALVE_SHARE = 0.5
 HEADLINE_CODE = "HT205"
 TITLE_MAX_CHARS = 300
 MAX_REPAIR_PASSES = 4
@@ -95,8 +94,6 @@ class Cleaner:
         dedupe_rule = self.by_code.get(DEDUPE_CODES["repeat"])
         self.dedupe_params = dict(dedupe_rule.params) if dedupe_rule else {}
         self.detector = LanguageDetector()
-        # The DOM pass needs its thresholds even when --select narrows the rules.
-        self._html_all = bool(tuple(select))
         langs = {lang for r in self.rules for lang in r.langs if lang != "*"} | {"en"}
         self._by_lang = {lang: self._rules_for(lang) for lang in langs}
         self._by_lang["*"] = self._rules_for("*")
@@ -137,7 +134,7 @@ class Cleaner:
         """The ``html`` pack compiled for the HTML path (loaded on first HTML page)."""
         from cleaner import html
 
-        return html.compile_html_rules(self.all_rules if self._html_all else self.rules)
+        return html.compile_html_rules(self.all_rules, self.enabled)
 
     # -- the pipeline -----------------------------------------------------------------
     def clean(self, data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
@@ -284,7 +281,7 @@ class Cleaner:
 
     def _result(self, doc: _Working, text: str, language: str) -> CleanResult:
         removed = 1.0 - (len(text.strip()) / len(doc.input.strip())) if doc.input.strip() else 0.0
-        if removed > SAFETY_VALVE_SHARE and self.on(SAFETY_VALVE_CODE):
+        if self.on(SAFETY_VALVE_CODE) and removed > self.by_code[SAFETY_VALVE_CODE].params["min_removed_share"]:
             rule = self.by_code[SAFETY_VALVE_CODE]
             doc.hits.append(Hit(rule.code, rule.name, FLAG, 0, 0, "", "", rule.message, doc.stage, 0, 0,
                                 f"{removed:.0%} of the text removed"))

@@ -48,6 +48,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Iterable, Mapping
 
+from cleaner.schema import check_params
+
 PATTERN_KINDS = ("drop-block", "drop-run", "strip", "substitute", "repair", "flag")
 CODE_KINDS = ("score", "dedupe", "html", "unicode")
 KINDS = PATTERN_KINDS + CODE_KINDS
@@ -430,6 +432,10 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     params = raw.get("params", {})
     if not isinstance(params, dict):
         raise _fail(source, rid, "'params' must be a table")
+    if kind in CODE_KINDS:
+        why = check_params(code, kind, params)
+        if why:
+            raise _fail(source, rid, why)
     extra = {k: raw[k] for k in ("back", "max_chars", "min_chars", "min_items", "gap") if k in raw}
     for k, v in extra.items():
         if not isinstance(v, int) or v < 0:
@@ -535,7 +541,8 @@ def select_rules(rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iter
     """Filter by code or name prefixes (``AD``, ``CA4``, ``ads.``) and by profile.
 
     The ``safe`` profile keeps only safe rules, ``default`` adds default ones and
-    ``aggressive`` everything.
+    ``aggressive`` everything.  A key that names no loaded rule is an error: a typo must
+    not silently switch every rule off.
     """
     select, ignore = tuple(select), tuple(ignore)
     if profile not in PROFILES:
@@ -545,6 +552,15 @@ def select_rules(rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iter
     def matches(rule: Rule, keys: tuple[str, ...]) -> bool:
         return any(rule.code.startswith(k) or rule.name == k or rule.name.startswith(k.rstrip(".") + ".") for k in keys)
 
+    rules = list(rules)
+    for option, keys in (("--select", select), ("--ignore", ignore)):
+        for k in keys:
+            if not any(matches(r, (k,)) for r in rules):
+                hint = ""
+                if k != k.upper() and any(matches(r, (k.upper(),)) for r in rules):
+                    hint = f" (codes are upper case: {k.upper()})"
+                raise RuleError(f"{option}: no rule has the code, prefix or name {k!r}{hint}; "
+                                "`clean-articles rules` lists them")
     out = []
     for r in rules:
         if select and not matches(r, select):

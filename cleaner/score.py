@@ -32,6 +32,7 @@ from typing import Mapping, Sequence
 
 from cleaner.dedupe import key as _key
 from cleaner.model import DROP, KEEP, Block
+from cleaner.rules import builtin_rules_dir, load_pack
 
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -45,29 +46,30 @@ _SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u201
 
 @dataclass(frozen=True)
 class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived pattern)
-    """Thresholds of the scorer; the values come from the ``score`` rules of the packs."""
+    """Thresholds of the scorer.  No defaults: the values come from the BS101 rule of the
+    packs, checked against :data:`cleaner.schema.SCORE` when the pack loads."""
 
-    length_low: int = 70
-    length_high: int = 200
-    stopwords_low: float = 0.30
-    stopwords_high: float = 0.32
-    sentence_lower_share: float = 0.4
-    sentence_density: float = 0.4
-    max_link_density: float = 0.2
-    boilerplate_words: tuple[str, ...] = ()
-    boilerplate_max_chars: int = 200
-    foot_weight: float = 0.5
-    foot_share: float = 0.2
-    bad_weight_min: float = 0.0
-    ruled_weight_min: float = 0.0
-    pre_title_weight: float = 1.0
-    repeat_max_chars: int = 0
-    list_min_items: int = 0
-    guard_min_chars: int = 0
-    join_long_line: int = 0
-    section_end_codes: tuple[str, ...] = ()
-    section_end_weight: float = 1.0
-    section_end_after_chars: int = 0
+    length_low: int
+    length_high: int
+    stopwords_low: float
+    stopwords_high: float
+    sentence_lower_share: float
+    sentence_density: float
+    max_link_density: float
+    boilerplate_words: tuple[str, ...]
+    boilerplate_max_chars: int
+    foot_weight: float
+    foot_share: float
+    bad_weight_min: float
+    ruled_weight_min: float
+    pre_title_weight: float
+    repeat_max_chars: int
+    list_min_items: int
+    guard_min_chars: int
+    join_long_line: int
+    section_end_codes: tuple[str, ...]
+    section_end_weight: float
+    section_end_after_chars: int
 
     @cached_property
     def boilerplate_re(self) -> re.Pattern | None:
@@ -85,11 +87,18 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
 
     @classmethod
     def from_params(cls, params: Mapping) -> "ScoreParams":
+        """From a BS101 rule's validated ``params`` (every field is required)."""
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
         for key in ("boilerplate_words", "section_end_codes"):
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)
+
+    @classmethod
+    def builtin(cls) -> "ScoreParams":
+        """The values of the built-in scoring pack."""
+        rule = next(r for r in load_pack(builtin_rules_dir() / "scoring.toml") if r.code == "BS101")
+        return cls.from_params(rule.params)
 
 
 def lowers_by_word(text: str) -> bool:
@@ -100,10 +109,11 @@ def lowers_by_word(text: str) -> bool:
     return text.isascii() or (len(text.lower()) == len(text) and "\u03a3" not in text)
 
 
-def features(block: Block, stopwords: frozenset[str], p: ScoreParams = ScoreParams()) -> dict:
+def features(block: Block, stopwords: frozenset[str], p: ScoreParams) -> dict:
     """Length (CJK characters count as words), stopword density, lower-case share, sentence.
 
-    >>> f = features(Block(0, 0, "The vote came late on Monday, after hours of debate."), frozenset({"the", "on", "of"}))
+    >>> f = features(Block(0, 0, "The vote came late on Monday, after hours of debate."), frozenset({"the", "on", "of"}),
+    ...              ScoreParams.builtin())
     >>> f["sentence"], round(f["stop"], 2)
     (True, 0.3)
     """

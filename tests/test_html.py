@@ -318,7 +318,7 @@ def test_hint_tokens_must_be_plain_letters(tmp_path):
     pack = tmp_path / "html.toml"
     pack.write_text(
         '[[rule]]\ncode = "HT190"\nname = "html.test"\nkind = "html"\nmessage = "m"\n'
-        'params.hint = "x"\nparams.tokens = ["site-header"]\n'
+        'params.hint = "x"\nparams.drop = true\nparams.tokens = ["site-header"]\n'
         'examples.hit = ["<p>a</p>"]\nexamples.keep = ["<p>b</p>"]\n', encoding="utf-8")
     with pytest.raises(RuleError, match="HT190.*substrings"):
         load_html_rules(pack)

@@ -16,7 +16,9 @@ EN = frozenset("a an and are as at be by for from has in is it of on that the to
 P = ScoreParams(length_low=70, length_high=200, stopwords_low=0.30, stopwords_high=0.32,
                 boilerplate_words=("newsletter",), bad_weight_min=3.0, ruled_weight_min=3.0,
                 pre_title_weight=0.3, foot_weight=0.3, repeat_max_chars=80, list_min_items=3,
-                guard_min_chars=150)
+                guard_min_chars=150, sentence_lower_share=0.4, sentence_density=0.4, max_link_density=0.2,
+                boilerplate_max_chars=200, foot_share=0.2, join_long_line=0, section_end_codes=(),
+                section_end_weight=1.0, section_end_after_chars=0)
 PROSE = ("The council met on Monday and agreed to extend the tram line to the new hospital, "
          "a project that has been debated in the city for years.")
 PROSE2 = ("Work on the line starts in the spring and should take two years, the council said "
@@ -73,7 +75,7 @@ def test_sentence_likeness_without_stopwords():
 
 def test_cjk_length_counts_characters():
     text = "東京都は月曜日に新しい病院への路面電車の延長を決めた。計画は長年議論されてきた。"
-    f = features(Block(0, len(text), text), frozenset())
+    f = features(Block(0, len(text), text), frozenset(), P)
     assert f["length"] >= 70 and f["sentence"]
     assert lab(text, stop=frozenset()) == "good"
 
@@ -233,7 +235,7 @@ def test_good_text_after_a_comment_marker_weighs_less():
 
 def test_unit_with_an_inner_sentence_break_reads_as_prose():
     text = "Lorem ipsum dolor sit amet consectetur. Adipiscing elit sed do eiusmod tempor incididunt ut labore"
-    assert features(Block(0, len(text), text), frozenset())["sentence"]
+    assert features(Block(0, len(text), text), frozenset(), P)["sentence"]
     assert lab(text, stop=frozenset()) == "good"
 
 
