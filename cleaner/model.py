@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 # What a hit did to the text.
 DROP = "drop"          # a whole block went
@@ -12,6 +12,14 @@ REPAIR = "repair"      # a character-level repair (encoding, escapes, invisible 
 FLAG = "flag"          # a warning for a reviewer; the text is unchanged
 ACTIONS = (DROP, STRIP, SUBSTITUTE, REPAIR, FLAG)
 KEEP = "keep"          # a block's final decision when it stays (Block.final is KEEP or DROP)
+
+
+class RuleRef(Protocol):
+    """What a hit needs of the rule that made it (a :class:`cleaner.rules.Rule`)."""
+
+    code: str
+    name: str
+    message: str
 
 
 class Hit(NamedTuple):

@@ -16,7 +16,9 @@ A pack is one TOML file with an optional ``[pack]`` table and ``[[rule]]`` entri
 Kinds and their keys:
 
 * ``drop-block``: the block (a line or paragraph) is dropped when ``pattern`` matches it.
-  ``max_chars`` limits the rule to blocks no longer than that.
+  ``max_chars`` limits the rule to blocks no longer than that.  ``extract`` patterns read
+  metadata fields from the dropped block: each named group is a field (``date``,
+  ``byline``, ...), the first document line that gives a field wins.
 * ``drop-run``: a run of blocks such as a related-stories list.  ``pattern`` matches the
   run's anchor blocks (a "1 hour ago" line); each anchor takes up to ``back`` blocks
   before it (each at most ``max_chars`` long) with it; it fires only when at least
@@ -61,7 +63,7 @@ _LANG = re.compile(r"\*|[a-z]{2,3}")
 
 _COMMON_KEYS = {"code", "name", "kind", "message", "langs", "examples", "profile", "level", "link", "doc"}
 _KIND_KEYS = {
-    "drop-block": {"pattern", "patterns", "ignorecase", "max_chars", "min_chars"},
+    "drop-block": {"pattern", "patterns", "ignorecase", "max_chars", "min_chars", "extract"},
     "drop-run": {"pattern", "patterns", "ignorecase", "back", "max_chars", "min_items", "follow", "gap"},
     "strip": {"pattern", "patterns", "ignorecase"},
     "substitute": {"pattern", "patterns", "ignorecase", "replace", "case"},
@@ -104,6 +106,17 @@ class Rule:
     # Each pattern matches only at the text's start and can join one alternation with
     # others (no named groups, no back-references).
     pattern_anchored: tuple[bool, ...] = ()
+    # ``extract``: patterns whose named groups read metadata fields from a dropped block.
+    extract: tuple[re.Pattern, ...] = ()
+
+    def fields(self, text: str) -> dict[str, str]:
+        """The metadata fields the first matching ``extract`` pattern reads from ``text``
+        (a block this rule dropped); empty groups are left out."""
+        for pattern in self.extract:
+            m = pattern.match(text)
+            if m:
+                return {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
+        return {}
 
     def may_match(self, lowered: str) -> bool:
         """False when ``lowered`` (lower-cased text) cannot contain a match."""
@@ -443,13 +456,22 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     if "follow" in raw:
         follow = _as_tuple(raw["follow"], source, rid, "follow")
         extra["follow"] = tuple(_compile_checked(p, ignorecase, source, rid, "follow pattern") for p in follow)
+    extract: tuple[re.Pattern, ...] = ()
+    if "extract" in raw:
+        # Case-sensitive unless the pattern says otherwise ((?i:...)): fields are read, not matched.
+        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern")
+                        for p in _as_tuple(raw["extract"], source, rid, "extract"))
+        for p in extract:
+            if not p.groupindex:
+                raise _fail(source, rid, f"extract pattern {p.pattern!r} has no named group: "
+                                         "name each field it reads, e.g. (?P<date>...)")
     return Rule(
         code=code, name=name, kind=kind, message=raw["message"].strip(), langs=langs,
         patterns=patterns, ignorecase=ignorecase, replace=raw.get("replace", ""), case=raw.get("case", ""),
         params={**params, **extra}, examples_hit=hit, examples_keep=keep, examples_fixed=fixed,
         profile=profile, level=str(raw.get("level", "warning" if kind == "flag" else "info")),
         source=source, order=order, compiled=compiled, needles=needles,
-        pattern_needles=tuple(per_pattern), pattern_anchored=anchored,
+        pattern_needles=tuple(per_pattern), pattern_anchored=anchored, extract=extract,
     )
 
 

@@ -17,7 +17,6 @@ and the stream goes on.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -28,110 +27,11 @@ if TYPE_CHECKING:
     from cleaner.model import CleanResult
     from cleaner.pipeline import Cleaner
 
-# Codes of the metadata pack whose removed lines carry a date, a byline or an agency.
-DATE_CODE, TIME_AGENCY_CODE, AGENCY_CODE, BYLINE_CODE = "MD101", "MD102", "MD103", "MD105"
-
-_DATE_LABEL = re.compile(
-    r"^\s*(?:date|published|posted|updated|last updated|first published|modified)\s?:?\s?", re.I)
-_TRAILING_JUNK = re.compile(r"[\s×✕✖|]+$")
-# A date, then an optional time, then an optional "by" and an agency or author (MD102).
-_MONTH_DATE = r"\d{1,2}\s[A-Za-z]{3,9}\.?,?\s\d{4}|[A-Za-z]{3,9}\.?\s\d{1,2},?\s\d{4}"
-# Time zones by name, so that an agency after the time ("08:15 AFP") is not taken for one.
-_ZONES = r"(?:[ECMP][SD]?T|GMT|UTC|BST|[CEW]ES?T|IST|JST|KST|AE[SD]T|HKT|SGT|MSK)"
-_TIME = r"\d{1,2}[:.]\d{2}(?:\s?[APap]\.?[Mm]\.?)?(?:\s?" + _ZONES + r"\b)?"
-_TIME_AGENCY = re.compile(
-    rf"^\s*(?P<date>{_MONTH_DATE})\s?[-–—|,]?\s?(?P<time>{_TIME})?\s?[-–—|,]?\s?(?:by\s)?(?P<who>.*?)\s*$")
-_DATE_TIME = re.compile(rf"^(?P<date>.*?)(?:,?\s(?:at\s)?(?P<time>{_TIME}))?$")
-_AGENCY_PREFIX = re.compile(r"^\s*(?:[-–—]\s?)?(?:(?:by|from|with|source:)\s)?", re.I)
-_BYLINE_PREFIX = re.compile(r"^\s*(?:by|written by|words by|reporting by|von|par|por)\s", re.I)
-
-
-def parse_date_line(text: str) -> dict[str, str]:
-    """The date (and time) of a removed date line (MD101).
-
-    >>> parse_date_line("Updated March 3, 2021, 10:15 a.m. ET")
-    {'date': 'March 3, 2021', 'time': '10:15 a.m. ET'}
-    >>> parse_date_line(" date 2023-04-01 ×")
-    {'date': '2023-04-01'}
-    """
-    rest = _TRAILING_JUNK.sub("", _DATE_LABEL.sub("", text, count=1))
-    m = _DATE_TIME.match(rest)
-    out = {"date": m.group("date").strip(" ,")}
-    if m.group("time"):
-        out["time"] = m.group("time")
-    return out
-
-
-def parse_time_agency_line(text: str) -> dict[str, str]:
-    """Date, time and agency of a removed dateline such as ``4 May 2023 - 08:15 AFP`` (MD102).
-
-    >>> parse_time_agency_line("4 May 2023 - 08:15 AFP")
-    {'date': '4 May 2023', 'time': '08:15', 'agency': 'AFP'}
-    >>> parse_time_agency_line("12 January 2020 | 14:02")
-    {'date': '12 January 2020', 'time': '14:02'}
-    """
-    m = _TIME_AGENCY.match(text)
-    if not m:
-        return {}
-    out = {"date": m.group("date")}
-    if m.group("time"):
-        out["time"] = m.group("time").strip()
-    if m.group("who"):
-        out["agency"] = m.group("who")
-    return out
-
-
-def parse_agency_line(text: str) -> str:
-    """The agency of a removed credit line (MD103).
-
-    >>> parse_agency_line("— AFP")
-    'AFP'
-    >>> parse_agency_line("By The Associated Press.")
-    'The Associated Press'
-    """
-    return _AGENCY_PREFIX.sub("", text, count=1).strip().rstrip(".").strip()
-
-
-def parse_byline(text: str) -> str:
-    """The author(s) of a removed byline (MD105).
-
-    >>> parse_byline("By Jane Doe and John Roe")
-    'Jane Doe and John Roe'
-    """
-    return _BYLINE_PREFIX.sub("", text, count=1).strip()
-
-
-def found_metadata(result: CleanResult) -> dict[str, str]:
-    """Byline, agency, date and time read from the lines the metadata rules removed.
-
-    The first removed line of each kind wins; lines that were only flagged are ignored.
-    """
-    out: dict[str, str] = {}
-    for h in result.hits:
-        if h.action != DROP:
-            continue
-        if h.code == DATE_CODE:
-            found = parse_date_line(h.before)
-        elif h.code == TIME_AGENCY_CODE:
-            found = parse_time_agency_line(h.before)
-        elif h.code == AGENCY_CODE:
-            found = {"agency": parse_agency_line(h.before)}
-        elif h.code == BYLINE_CODE:
-            found = {"byline": parse_byline(h.before)}
-        else:
-            continue
-        for key, value in found.items():
-            if value and key not in out:
-                out[key] = value
-    return out
-
-
 def result_metadata(result: CleanResult) -> dict:
     """What a clean adds to a document's metadata."""
     meta = {"language": result.language,
-            "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items())),
-            "removed_share": result.metadata.get("removed_share", 0.0)}
-    meta.update(found_metadata(result))
+            "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
+    meta.update(result.metadata)  # removed_share, and the fields the metadata stage read
     return meta
 
 
@@ -170,7 +70,11 @@ def clean_iter(cleaner: Cleaner, docs: Iterable[dict], text_field: str = "text")
 # -- JSONL -----------------------------------------------------------------------------
 
 def dumps(doc: dict) -> str:
-    """One output line (without the newline): the same bytes in every process."""
+    """One output line (without the newline): the same bytes in every process.
+
+    >>> dumps({"id": "a", "text": "Café"})
+    '{"id": "a", "text": "Café"}'
+    """
     return json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
 
 

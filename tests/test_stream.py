@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from cleaner import parallel
 from cleaner.cli import main
-from cleaner.stream import found_metadata, parse_date_line, parse_time_agency_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -66,23 +65,55 @@ def test_clean_iter_other_text_field(cleaner):
     assert out["body"] == cleaner.clean(PAGE).text and "text" not in out
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("Published: 3 March 2021", {"date": "3 March 2021"}),
-    ("Updated March 3, 2021, 10:15 a.m. ET", {"date": "March 3, 2021", "time": "10:15 a.m. ET"}),
-    ("12.05.2022", {"date": "12.05.2022"}),
+@pytest.mark.parametrize("code, line, expected", [
+    ("MD101", "Published: 3 March 2021", {"date": "3 March 2021"}),
+    ("MD101", "Updated March 3, 2021, 10:15 a.m. ET", {"date": "March 3, 2021", "time": "10:15 a.m. ET"}),
+    ("MD101", "12.05.2022", {"date": "12.05.2022"}),
+    ("MD101", " date 2023-04-01 ×", {"date": "2023-04-01"}),
+    ("MD102", "March 3, 2021 10:15 AM Reuters", {"date": "March 3, 2021", "time": "10:15 AM", "agency": "Reuters"}),
+    ("MD102", "12 January 2020 | 14:02", {"date": "12 January 2020", "time": "14:02"}),
+    ("MD103", "By The Associated Press.", {"agency": "The Associated Press"}),
+    ("MD105", "By Jane Doe and John Roe", {"byline": "Jane Doe and John Roe"}),
 ])
-def test_parse_date_line(line, expected):
-    assert parse_date_line(line) == expected
-
-
-def test_parse_time_agency_line():
-    assert parse_time_agency_line("March 3, 2021 10:15 AM Reuters") == {
-        "date": "March 3, 2021", "time": "10:15 AM", "agency": "Reuters"}
+def test_metadata_fields_come_from_the_rules_extract_patterns(cleaner, code, line, expected):
+    assert cleaner.by_code[code].fields(line) == expected
 
 
 def test_metadata_only_from_removed_lines(cleaner):
     kept = cleaner.clean("Title\n\nReuters reported the deal on Monday, citing two sources close to the talks.\n")
-    assert "agency" not in found_metadata(kept)
+    assert "agency" not in kept.metadata
+
+
+def test_clean_and_clean_iter_give_the_same_metadata(cleaner):
+    page = "Storm hits the coast\n\nBy Jane Doe and John Roe\n\n" + PAGE
+    result = cleaner.clean(page)
+    (doc,) = cleaner.clean_iter([{"id": "a", "text": page}])
+    assert result.metadata["byline"] == "Jane Doe and John Roe"
+    assert {k: doc["metadata"][k] for k in result.metadata} == result.metadata
+
+
+def test_a_user_rule_can_feed_metadata(tmp_path):
+    from cleaner.pipeline import Cleaner
+
+    (tmp_path / "user.toml").write_text("""[[rule]]
+code = "US101"
+name = "user.editor-line"
+kind = "drop-block"
+pattern = '^Edited by [A-Z][a-z]+ [A-Z][a-z]+$'
+extract = '^Edited by (?P<editor>.+)$'
+message = "editor credit"
+examples.hit = ["Edited by Ann Lee"]
+examples.keep = ["The book was edited by hand."]
+""", encoding="utf-8")
+    result = Cleaner([tmp_path]).clean("Storm hits the coast\n\nEdited by Ann Lee\n\n" + PAGE)
+    assert result.metadata["editor"] == "Ann Lee"
+
+
+def test_clean_html_keyword_works_as_the_readme_says():
+    from cleaner import clean
+
+    result = clean(b"<html><body><h1>Storm</h1><p>" + PAGE.encode() + b"</p></body></html>", html=True)
+    assert "Storm" in result.text and result.language
 
 
 def test_jsonl_cli_bad_lines_reported_and_stream_goes_on(tmp_path):

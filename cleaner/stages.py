@@ -1,0 +1,279 @@
+"""The stages of the pipeline: each is one function ``stage(cfg, doc)`` that reads and
+updates one document's :class:`Doc`.
+
+Which stages run, in which order and which rules each owns is declared in
+:mod:`cleaner.pipeline`; this module holds what each stage does.  ``cfg`` is the
+configured :class:`~cleaner.pipeline.Cleaner` (loaded rules, parameters, the language
+detector); a stage never changes it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from cleaner import classify, dedupe, html, inline, repair, segment
+from cleaner.decode import decode_bytes, unwrap
+from cleaner.edits import Edit, assemble, resolve_overlaps
+from cleaner.journal import Journal
+from cleaner.lang import stopwords
+from cleaner.model import DROP, KEEP, REPAIR, Block
+from cleaner.rules import Rule
+from cleaner.score import score_blocks
+
+TITLE_MAX_CHARS = 300
+MAX_REPAIR_PASSES = 4
+
+
+@dataclass
+class Doc:
+    """One document on its way through the stages."""
+
+    data: Any                       # what the caller gave: str or bytes
+    lang: str | None = None         # the language the caller pinned, if any
+    journal: Journal | None = None  # working text, offset maps, hits
+    language: str = ""              # the detected (or pinned) language
+    rule_lang: str = "*"            # whose language-scoped rules apply
+    fallback: str | None = None     # the encoding used when the bytes were not UTF-8
+    blocks: list[Block] = field(default_factory=list)
+    guard: str = ""                 # the over-prune guard's note ("" when it did not fire)
+    block_pass: int = 0             # which pass of a repeated group this is
+    text: str = ""                  # the assembled output
+    metadata: dict = field(default_factory=dict)
+    # Memos kept across the passes of one document (pure results only).
+    checked: set = field(default_factory=set)   # block texts no keyword rule matched
+    measured: dict = field(default_factory=dict)  # block texts' scorer features
+    page: Any = None                # HTML: the parsed page
+    decisions: list = field(default_factory=list)  # HTML: the DOM pass's decision per block
+    dom_kept: list = field(default_factory=list)   # HTML: (block index, HtmlBlock, tag) kept by the DOM
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset (it does unless a character such as 'İ'
+    grows), else None."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+# -- decoding and language -------------------------------------------------------------
+
+def decode_text(cfg, doc: Doc) -> None:
+    """Bytes to text (UTF-8, else detected, recorded as EN101); line ends to ``\\n``."""
+    data = doc.data
+    if isinstance(data, bytes):
+        data, doc.fallback = decode_bytes(data)
+    doc.journal = Journal(data)
+    if doc.fallback and cfg.on(cfg.codes.decode_fallback):
+        doc.journal.flag(cfg.by_code[cfg.codes.decode_fallback], 0, 0, f"decoded as {doc.fallback}")
+
+
+def detect_language(cfg, doc: Doc) -> None:
+    """The document's language (seeded langdetect, stopword evidence first)."""
+    doc.language = doc.lang or cfg.detector.detect(doc.journal.text)
+    doc.rule_lang = cfg.rule_lang(doc.language)
+
+
+def parse_html(cfg, doc: Doc) -> None:
+    """HTML: decode (charset detection, gzip), parse with lxml, cut the DOM into blocks."""
+    data = doc.data
+    raw = data if isinstance(data, str) else html.markup_of(unwrap(data))
+    doc.page = html.parse_html(raw, cfg.html_rules)
+
+
+def detect_html_language(cfg, doc: Doc) -> None:
+    """``<html lang>`` where the text agrees, else stopword evidence, else langdetect."""
+    doc.language = doc.lang or html.detect_language(doc.page, cfg.html_rules, detector=cfg.detector)
+    doc.rule_lang = cfg.rule_lang(doc.language)
+
+
+def select_main_dom(cfg, doc: Doc) -> None:
+    """DOM hints, the main container and window, the context pass (``html`` rules), then
+    the DOM's drops as one stage of edits: the text stages only see what it kept."""
+    page = doc.page
+    decisions = html.select_main(page, cfg.html_rules, lang=doc.language)
+    doc.journal = Journal(page.text)
+    drops, kept, headline_kept = [], [], False
+    for i, ((start, end), hb, d) in enumerate(zip(page.block_offsets(), page.blocks, decisions)):
+        if d.code == cfg.codes.headline_dom and not headline_kept:
+            kept.append((i, hb, "title"))  # the headline stays, once, first
+            headline_kept = True
+        elif not d.keep and cfg.on(d.code):
+            drops.append((Edit(start, end, ""), cfg.by_code[d.code], DROP, d.reason))
+        else:
+            kept.append((i, hb, hb.tag))
+    doc.journal.commit(drops)
+    doc.dom_kept = kept
+
+
+# -- repair -----------------------------------------------------------------------------
+
+def repair_text(cfg, doc: Doc) -> None:
+    """Unicode repair (ftfy, gated), then the ``repair`` rules one after another.
+
+    One repair can make work for another (removing a zero-width space between "Ã" and
+    "©" makes mojibake; removing a space before a full stop makes two stops meet), so
+    the passes repeat until the text stops changing, like ftfy's own loop. A rule runs
+    only when its required literals occur in the text."""
+    j = doc.journal
+    rules = cfg.rules_of("repair", doc.rule_lang)
+    for _ in range(MAX_REPAIR_PASSES):
+        stage = j.stage
+        changes = [(e, cfg.by_code[code], REPAIR, detail)
+                   for e, code, detail in repair.unicode_edits(j.text) if cfg.on(code)]
+        j.commit(changes)
+        low = j.text.lower()
+        for rule in rules:
+            if rule.may_match(low):
+                before = j.stage
+                j.commit([(e, rule, REPAIR, "") for e in repair.pattern_edits(j.text, rule)])
+                if j.stage != before:
+                    low = j.text.lower()
+        if j.stage == stage:
+            return
+
+
+# -- blocks -----------------------------------------------------------------------------
+
+def split_lines(cfg, doc: Doc) -> None:
+    """One block per non-blank line of the working text."""
+    doc.blocks = segment.split_lines(doc.journal.text)
+
+
+def dom_blocks(cfg, doc: Doc) -> None:
+    """The blocks the DOM kept, at their place in the repaired text (repairs keep line
+    breaks, so block i is still line 2i); the headline is decided (kept) already."""
+    text = doc.journal.text
+    line_spans = list(segment.lines(text))
+    blocks: list[Block] = []
+    for i, hb, tag in doc.dom_kept:
+        start, end = line_spans[2 * i]
+        if start < end:
+            blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
+                                link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
+    doc.blocks = blocks
+
+
+def block_rules(cfg, doc: Doc) -> None:
+    """``drop-block`` keyword rules: the first pattern that matches drops the block."""
+    text = doc.journal.text
+    classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), lowered(text), doc.checked)
+
+
+def dom_block_rules(cfg, doc: Doc) -> None:
+    """``drop-block`` keyword rules on the DOM's blocks (each block is tested anew)."""
+    classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), lowered(doc.journal.text))
+
+
+def run_rules(cfg, doc: Doc) -> None:
+    """``drop-run`` rules: runs of blocks such as related-story lists."""
+    classify.apply_run_rules(doc.blocks, cfg.rules_of("drop-run", doc.rule_lang))
+
+
+def join_fragments(cfg, doc: Doc) -> None:
+    """Lines that continue the sentence before them join it; the joined blocks (new
+    texts) then meet the keyword rules too."""
+    text = doc.journal.text
+    doc.blocks = segment.join_fragments(doc.blocks, text, cfg.score_params.join_long_line)
+    classify.apply_block_rules([b for b in doc.blocks if "\n" in b.text], cfg.block_matcher(doc.rule_lang),
+                               lowered(text), doc.checked)
+
+
+def mark_headline(cfg, doc: Doc) -> None:
+    """The first undecided block is the headline (when it is short enough to be one)."""
+    title = next((b for b in doc.blocks if not b.final), None)
+    if title is not None and len(title.text) <= TITLE_MAX_CHARS:
+        title.tag = "title"
+
+
+def dedupe_blocks(cfg, doc: Doc) -> None:
+    """A paragraph repeated in the document goes (a standfirst loses its lead copy)."""
+    if any(cfg.on(c) for c in cfg.codes.dedupe.values()):
+        dedupe.mark_repeats(doc.blocks, cfg.dedupe_params, cfg.codes.dedupe)
+
+
+def dedupe_lead(cfg, doc: Doc) -> None:
+    """HTML: only a standfirst's lead copy goes; the DOM decides repeated link texts
+    (HT206), and a recurring paragraph of the chosen article is the article's own."""
+    if any(cfg.on(c) for c in cfg.codes.dedupe.values()):
+        dedupe.mark_repeats(doc.blocks, cfg.dedupe_params, cfg.codes.dedupe, repeats=False)
+
+
+def score(cfg, doc: Doc) -> None:
+    """Blocks no rule decided: features, label, neighbours, the main-body window, the guard."""
+    doc.guard = ""
+    if any(cfg.on(c) for c in cfg.codes.score.values()):
+        doc.guard = score_blocks(doc.blocks, stopwords(doc.language), cfg.score_params, cfg.codes.score,
+                                 doc.measured)
+    if doc.guard and doc.block_pass == 0 and cfg.on(cfg.codes.guard):
+        doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
+
+
+def undo_disabled(cfg, doc: Doc) -> None:
+    """A drop by a rule the selection switched off is undone: it makes no hit."""
+    for b in doc.blocks:
+        if b.final == DROP and not cfg.on(b.code):
+            b.final, b.code, b.reason = KEEP, "", ""
+
+
+def keep_rest(cfg, doc: Doc) -> None:
+    """HTML: what the DOM kept and no text rule dropped stays."""
+    for b in doc.blocks:
+        if not b.final:
+            b.final = KEEP
+
+
+def edit_blocks(cfg, doc: Doc) -> None:
+    """One stage of edits: dropped blocks, then inline strips and substitutions, and (on
+    the first pass only) the warnings of ``flag`` rules."""
+    j, blocks, lang = doc.journal, doc.blocks, doc.rule_lang
+    changes: list[tuple[Edit, Rule, str, str]] = []
+    for b in blocks:
+        if b.final == DROP:
+            changes.append((Edit(b.start, b.end, ""), cfg.by_code[b.code], DROP, b.reason))
+    kinds = ("strip", "substitute", "flag") if doc.block_pass == 0 else ("strip", "substitute")
+    inline_rules = [r for k in kinds for r in cfg.rules_of(k, lang)]
+    found = list(inline.matches(j.text, blocks, inline_rules))
+    flags = [m for m in found if m[4] == "flag"]
+    edits = [m for m in found if m[4] != "flag"]
+    for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
+        s, e, after, rule, action = edits[i]
+        changes.append((Edit(s, e, after), rule, action, ""))
+    for s, e, _, rule, _ in flags:
+        j.flag(rule, s, e)
+    j.commit(changes)
+
+
+# -- the end ----------------------------------------------------------------------------
+
+def assemble_text(cfg, doc: Doc) -> None:
+    """Final layout: lines stripped, one blank line between paragraphs, a final newline."""
+    doc.text = assemble(doc.journal.text)
+
+
+def safety_valve(cfg, doc: Doc) -> None:
+    """Flag (never revert) a document that lost more than the rule's share of its text."""
+    j = doc.journal
+    removed = 1.0 - (len(doc.text.strip()) / len(j.input.strip())) if j.input.strip() else 0.0
+    code = cfg.codes.safety_valve
+    if cfg.on(code) and removed > cfg.by_code[code].params["min_removed_share"]:
+        j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
+    doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
+
+
+def extract_metadata(cfg, doc: Doc) -> None:
+    """Fields (byline, agency, date, time) that the ``extract`` patterns of the rules read
+    from the blocks they dropped; the first line that gives a field wins."""
+    found: dict[str, str] = {}
+    for h in sorted_hits(doc.journal.hits):
+        if h.action != DROP:
+            continue
+        rule = cfg.by_code.get(h.code)
+        if rule is None or not rule.extract:
+            continue
+        for key, value in rule.fields(h.before).items():
+            found.setdefault(key, value)
+    doc.metadata.update(found)
+
+
+def sorted_hits(hits: Sequence) -> tuple:
+    """Hits in input order (then by stage): the order a reviewer reads them."""
+    return tuple(sorted(hits, key=lambda h: (h.src_start, h.src_end, h.stage)))
