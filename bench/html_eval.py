@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaner.html import decode_html, default_rules, extract_text  # noqa: E402
+from cleaner.stages.html import decode_html, default_rules, extract_text  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import _f1, _precision, _recall, page_counts, summarise  # noqa: E402  (the benchmark's metric)

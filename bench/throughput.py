@@ -94,7 +94,7 @@ def digest(texts) -> str:
 
 def run_text(docs: list[str], jobs: int) -> tuple[Clock, str]:
     """Like ``--jobs N``: chunks of documents over a pool whose workers build the cleaner once
-    (self-contained, so --root can point at a checkout without cleaner.parallel)."""
+    (self-contained, so --root can point at a checkout without cleaner.run.executor)."""
     _init()  # built before the clock starts (and inherited by forked workers)
     chunks = [docs[i:i + CHUNK] for i in range(0, len(docs), CHUNK)]
     with Clock() as clock:

@@ -5,29 +5,30 @@ between scraped text and HTML input is a difference between the two tuples.  Eac
 names the rule kinds it runs and the code-decided rules it owns; a :class:`Repeat` runs
 its stages again on what is left until nothing changes (block decisions depend on
 neighbours, and a dropped neighbour changes them: so cleaning the output again changes
-nothing).  What a stage does is in :mod:`cleaner.stages`.
+nothing).  What a stage does is in :mod:`cleaner.stages.steps`.
 
 :class:`Cleaner` holds the loaded rules (immutable after construction) and is safe to
 share between threads; :func:`clean` uses a default instance.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from cleaner import classify, html, stages
-from cleaner.lang import LanguageDetector
+from cleaner.stages import classify, html, steps as stages
+from cleaner.stages.lang import LanguageDetector
 from cleaner.model import CleanResult
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
-from cleaner.score import ScoreParams
-from cleaner.stages import Doc
+from cleaner.content.score import ScoreParams
+from cleaner.stages.steps import Doc
 
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of a pipeline: a function of :mod:`cleaner.stages`, the rule kinds it runs
+    """One step of a pipeline: a function of :mod:`cleaner.stages.steps`, the rule kinds it runs
     and the codes of the code-decided rules it owns."""
 
     name: str
@@ -123,8 +124,38 @@ CODES = Codes.declared()
 SCORE_CODES = CODES.score
 
 
+@dataclass(frozen=True)
+class Config:
+    """What a cleaner is built from: rule folders, selection, profile.  Picklable and
+    hashable: a worker process gets this, never the loaded rules."""
+
+    rule_dirs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    profile: str = "default"
+    builtin: bool = True
+
+    @classmethod
+    def of(cls, rule_dirs: Iterable[Path | str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
+           profile: str = "default", builtin: bool = True) -> "Config":
+        return cls(tuple(str(p) for p in rule_dirs), tuple(select), tuple(ignore), profile, builtin)
+
+    def build(self) -> "Cleaner":
+        """The cleaner of this configuration, built once per process (a pure cache)."""
+        return _build(self)
+
+
+@lru_cache(maxsize=16)
+def _build(config: Config) -> "Cleaner":
+    return Cleaner(config.rule_dirs, select=config.select, ignore=config.ignore, profile=config.profile,
+                   builtin=config.builtin)
+
+
 class Cleaner:
     """A configured cleaner: which packs, which rules, which profile.
+
+    It pickles as its :class:`Config` (a worker process builds its own copy once), so it
+    can be handed to a process pool or a Dask cluster as it is.
 
     >>> Cleaner().clean("Title\\n\\nAdvertisement\\n\\nThe body of the story goes on here, as bodies do.").text
     'Title\\n\\nThe body of the story goes on here, as bodies do.\\n'
@@ -134,7 +165,9 @@ class Cleaner:
                  ignore: Iterable[str] = (), profile: str = "default", builtin: bool = True,
                  rules: Sequence[Rule] | None = None):
         """Load the built-in packs and ``rule_dirs`` (or take already loaded ``rules``)."""
+        self.config = None
         if rules is None:
+            self.config = Config.of(rule_dirs, select, ignore, profile, builtin)
             rules = load_rules([Path(d) for d in rule_dirs], builtin=builtin)
         self.all_rules = tuple(rules)
         self.rules = tuple(select_rules(self.all_rules, select, ignore, profile))
@@ -149,6 +182,12 @@ class Cleaner:
         langs = {lang for r in self.rules for lang in r.langs if lang != "*"} | {"en"}
         self._by_lang = {lang: self._rules_for(lang) for lang in langs}
         self._by_lang["*"] = self._rules_for("*")
+
+    def __reduce__(self):
+        if self.config is None:
+            raise TypeError("a Cleaner built from loaded rules cannot be sent to another process; "
+                            "build it from rule folders (Cleaner(rule_dirs, ...))")
+        return _build, (self.config,)
 
     def _rules_for(self, lang: str) -> dict:
         out: dict[str, list[Rule]] = {}
@@ -175,11 +214,29 @@ class Cleaner:
 
     def clean_iter(self, docs: Iterable[dict], *, text_field: str = "text") -> Iterator[dict]:
         """Generator step over ``{id, text, metadata}`` dicts: each comes back cleaned, with
-        its language, hits per rule, byline, agency and date in ``metadata`` (see
-        :mod:`cleaner.stream`)."""
-        from cleaner.stream import clean_iter
+        its language, hits per rule and what the metadata stage read in ``metadata``."""
+        for doc in docs:
+            yield self.clean_doc(doc, text_field)[0]
 
-        return clean_iter(self, docs, text_field)
+    def clean_doc(self, doc: dict, text_field: str = "text") -> tuple[dict, CleanResult]:
+        """Clean one ``{id, text, metadata}`` dict: a new dict (the input is left as it
+        was) and the result; a document without a string text field is a :class:`BadDocument`."""
+        if not isinstance(doc, dict):
+            raise BadDocument(f"not a JSON object but {type(doc).__name__}")
+        text = doc.get(text_field)
+        if not isinstance(text, str):
+            why = "missing" if text_field not in doc else f"not a string but {type(text).__name__}"
+            raise BadDocument(f"text field {text_field!r} {why}")
+        metadata = doc.get("metadata")
+        if metadata is None:
+            metadata = {}
+        elif not isinstance(metadata, dict):
+            raise BadDocument(f"metadata is not an object but {type(metadata).__name__}")
+        result = self.clean(text)
+        out = dict(doc)
+        out[text_field] = result.text
+        out["metadata"] = {**metadata, **result_metadata(result)}
+        return out, result
 
     @cached_property
     def html_rules(self):
@@ -199,10 +256,22 @@ class Cleaner:
                            input_text=j.input, metadata=doc.metadata)
 
 
-@lru_cache(maxsize=1)
+class BadDocument(ValueError):
+    """A document (or JSONL line) the cleaner cannot take; the message says why."""
+
+
+def result_metadata(result: CleanResult) -> dict:
+    """What a clean adds to a document's metadata: language, hits per rule, and the
+    result's own metadata (removed share, the fields the metadata stage read)."""
+    meta = {"language": result.language,
+            "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
+    meta.update(result.metadata)
+    return meta
+
+
 def default_cleaner() -> Cleaner:
     """The cleaner with the built-in packs and the default profile, built once per process."""
-    return Cleaner()
+    return Config().build()
 
 
 def clean(data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
@@ -215,10 +284,9 @@ def clean(data: str | bytes, *, lang: str | None = None, html: bool = False) -> 
 REPAIR_SELECT = ("UC", "WS", "MT")
 
 
-@lru_cache(maxsize=1)
 def repair_cleaner() -> Cleaner:
     """A cleaner that only repairs text: broken Unicode, stray escapes, spacing, MT garbles."""
-    return Cleaner(select=REPAIR_SELECT)
+    return Config(select=REPAIR_SELECT).build()
 
 
 def repair_text(data: str | bytes, *, lang: str | None = None) -> CleanResult:
@@ -230,4 +298,5 @@ def repair_text(data: str | bytes, *, lang: str | None = None) -> CleanResult:
     return repair_cleaner().clean(data, lang=lang)
 
 
-__all__ = ["Cleaner", "RuleError", "clean", "default_cleaner", "repair_text"]
+__all__ = ["BadDocument", "Cleaner", "Config", "RuleError", "clean", "default_cleaner", "repair_text",
+           "result_metadata"]

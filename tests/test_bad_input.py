@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleaner import batch as batch_mod
+from cleaner.run import batch as batch_mod
 from cleaner.cli import main
 from cleaner.pipeline import Cleaner
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.classify import BlockMatcher
+from cleaner.stages.classify import BlockMatcher
 from cleaner.pipeline import Cleaner
 
 CLEANER = Cleaner()

@@ -12,7 +12,7 @@ pytest.importorskip("dask.bag", reason="Dask is not installed (pip install '.[da
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install '.[dask]')")
 
 from cleaner.cli import main  # noqa: E402
-from cleaner.stream import dumps  # noqa: E402
+from cleaner.run.work import dumps  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -44,7 +44,7 @@ def single_process(tmp_path_factory):
 def test_bag_to_jsonl_matches_single_process(client, single_process, tmp_path):
     import dask.bag as db
 
-    from cleaner.dask import clean_bag, to_jsonl
+    from cleaner.run.dask import clean_bag, to_jsonl
 
     bag = db.from_sequence(_docs(), npartitions=3)
     to_jsonl(clean_bag(bag), tmp_path / "out")
@@ -54,7 +54,7 @@ def test_bag_to_jsonl_matches_single_process(client, single_process, tmp_path):
 
 
 def test_read_jsonl_round_trip(client, single_process, tmp_path):
-    from cleaner.dask import clean_bag, read_jsonl
+    from cleaner.run.dask import clean_bag, read_jsonl
 
     got = clean_bag(read_jsonl(str(single_process[0]), blocksize=2000)).map(dumps).compute()
     assert "".join(line + "\n" for line in got).encode() == single_process[1]
@@ -74,7 +74,7 @@ def test_dataframe_column(client, cleaner):
     dd = pytest.importorskip("dask.dataframe", reason="dask.dataframe is not installed (pip install 'dask[dataframe]')")
     import pandas as pd
 
-    from cleaner.dask import clean_dataframe
+    from cleaner.run.dask import clean_dataframe
 
     docs = _docs()
     df = dd.from_pandas(pd.DataFrame({"id": [d["id"] for d in docs], "body": [d["text"] for d in docs]}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.dedupe import _keys, key
+from cleaner.content.textkey import keys_where_shared as _keys, key
 
 TEXTS = st.lists(st.one_of(st.none(), st.text(alphabet="ab AB.,_1\u00a0é", max_size=8)), max_size=8)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import io
 
-from cleaner.diff import CYAN, GREEN, RED, RESET, format_diff, want_color
+from cleaner.review.diff import CYAN, GREEN, RED, RESET, format_diff, want_color
 
 INPUT = (
     "Home | World\n\nTitle\n\nBody one.\nAdvertisement\nBody two &amp; more.\n"

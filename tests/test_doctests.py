@@ -7,8 +7,8 @@ import importlib
 import pytest
 
 # The modules whose docstrings hold examples.
-MODULES = ["cleaner.pipeline", "cleaner.rules", "cleaner.repair", "cleaner.segment", "cleaner.score",
-           "cleaner.stream"]
+MODULES = ["cleaner.pipeline", "cleaner.rules.pack", "cleaner.stages.repair", "cleaner.stages.segment", "cleaner.content.score",
+           "cleaner.run.work"]
 
 
 @pytest.mark.parametrize("name", MODULES)

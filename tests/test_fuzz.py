@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.decode import NotTextError
-from cleaner.edits import replay
+from cleaner.stages.decode import NotTextError
+from cleaner.journal.edits import replay
 from cleaner.pipeline import Cleaner
 
 ROOT = Path(__file__).resolve().parent.parent

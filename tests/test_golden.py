@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.edits import replay
+from cleaner.journal.edits import replay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.lang import LanguageDetector, stopword_languages, stopwords
+from cleaner.stages.lang import LanguageDetector, stopword_languages, stopwords
 
 DE = ("Der Stadtrat hat am Montag beschlossen, die Straßenbahnlinie bis zum neuen Krankenhaus zu "
       "verlängern. Über das Projekt wird in der Stadt seit Jahren gestritten, und die Kosten sind "

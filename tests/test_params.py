@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cleaner.cli import main
 from cleaner.pipeline import Cleaner
 from cleaner.rules import RuleError, builtin_rules_dir, load_rules, select_rules
-from cleaner.schema import BY_CODE, HINT
+from cleaner.rules.schema import BY_CODE, HINT
 
 HTML_PACK = builtin_rules_dir() / "html.toml"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.edits import assemble, replay
+from cleaner.journal.edits import assemble, replay
 from cleaner.pipeline import repair_text
 
 CORPUS = tomllib.loads((Path(__file__).parent / "data" / "repair_corpus.toml").read_text(encoding="utf-8"))["case"]

@@ -8,7 +8,7 @@ from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.repair import _BAD_WIDTH, FTFY_CONFIG, _FTFY_SUSPECT, _is_bad, needs_ftfy, unicode_edits
+from cleaner.stages.repair import _BAD_WIDTH, FTFY_CONFIG, _FTFY_SUSPECT, _is_bad, needs_ftfy, unicode_edits
 
 # Text in many scripts, each made into mojibake by every encoding ftfy knows how to undo.
 SOURCES = [

@@ -12,7 +12,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.edits import Edit, apply_edits, assemble, replay
+from cleaner.journal.edits import Edit, apply_edits, assemble, replay
 from cleaner.pipeline import repair_text
 
 MAX_EXAMPLES = int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "300"))

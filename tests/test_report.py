@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cleaner.model import Hit
-from cleaner.report import ReportWriter, context_ranges, embed_json, write_report
+from cleaner.review.report import ReportWriter, context_ranges, embed_json, write_report
 
 PAYLOAD = (
     "Intro <script>window.pwned=1;document.title='pwned'</script> "

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from cleaner.report import ReportWriter
+from cleaner.review.report import ReportWriter
 
 pytestmark = pytest.mark.browser
 

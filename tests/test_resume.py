@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import MANIFEST_NAME, _TMP_NAME
+from cleaner.run.batch import MANIFEST_NAME, _TMP_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.edits import assemble, replay
+from cleaner.journal.edits import assemble, replay
 from cleaner.pipeline import Cleaner
 from cleaner.rules import CODE_KINDS, load_rules
 
@@ -32,7 +32,7 @@ def _run(rule, text: str, all_rules):
 def _codes(rule, example: str, all_rules) -> list[str]:
     """Codes that fired: hits, or for ``html`` rules every DOM decision (keeps included)."""
     if rule.kind == "html":
-        from cleaner.html import fired_codes
+        from cleaner.stages.html import fired_codes
 
         return sorted(fired_codes(example))
     return [h.code for h in _run(rule, example, all_rules).hits]

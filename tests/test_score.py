@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner.model import DROP, Block
 from cleaner.pipeline import SCORE_CODES
-from cleaner.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label,
+from cleaner.content.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label,
                            list_extension, repeated_lines, revise, score_blocks, skeleton)
 
 EN = frozenset("a an and are as at be by for from has in is it of on that the to was were with".split())
@@ -228,7 +228,7 @@ def test_good_text_after_a_comment_marker_weighs_less():
     bl = blocks_of(PROSE, PROSE2, "12 comments", *[comment, "reader42"] * 4)
     bl[2].final, bl[2].code = DROP, "CO102"
     labels = ["good", "good", RULED] + ["good", "bad"] * 4
-    from cleaner.score import section_end
+    from cleaner.content.score import section_end
     assert section_end(bl, labels, p) == 2
     assert body_window(bl, revise(labels), p, end=2) == (0, 1)
 
@@ -262,7 +262,7 @@ def test_lower_casing_never_changes_which_characters_are_word_characters():
 def test_words_lower_cased_one_by_one_when_allowed(text):
     import re
 
-    from cleaner.score import lowers_by_word
+    from cleaner.content.score import lowers_by_word
 
     words = re.compile(r"\w+")
     if lowers_by_word(text):

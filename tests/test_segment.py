@@ -1,7 +1,7 @@
 """Fragment joining: a sentence broken at inline links comes back as one block; menus do not."""
 from __future__ import annotations
 
-from cleaner.segment import join_fragments, joins, split_lines
+from cleaner.stages.segment import join_fragments, joins, split_lines
 
 
 def _join(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleaner import parallel
+from cleaner.run import work as parallel
 from cleaner.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def test_pipe_streams_through_a_real_process(tmp_path):
 def test_progress_shows_docs_per_second_only_when_enabled():
     import io
 
-    from cleaner.progress import Progress
+    from cleaner.run.progress import Progress
 
     shown, hidden = io.StringIO(), io.StringIO()
     for buf, enabled in ((shown, True), (hidden, None)):  # None: a StringIO is no terminal
@@ -250,7 +250,7 @@ def test_slow_producer_gets_each_document_back_before_sending_the_next(jobs):
 def test_pipe_lines_splits_across_reads_and_ticks_when_quiet():
     import os
 
-    from cleaner.stream import numbered_chunks, pipe_lines
+    from cleaner.run.jsonl import numbered_chunks, pipe_lines
 
     r, w = os.pipe()
     os.write(w, b'{"a": 1}\n{"b": 22}\n{"c"')

@@ -19,8 +19,8 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 with atheris.instrument_imports():
-    from cleaner.decode import NotTextError
-    from cleaner.edits import replay
+    from cleaner.stages.decode import NotTextError
+    from cleaner.journal.edits import replay
     from cleaner.pipeline import Cleaner
 
 FULL = Cleaner()

@@ -3,8 +3,10 @@
 Work is cut into chunks (a few dozen documents); at most ``in_flight`` chunks are queued
 or running at any time, and results come back in input order, so the output of ``--jobs
 N`` is byte-identical to ``--jobs 1`` and memory stays constant on an endless stream.
-Each worker builds its :class:`~cleaner.pipeline.Cleaner` once (the pool initializer,
-or the first chunk on a Dask worker) from a picklable :class:`CleanerSpec`.
+The executor knows no front end: a task is any picklable ``fn(state, chunk, *args)``,
+``state`` the same for every chunk (the folder batch, JSONL, ``clean_iter`` and Dask pass
+their own task and a :class:`~cleaner.pipeline.Cleaner`, which pickles as its config and
+is built once per worker process).
 """
 from __future__ import annotations
 
@@ -13,69 +15,28 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import chain
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
-
-from cleaner.pipeline import Cleaner
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-JSONL_CHUNK = 64      # lines a task
-FILES_CHUNK = 16      # files a task
 IN_FLIGHT_PER_JOB = 3  # chunks queued or running per worker
 
 
-@dataclass(frozen=True)
-class CleanerSpec:
-    """How to build a Cleaner: what the CLI's rule options say.  Picklable and hashable."""
-
-    rule_dirs: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    profile: str = "default"
-
-    @classmethod
-    def of(cls, rule_dirs: Iterable[Path | str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-           profile: str = "default") -> "CleanerSpec":
-        return cls(tuple(str(p) for p in rule_dirs), tuple(select), tuple(ignore), profile)
-
-    def build(self) -> Cleaner:
-        return Cleaner(self.rule_dirs, select=self.select, ignore=self.ignore, profile=self.profile)
-
-
-_CLEANERS: dict[CleanerSpec, Cleaner] = {}
-
-
-def init_worker(spec: CleanerSpec, parent: int) -> None:
-    """Pool initializer: build the cleaner once, and end this worker if the batch dies.
+def init_worker(cleaner, parent: int) -> None:
+    """Pool initializer: build the cleaner once (unpickling it builds it), and end this
+    worker if the batch dies.
 
     A killed batch (SIGKILL) cannot stop its pool; a worker that outlives it would hold its
     pipes open and sit idle forever, so it watches its parent and exits when it is gone.
     """
-    cleaner_for(spec)
-
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
-def cleaner_for(spec: CleanerSpec) -> Cleaner:
-    """This process's cleaner for ``spec``, built on first use (the pool initializer)."""
-    cleaner = _CLEANERS.get(spec)
-    if cleaner is None:
-        cleaner = _CLEANERS[spec] = spec.build()
-    return cleaner
-
-
-def register(spec: CleanerSpec, cleaner: Cleaner) -> None:
-    """Use an already built cleaner for ``spec`` in this process (and in forked workers)."""
-    _CLEANERS[spec] = cleaner
 
 
 def cpu_count() -> int:
@@ -91,16 +52,16 @@ def resolve_jobs(jobs: int | None) -> int:
     return cpu_count() if not jobs else max(1, jobs)
 
 
-def ordered_map(fn: Callable[..., R], spec: CleanerSpec, chunks: Iterable[T], *args: Any, jobs: int | None = 0,
+def ordered_map(fn: Callable[..., R], spec: Any, chunks: Iterable[T], *args: Any, jobs: int | None = 0,
                 executor: Executor | None = None, in_flight: int | None = None) -> Iterator[R]:
-    """``fn(spec, chunk, *args)`` for each chunk, results in input order.
+    """``fn(spec, chunk, *args)`` for each chunk, results in input order (``spec``: the
+    state every task shares, such as a Cleaner).
 
     With ``jobs == 1`` (and no ``executor``) everything runs in this process; so does the
     first chunk, so an input of one chunk never starts a pool.  An empty chunk is a flush
     (see :func:`cleaner.stream.numbered_chunks`).  Any
     :class:`concurrent.futures.Executor` can be given instead of the process pool (a
-    Dask ``client.get_executor()``); ``fn`` must then build its cleaner with
-    :func:`cleaner_for`.  At most ``in_flight`` chunks are submitted and not yet yielded.
+    Dask ``client.get_executor()``);  At most ``in_flight`` chunks are submitted and not yet yielded.
     """
     jobs = resolve_jobs(jobs)
     in_flight = in_flight or max(2, IN_FLIGHT_PER_JOB * jobs)
@@ -158,35 +119,3 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-# -- the tasks: module-level functions, so they pickle ---------------------------------
-
-def jsonl_task(spec: CleanerSpec, lines, text_field: str = "text", with_hits: bool = False):
-    """Clean a chunk of numbered JSONL lines (see :func:`cleaner.stream.clean_lines`)."""
-    from cleaner.stream import clean_lines
-
-    return clean_lines(cleaner_for(spec), lines, text_field, with_hits)
-
-
-def clean_payloads(spec: CleanerSpec, items: Sequence) -> list[tuple[Any, str, bool]]:
-    """Clean ``(bytes, is_html)`` items read by the batch (None passes through):
-    ``(CleanResult or None, error, skipped-as-not-text)`` for each."""
-    from cleaner.batch import clean_one
-
-    cleaner = cleaner_for(spec)
-    return [(None, "", False) if item is None else clean_one(cleaner, *item) for item in items]
-
-
-def clean_iter_parallel(docs: Iterable[dict], spec: CleanerSpec = CleanerSpec(), *, jobs: int | None = 0,
-                        text_field: str = "text", chunk: int = JSONL_CHUNK) -> Iterator[dict]:
-    """Like :meth:`Cleaner.clean_iter`, on every core; documents come back in order."""
-    for cleaned in ordered_map(_docs_task, spec, batched(docs, chunk), text_field, jobs=jobs):
-        yield from cleaned
-
-
-def _docs_task(spec: CleanerSpec, docs: list[dict], text_field: str) -> list[dict]:
-    from cleaner.stream import clean_doc
-
-    cleaner = cleaner_for(spec)
-    return [clean_doc(cleaner, d, text_field)[0] for d in docs]

@@ -20,7 +20,7 @@ import ftfy.fixes
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
 from ftfy.chardata import LIGATURES, WIDTH_MAP
 
-from cleaner.edits import Edit, apply_edits
+from cleaner.journal.edits import Edit, apply_edits
 from cleaner.rules import Rule
 
 # ftfy changes typography by default; a cleaner must not rewrite the source's quotes.

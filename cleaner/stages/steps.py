@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from cleaner import classify, dedupe, html, inline, repair, segment
-from cleaner.decode import decode_bytes, unwrap
-from cleaner.edits import Edit, assemble, resolve_overlaps
+from cleaner.stages import classify, dedupe, html, inline, repair, segment
+from cleaner.stages.decode import decode_bytes, unwrap
+from cleaner.journal.edits import Edit, assemble, resolve_overlaps
 from cleaner.journal import Journal
-from cleaner.lang import stopwords
+from cleaner.stages.lang import stopwords
 from cleaner.model import DROP, KEEP, REPAIR, Block
 from cleaner.rules import Rule
-from cleaner.score import score_blocks
+from cleaner.content.score import score_blocks
 
 TITLE_MAX_CHARS = 300
 MAX_REPAIR_PASSES = 4

@@ -11,42 +11,10 @@ of an interview), not a scraping artefact.
 """
 from __future__ import annotations
 
-import re
 from typing import Mapping, Sequence
 
+from cleaner.content.textkey import keys_where_shared as _keys
 from cleaner.model import DROP, Block
-
-_NON_WORD = re.compile(r"\W+")
-
-
-def key(text: str) -> str:
-    """Compare texts by their words only: case, punctuation and spacing do not count."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
-# ASCII punctuation and spacing, deleted by str.translate (a C loop) for a quick signature.
-_ASCII_NON_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
-
-
-def _keys(texts: list[str | None]) -> list:
-    """:func:`key` of each text, computed only where another text may share it.
-
-    Equal keys have equal signatures (the words run together), and the signature of an
-    ASCII text comes from a C loop (lower-case, delete punctuation and spaces): an ASCII
-    text whose signature is unique gets a key of its own that nothing else equals.
-    """
-    keys: list = [None if t is None or t.isascii() else key(t) for t in texts]
-    sigs = [None if t is None else k.replace(" ", "") if k is not None else t.lower().translate(_ASCII_NON_WORD)
-            for t, k in zip(texts, keys)]
-    counts: dict[str, int] = {}
-    for sig in sigs:
-        if sig is not None:
-            counts[sig] = counts.get(sig, 0) + 1
-    for i, (t, sig) in enumerate(zip(texts, sigs)):
-        if t is not None and keys[i] is None:
-            keys[i] = (i,) if counts[sig] == 1 else key(t)
-    return keys
-
 
 def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str],
                  repeats: bool = True) -> None:

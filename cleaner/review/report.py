@@ -334,7 +334,7 @@ _MARKER = re.compile(r"\{\{([A-Z]+)\}\}")
 @lru_cache(maxsize=None)
 def _asset(name: str) -> str:
     """One of the page's parts (template, style sheet, script), read once from package data."""
-    return files("cleaner").joinpath(f"report_assets/{name}").read_text(encoding="utf-8")
+    return files("cleaner.review").joinpath(f"report_assets/{name}").read_text(encoding="utf-8")
 
 
 def _fill(template: str, **values: str) -> str:

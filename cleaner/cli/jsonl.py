@@ -14,10 +14,9 @@ from contextlib import contextmanager, nullcontext
 
 import click
 
-from cleaner import parallel
-from cleaner.parallel import CleanerSpec, register
-from cleaner.progress import Progress
-from cleaner.stream import StreamReport, run_jsonl
+from cleaner.run import executor as parallel
+from cleaner.run.progress import Progress
+from cleaner.run.jsonl import StreamReport, run_jsonl
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,7 +38,7 @@ def dask_executor(address: str | None):
         yield executor
 
 
-def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, text_field: str, jobs: int,
+def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
                       scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None) -> int:
     """Run the JSONL batch; returns the exit code."""
     if source != "-" and dest != "-" and _same_file(source, dest):
@@ -48,7 +47,6 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
         raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
     if source != "-" and os.path.isdir(source):
         raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
-    register(spec, cleaner)
     started = time.monotonic()
 
     def on_bad(lineno: int, why: str) -> None:
@@ -58,7 +56,7 @@ def run_jsonl_command(source: str, dest: str, cleaner, spec: CleanerSpec, *, tex
     try:
         with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
                 (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
-            report = run_jsonl(source, dest, spec, text_field=text_field, jobs=jobs, executor=executor,
+            report = run_jsonl(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                on_bad=on_bad, progress=progress, hits=hits,
                                in_flight=getattr(executor, "in_flight", None))
     except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure

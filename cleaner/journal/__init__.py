@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Sequence
 
-from cleaner.edits import Edit, apply_edits, map_to_source
+from cleaner.journal.edits import Edit, apply_edits, map_to_source
 from cleaner.model import FLAG, Hit, RuleRef as Rule
 
 _new_hit = partial(tuple.__new__, Hit)  # a Hit from all its fields, without NamedTuple's Python __new__

@@ -30,7 +30,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Mapping, Sequence
 
-from cleaner.dedupe import key as _key
+from cleaner.content.textkey import key as _key
 from cleaner.model import DROP, KEEP, Block
 from cleaner.rules import builtin_rules_dir, load_pack
 

@@ -3,7 +3,7 @@
 Exit codes follow linters: 0 every file cleaned (binary files skipped and named),
 1 some files failed (each is named), 2 could not start: usage, rule-file error, OUT_DIR
 inside IN_DIR or not writable (nothing was cleaned). The per-file loop and the resume
-manifest live in :mod:`cleaner.batch`.
+manifest live in :mod:`cleaner.run.batch`.
 """
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
-from cleaner.diff import format_diff, want_color
-from cleaner.io import is_inside, walk_inputs
+from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
+from cleaner.review.diff import format_diff, want_color
+from cleaner.run.io import is_inside, walk_inputs
 from cleaner.model import DROP
-from cleaner.parallel import CleanerSpec, register, resolve_jobs
-from cleaner.progress import Progress
-from cleaner.stream import is_jsonl
-from cleaner.pipeline import Cleaner
-from cleaner.report import ReportWriter
+from cleaner.run.executor import resolve_jobs
+from cleaner.run.progress import Progress
+from cleaner.run.jsonl import is_jsonl
+from cleaner.cli.jsonl import run_jsonl_command
+from cleaner.pipeline import Cleaner, Config
+from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
-from cleaner.schema import schema_for
+from cleaner.rules.schema import schema_for
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -40,12 +41,12 @@ class _DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _spec(rules_dirs, select, ignore, profile) -> CleanerSpec:
+def _spec(rules_dirs, select, ignore, profile) -> Config:
     """What the rule options say, for this process and for worker processes alike."""
-    return CleanerSpec.of(rules_dirs, _codes(select), _codes(ignore), profile)
+    return Config.of(rules_dirs, _codes(select), _codes(ignore), profile)
 
 
-def _build(spec: CleanerSpec) -> Cleaner:
+def _build(spec: Config) -> Cleaner:
     try:
         return spec.build()
     except RuleError as exc:
@@ -111,15 +112,12 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if is_jsonl(str(in_dir), fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
-        from cleaner.cli_stream import run_jsonl_command
-
-        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, spec, text_field=text_field, jobs=jobs,
+        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
-    register(spec, cleaner)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
@@ -140,7 +138,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     color = want_color(sys.stdout)
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
-            for o in batch.run(files, jobs=resolve_jobs(jobs), spec=spec):
+            for o in batch.run(files, jobs=resolve_jobs(jobs)):
                 bar.update()
                 stats[o.status] += 1
                 if o.status == FAILED:

@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from itertools import tee
+
 from cleaner import __version__
-from cleaner.decode import NotTextError
-from cleaner.io import atomic_write, input_kind, output_name
 from cleaner.model import CleanResult
+from cleaner.rules import builtin_rules_dir
+from cleaner.run.executor import batched, ordered_map
+from cleaner.run.io import atomic_write, input_kind, output_name
+from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
 
 MANIFEST_NAME = ".clean-articles.json"
 MANIFEST_FORMAT = 1
@@ -38,25 +42,6 @@ CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed
 def display(path: os.PathLike | str) -> str:
     """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, never a crash."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one line: ``OSError`` by its strerror, others by type and message."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot read: {exc.strerror}"
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def clean_one(cleaner, data: bytes, html: bool) -> tuple[Any, str, bool]:
-    """``(CleanResult or None, error, skipped-as-not-text)`` of one input: a bad file gives
-    its error as one line, never an exception, so the batch goes on."""
-    try:
-        return cleaner.clean(data, html=html), "", False
-    except NotTextError as exc:
-        return None, str(exc), True
-    except Exception as exc:  # one bad file never stops the batch
-        return None, one_line(exc), False
 
 
 @dataclass
@@ -86,8 +71,6 @@ def rules_hash(cleaner) -> str:
             h.update(b"<unreadable>")
         h.update(b"\0")
     try:
-        from cleaner.rules import builtin_rules_dir
-
         for p in sorted((builtin_rules_dir() / "stopwords").glob("*.txt")):
             h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     except Exception:  # pragma: no cover - an incomplete install fails elsewhere
@@ -202,14 +185,14 @@ class Batch:
             self.manifest.load()
             self.temp_removed = remove_temp_files(self.out_dir)
 
-    def run(self, inputs: Iterable[Path], *, jobs: int = 1, spec=None) -> Iterator[Outcome]:
-        """Outcomes in input order. With ``jobs`` > 1 (and the ``spec`` the cleaner was built
-        from) the cleaning runs in worker processes; reading, the resume check, writing and
+    def run(self, inputs: Iterable[Path], *, jobs: int = 1) -> Iterator[Outcome]:
+        """Outcomes in input order. With ``jobs`` > 1 the cleaning runs in worker processes
+        (each builds the cleaner from its config); reading, the resume check, writing and
         the manifest stay here, so the OUT tree is the same as with one process."""
-        if jobs == 1 or spec is None:
+        if jobs == 1 or self.cleaner.config is None:
             outcomes: Iterator[Outcome] = (self.one(path) for path in inputs)
         else:
-            outcomes = self._parallel(inputs, jobs, spec)
+            outcomes = self._parallel(inputs, jobs)
         for outcome in outcomes:
             if outcome.status in (CLEANED, FAILED):
                 self._since_save += 1
@@ -218,14 +201,10 @@ class Batch:
                     self._since_save = 0
             yield outcome
 
-    def _parallel(self, inputs: Iterable[Path], jobs: int, spec) -> Iterator[Outcome]:
-        from itertools import tee
-
-        from cleaner.parallel import FILES_CHUNK, batched, clean_payloads, ordered_map
-
+    def _parallel(self, inputs: Iterable[Path], jobs: int) -> Iterator[Outcome]:
         chunks, payloads = tee(batched((self.prepare(path) for path in inputs), FILES_CHUNK))
         work = ([(p.data, p.html) if isinstance(p, _Pending) else None for p in chunk] for chunk in payloads)
-        for chunk, results in zip(chunks, ordered_map(clean_payloads, spec, work, jobs=jobs)):
+        for chunk, results in zip(chunks, ordered_map(clean_payloads, self.cleaner, work, jobs=jobs)):
             for item, (result, error, skipped) in zip(chunk, results):
                 yield item if isinstance(item, Outcome) else self.complete(item, result, error, skipped)
 

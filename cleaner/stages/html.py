@@ -30,11 +30,11 @@ from typing import Iterable, Mapping, NamedTuple
 
 from lxml import etree
 
-from .decode import GZIP_MAGIC, gunzip
-from .model import DROP, KEEP, Block
-from .lang import stopword_languages, stopwords
-from .rules import Rule, RuleError, builtin_rules_dir, load_pack
-from .score import lowers_by_word
+from cleaner.content.score import lowers_by_word
+from cleaner.model import DROP, KEEP, Block
+from cleaner.rules import Rule, RuleError, builtin_rules_dir, load_pack
+from cleaner.stages.decode import GZIP_MAGIC, gunzip
+from cleaner.stages.lang import LanguageDetector, stopword_languages, stopwords
 
 __all__ = [
     "HtmlBlock", "HtmlPage", "Decision", "HtmlRules", "decode_html", "markup_of", "parse_html",
@@ -203,7 +203,7 @@ def load_html_rules(path: Path | None = None) -> HtmlRules:
 
 def compile_html_rules(rules, enabled: frozenset[str] | None = None) -> HtmlRules:
     """Compile the ``html`` rules of a loaded rule set; the stoplists are the built-in
-    ones of :mod:`cleaner.lang`.
+    ones of :mod:`cleaner.stages.lang`.
 
     Thresholds always come from every loaded rule: ``--select``/``--ignore`` decide which
     rules make hits, never another rule's numbers.  A hint rule not in ``enabled`` (when
@@ -677,9 +677,7 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
 
 @lru_cache(maxsize=1)
 def _default_detector():
-    """The seeded langdetect wrapper of :mod:`cleaner.lang`, for callers that bring none."""
-    from cleaner.lang import LanguageDetector
-
+    """The seeded langdetect wrapper of :mod:`cleaner.stages.lang`, for callers that bring none."""
     return LanguageDetector(fast_langs=())
 
 

@@ -1,11 +1,11 @@
 """Dask: clean a bag of documents or a DataFrame text column on a cluster.
 
 Optional: ``pip install 'clean-articles[dask]'``.  Each worker process builds its
-:class:`~cleaner.pipeline.Cleaner` once per :class:`~cleaner.parallel.CleanerSpec` (the
-rule options), on the first partition it cleans::
+:class:`~cleaner.pipeline.Cleaner` once (a Cleaner pickles as its config), on the first
+partition it cleans::
 
     import dask.bag as db
-    from cleaner.dask import clean_bag, to_jsonl
+    from cleaner.run.dask import clean_bag, to_jsonl
     docs = db.read_text("pages-*.jsonl").map(json.loads)
     to_jsonl(clean_bag(docs), "out/")           # out/part-00000.jsonl, ...
 
@@ -23,26 +23,25 @@ from typing import TYPE_CHECKING
 try:
     import dask.bag as db
 except ImportError as exc:  # pragma: no cover - the message is the point
-    raise ImportError("cleaner.dask needs Dask: pip install 'clean-articles[dask]'") from exc
+    raise ImportError("cleaner.run.dask needs Dask: pip install 'clean-articles[dask]'") from exc
 
-from cleaner.parallel import CleanerSpec, cleaner_for
-from cleaner.stream import clean_doc, dumps, result_metadata
+from cleaner.pipeline import Cleaner, default_cleaner, result_metadata
+from cleaner.run.work import dumps
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
 
-def _clean_partition(docs, spec: CleanerSpec, text_field: str) -> list[dict]:
-    cleaner = cleaner_for(spec)
-    return [clean_doc(cleaner, doc, text_field)[0] for doc in docs]
+def _clean_partition(docs, cleaner: Cleaner, text_field: str) -> list[dict]:
+    return [cleaner.clean_doc(doc, text_field)[0] for doc in docs]
 
 
-def clean_bag(bag: db.Bag, spec: CleanerSpec = CleanerSpec(), *, text_field: str = "text") -> db.Bag:
+def clean_bag(bag: db.Bag, cleaner: Cleaner | None = None, *, text_field: str = "text") -> db.Bag:
     """A bag of cleaned ``{id, text, metadata}`` dicts, partition for partition.
 
     A document without a string text field fails its partition with
     :class:`cleaner.stream.BadDocument` (filter first if the input may hold such)."""
-    return bag.map_partitions(_clean_partition, spec, text_field)
+    return bag.map_partitions(_clean_partition, cleaner or default_cleaner(), text_field)
 
 
 def to_jsonl(bag: db.Bag, out_dir: Path | str, **compute) -> list[str]:
@@ -59,8 +58,7 @@ def read_jsonl(paths, blocksize: int | str | None = "64MiB") -> db.Bag:
     return lines.filter(lambda line: line.strip() != "").map(json.loads)
 
 
-def _clean_frame(frame, spec: CleanerSpec, column: str):
-    cleaner = cleaner_for(spec)
+def _clean_frame(frame, cleaner: Cleaner, column: str):
     frame = frame.copy()
     results = [cleaner.clean(text) for text in frame[column]]
     frame[column] = [r.text for r in results]
@@ -69,10 +67,10 @@ def _clean_frame(frame, spec: CleanerSpec, column: str):
     return frame
 
 
-def clean_dataframe(df: "dd.DataFrame", column: str = "text", spec: CleanerSpec = CleanerSpec()) -> "dd.DataFrame":
+def clean_dataframe(df: "dd.DataFrame", column: str = "text", cleaner: Cleaner | None = None) -> "dd.DataFrame":
     """``df`` (needs ``dask[dataframe]``) with ``column`` cleaned, plus ``language`` and ``clean_metadata`` (a JSON
     string: hits per rule, removed share, byline, agency, date) columns."""
     meta = df._meta.copy()
     meta["language"] = meta[column].astype(object)
     meta["clean_metadata"] = meta[column].astype(object)
-    return df.map_partitions(_clean_frame, spec, column, meta=meta)
+    return df.map_partitions(_clean_frame, cleaner or default_cleaner(), column, meta=meta)

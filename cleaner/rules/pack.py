@@ -50,7 +50,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Iterable, Mapping
 
-from cleaner.schema import check_params
+from cleaner.rules.schema import check_params
 
 PATTERN_KINDS = ("drop-block", "drop-run", "strip", "substitute", "repair", "flag")
 CODE_KINDS = ("score", "dedupe", "html", "unicode")
@@ -526,8 +526,8 @@ def load_pack(path: Path, start_order: int = 0) -> list[Rule]:
 
 def builtin_rules_dir() -> Path:
     """The packs shipped with the package (installed) or beside it (source checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent / "rules"):
+    package = Path(__file__).resolve().parent.parent  # cleaner/
+    for candidate in (package / "packs", package.parent / "rules"):
         if candidate.is_dir():
             return candidate
     raise RuleError("built-in rule packs not found: the installation is incomplete")

@@ -1,0 +1,1 @@
+"""Main-content detection: block features, labels, neighbours, the main-body window."""

@@ -1,0 +1,1 @@
+"""Running the pipeline over many documents: folders, JSONL streams, worker processes, Dask."""

@@ -1,0 +1,156 @@
+"""JSONL streams: ``clean-articles in.jsonl out.jsonl`` and ``- -``, in order, on every core.
+
+Each cleaned document (see :meth:`cleaner.pipeline.Cleaner.clean_doc`) is a copy of its input with the text replaced and ``metadata``
+extended with what the clean learnt: ``language``, ``rule_hits`` (hits per rule code),
+``removed_share``, and -- when the metadata rules removed such lines -- ``byline``,
+``agency``, ``date`` (and ``time``).  Every other field passes through unchanged.
+
+JSONL is one such object a line.  A line that is not a JSON object with a string text
+field is a *bad line*: it is reported with its line number, nothing is written for it,
+and the stream goes on.
+"""
+from __future__ import annotations
+
+import io
+import os
+import select
+import sys
+from collections import Counter
+from contextlib import ExitStack, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from cleaner.run import executor
+from cleaner.run.io import atomic_open
+from cleaner.run.work import JSONL_CHUNK, ChunkResult, jsonl_task
+
+IDLE_FLUSH = 0.5  # seconds without input after which a pipe's partial chunk is cleaned
+
+
+def numbered_chunks(stream: Iterable[bytes | None], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Lines of a binary stream, numbered from 1, in lists of ``size`` lines.
+
+    A ``None`` in the stream (see :func:`pipe_lines`) means the input went quiet: the
+    partial chunk is yielded, then an empty list, which tells :func:`cleaner.parallel.ordered_map`
+    to hand back everything in flight, so a slow producer's documents are not held back.
+    """
+    chunk: list[tuple[int, bytes]] = []
+    lineno = 0
+    for line in stream:
+        if line is None:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield []
+            continue
+        lineno += 1
+        chunk.append((lineno, line))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def pipe_lines(fd: int, idle: float = IDLE_FLUSH, block: int = 1 << 16) -> Iterator[bytes | None]:
+    """Lines read from the file descriptor ``fd`` (stdin), with ``None`` each time no byte
+    came for ``idle`` seconds.  POSIX only (``select`` on a pipe, a file or a tty)."""
+    parts: list[bytes] = []
+    quiet = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], idle)
+        if not ready:
+            if not quiet:  # one tick per quiet spell
+                quiet = True
+                yield None
+            continue
+        quiet = False
+        data = os.read(fd, block)
+        if not data:
+            break
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            if end < 0:
+                if start < len(data):
+                    parts.append(data[start:])
+                break
+            parts.append(data[start:end + 1])
+            yield b"".join(parts)
+            parts = []
+            start = end + 1
+    if parts:
+        yield b"".join(parts)
+
+
+def _stdin_lines(src) -> Iterable[bytes | None]:
+    """stdin as :func:`pipe_lines` where it is a real file descriptor on POSIX, else as is."""
+    try:
+        fd = src.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return src
+    return pipe_lines(fd) if os.name == "posix" else src
+
+
+def is_jsonl(path: str, fmt: str) -> bool:
+    """Whether the batch reads JSONL: ``--format jsonl``, ``-`` or a ``.jsonl`` name."""
+    if fmt != "auto":
+        return fmt == "jsonl"
+    return path == "-" or str(path).lower().endswith((".jsonl", ".ndjson"))
+
+
+# -- the JSONL batch -------------------------------------------------------------------
+
+@dataclass
+class StreamReport:
+    """Totals of a JSONL run."""
+
+    docs: int = 0
+    bad: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    blocks_removed: int = 0
+    per_rule: Counter = field(default_factory=Counter)
+
+    def add(self, chunk: ChunkResult) -> None:
+        self.docs += chunk.docs
+        self.bad += len(chunk.bad)
+        self.chars_in += chunk.chars_in
+        self.chars_out += chunk.chars_out
+        self.blocks_removed += chunk.blocks_removed
+        self.per_rule.update(chunk.per_rule)
+
+
+def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs: int | None = 0,
+              pool=None, on_bad=None, progress=None, chunk: int | None = None, hits=None,
+              in_flight: int | None = None) -> StreamReport:
+    """Clean the JSONL file ``source`` (``-``: stdin) into ``dest`` (``-``: stdout).
+
+    Lines are read, cleaned (on ``jobs`` processes, or on ``pool``) and written in
+    order with a bounded number of chunks in flight, so memory does not grow with the
+    stream.  ``hits`` (a text file) receives each document's hits as a JSON line.
+    ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
+    ``dest`` is written under a temporary name and renamed when complete.
+    """
+    size = chunk or JSONL_CHUNK
+    report = StreamReport()
+    with ExitStack() as stack:
+        src = sys.stdin.buffer if source == "-" else stack.enter_context(open(source, "rb"))
+        out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
+        lines = _stdin_lines(src) if src is sys.stdin.buffer else src
+        for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
+                                           hits is not None, jobs=jobs, executor=pool, in_flight=in_flight):
+            if result.lines:
+                out.write("".join(result.lines).encode("utf-8"))
+            if hits is not None:
+                hits.writelines(result.hits)
+            if dest == "-":
+                out.flush()
+            for lineno, why in result.bad:
+                if on_bad:
+                    on_bad(lineno, why)
+            report.add(result)
+            if progress:
+                progress.update(result.docs + len(result.bad))
+    return report

@@ -1,0 +1,126 @@
+"""The tasks the executor runs: one chunk of work each, module-level so they pickle.
+
+Each takes the :class:`~cleaner.pipeline.Cleaner` (built once per worker process) and a
+chunk: files read by the folder batch, numbered JSONL lines, or documents of
+``clean_iter``.  A bad item becomes an error for that item, never an exception.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+from cleaner.model import DROP, CleanResult
+from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
+from cleaner.run.executor import batched, ordered_map
+from cleaner.stages.decode import NotTextError
+
+JSONL_CHUNK = 64      # lines a task
+FILES_CHUNK = 16      # files a task
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: ``OSError`` by its strerror, others by type and message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def clean_one(cleaner: Cleaner, data: bytes, html: bool) -> tuple[Any, str, bool]:
+    """``(CleanResult or None, error, skipped-as-not-text)`` of one input: a bad file gives
+    its error as one line, never an exception, so the batch goes on."""
+    try:
+        return cleaner.clean(data, html=html), "", False
+    except NotTextError as exc:
+        return None, str(exc), True
+    except Exception as exc:  # one bad file never stops the batch
+        return None, one_line(exc), False
+
+
+def clean_payloads(cleaner: Cleaner, items: Sequence) -> list[tuple[Any, str, bool]]:
+    """Clean ``(bytes, is_html)`` items read by the batch (None passes through)."""
+    return [(None, "", False) if item is None else clean_one(cleaner, *item) for item in items]
+
+
+def dumps(doc: dict) -> str:
+    """One output line (without the newline): the same bytes in every process.
+
+    >>> dumps({"id": "a", "text": "Café"})
+    '{"id": "a", "text": "Café"}'
+    """
+    return json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
+
+
+@dataclass
+class ChunkResult:
+    """What cleaning a chunk of JSONL lines gives: output lines, bad lines and counts."""
+
+    lines: list[str] = field(default_factory=list)
+    hits: list[str] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    docs: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    blocks_removed: int = 0
+    per_rule: Counter = field(default_factory=Counter)
+
+
+def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
+                with_hits: bool = False) -> ChunkResult:
+    """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
+
+    With ``with_hits``, each document's hits as a JSON line too (``line``, ``id``,
+    ``language``, ``hits``), as ``--hits`` writes them."""
+    out = ChunkResult()
+    for lineno, raw in lines:
+        try:
+            if isinstance(raw, bytes):
+                raw = raw.decode("utf-8")
+            if not raw.strip():
+                continue
+            try:
+                doc = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise BadDocument(f"invalid JSON: {exc}") from None
+            cleaned, result = cleaner.clean_doc(doc, text_field)
+        except UnicodeDecodeError as exc:
+            out.bad.append((lineno, f"not UTF-8: {exc}"))
+            continue
+        except BadDocument as exc:
+            out.bad.append((lineno, str(exc)))
+            continue
+        except Exception as exc:  # one bad document never stops the stream
+            out.bad.append((lineno, f"{type(exc).__name__}: {exc}"))
+            continue
+        out.lines.append(dumps(cleaned) + "\n")
+        if with_hits:
+            out.hits.append(json.dumps({"line": lineno, "id": doc.get("id"), "language": result.language,
+                                        "hits": [h.to_dict() for h in result.hits]}, ensure_ascii=False) + "\n")
+        out.docs += 1
+        out.chars_in += len(result.input_text)
+        out.chars_out += len(result.text)
+        for h in result.hits:
+            out.per_rule[h.code] += 1
+            out.blocks_removed += h.action == DROP
+    return out
+
+
+
+
+def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", with_hits: bool = False) -> ChunkResult:
+    """Clean a chunk of numbered JSONL lines (see :func:`clean_lines`)."""
+    return clean_lines(cleaner, lines, text_field, with_hits)
+
+
+def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str) -> list[dict]:
+    return [cleaner.clean_doc(d, text_field)[0] for d in docs]
+
+
+def clean_iter_parallel(docs: Iterable[dict], cleaner: Cleaner | None = None, *, jobs: int | None = 0,
+                        text_field: str = "text", chunk: int = JSONL_CHUNK) -> Iterator[dict]:
+    """Like :meth:`Cleaner.clean_iter`, on every core; documents come back in order."""
+    cleaner = cleaner or default_cleaner()
+    for cleaned in ordered_map(_docs_task, cleaner, batched(docs, chunk), text_field, jobs=jobs):
+        yield from cleaned
