@@ -30,7 +30,9 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Mapping, Sequence
 
+from cleaner.content.chars import CJK as _CJK, SENTENCE_END as _SENTENCE_END
 from cleaner.content.textkey import key as _key
+from cleaner.content.window import max_sum_run
 from cleaner.model import DROP, KEEP, Block
 from cleaner.rules import builtin_rules_dir, load_pack
 
@@ -39,9 +41,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"\s+")
 _LONG_TEXT = 100_000  # longer blocks are measured with iterators, never lists of words
 _INITIAL = re.compile(r"\b([^\W\d_])")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _INNER_BREAK = re.compile(r"\w\w[.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[^\W\d_]")
-_SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019\u00bb)\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -371,23 +371,16 @@ def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams,
 
 def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
                 anchor: int = -1, end: int = -1) -> tuple[int, int]:
-    """Maximum-sum run of blocks (Kadane), weighting good text plus and bad text minus.
+    """Maximum-sum run of blocks (first and last index), weighting good text plus and bad
+    text minus; ``(0, -1)`` when there is none.
 
     Blocks in the page foot (the last ``foot_share``) and good text before the headline's
     repeat weigh less, so neither a long legal footer nor a teaser above the article wins.
     """
     n = len(blocks)
-    best, best_lo, best_hi = 0.0, 0, -1
-    cur, lo = 0.0, 0
-    for i, (b, lab) in enumerate(zip(blocks, revised)):
-        w = unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
-        if cur <= 0:
-            cur, lo = w, i
-        else:
-            cur += w
-        if cur > best:
-            best, best_lo, best_hi = cur, lo, i
-    return best_lo, best_hi
+    lo, hi = max_sum_run(unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
+                         for i, (b, lab) in enumerate(zip(blocks, revised)))
+    return lo, hi - 1
 
 
 def list_runs(labels: Sequence[str], revised: Sequence[str], blocks: Sequence[Block], lo: int, hi: int,

@@ -30,7 +30,9 @@ from typing import Iterable, Mapping, NamedTuple
 
 from lxml import etree
 
+from cleaner.content.chars import CJK as _CJK
 from cleaner.content.score import lowers_by_word
+from cleaner.content.window import max_sum_run
 from cleaner.model import DROP, KEEP, Block
 from cleaner.rules import Rule, RuleError, builtin_rules_dir, load_pack
 from cleaner.stages.decode import GZIP_MAGIC, gunzip
@@ -51,7 +53,6 @@ _CAMEL_WORD = re.compile(r"[A-Z]+[a-z]*|[a-z]+")  # the [a-z] runs of an ASCII v
 _NON_ALNUM = re.compile(r"[^a-z]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _XML_DECL_BYTES = re.compile(_XML_DECL.pattern.encode(), re.I)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
 # A block "ends like a sentence" when its last non-space character is one of these.
 _SENTENCE_END = frozenset(".!?。！？…:;\"'”’»)]")
@@ -859,20 +860,6 @@ def _hint_drop(b: HtmlBlock, rules: HtmlRules, shares: dict[int, float], max_sha
     return None
 
 
-def _window(values: list[float]) -> tuple[int, int]:
-    """Maximum-sum run (Kadane): [start, end) of the best contiguous stretch."""
-    best, best_span = 0.0, (0, 0)
-    cur, start = 0.0, 0
-    for i, v in enumerate(values):
-        if cur <= 0:
-            cur, start = v, i
-        else:
-            cur += v
-        if cur > best:
-            best, best_span = cur, (start, i + 1)
-    return best_span
-
-
 def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None) -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
@@ -991,7 +978,7 @@ def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: 
                 decisions[i] = _outside(i, labels, cf, rules, "outside the main container")
         open_idx = kept_idx
     weights = _window_weights(open_idx, labels, cf, feats, rules, inside=container)
-    lo, hi = _window(weights)
+    lo, hi = max_sum_run(weights)
     tail = hi
     if container is not None and hi > lo:
         # A list or table that ends the article scores nothing but belongs to it; so does

@@ -12,11 +12,11 @@ from itertools import accumulate
 from operator import add
 from typing import Iterator
 
+from cleaner.content.chars import SENTENCE_END as _SENTENCE_END
 from cleaner.model import Block
 
 _CONTINUES_AFTER = re.compile(r"(?:[,;:(\[\u2013\u2014-]|\b(?:a|an|the|of|to|in|on|for|and|or|but|with|by|at|from|as|that|is|are|was|were)|[\"\u201c\u2018])\s*$", re.IGNORECASE)
 _CONTINUES_BEFORE = re.compile(r"^\s*(?:[a-z\u00e0-\u00ff]|[,.;:!?)\]\u201d\u2019%])")
-_SENTENCE_END = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*\s*$")
 LONG_LINE = 100
 
 
