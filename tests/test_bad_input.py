@@ -72,7 +72,7 @@ def test_invalid_utf8_is_decoded_with_a_stated_fallback(dirs, tmp_path):
     assert code == 0, err
     assert "comté" in (out / "latin.txt").read_text(encoding="utf-8")
     (out / "broken.txt").read_text(encoding="utf-8")  # valid UTF-8 out, whatever came in
-    docs = {d["file"]: d for d in map(json.loads, hits.read_text(encoding="utf-8").splitlines())}
+    docs = {d["source"]: d for d in map(json.loads, hits.read_text(encoding="utf-8").splitlines())}
     for name in ("latin.txt", "broken.txt"):
         en = [h for h in docs[name]["hits"] if h["code"] == "EN101"]
         assert en and en[0]["detail"].startswith("decoded as "), docs[name]["hits"]
@@ -244,7 +244,7 @@ def test_non_utf8_file_names_keep_their_bytes(dirs, tmp_path):
     assert b"caf\xe9-\xff.txt" in os.listdir(os.fsencode(out))
     with open(os.fsencode(out) + b"/caf\xe9-\xff.txt", "rb") as fh:
         assert fh.read().startswith(b"Storm closes")
-    assert any(json.loads(ln)["file"] == "caf\\xe9-\\xff.txt" for ln in hits.read_text().splitlines())
+    assert any(json.loads(ln)["source"] == "caf\\xe9-\\xff.txt" for ln in hits.read_text().splitlines())
     manifest = json.loads((out / ".clean-articles.json").read_text())
     assert os.fsencode(next(k for k in manifest["files"] if k.startswith("caf"))) == b"caf\xe9-\xff.txt"
 

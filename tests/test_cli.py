@@ -56,7 +56,7 @@ def test_hits_file_and_explain(tmp_path):
     res = CliRunner().invoke(main, [str(src), str(out), "--hits", str(hits), "--explain"])
     assert res.exit_code == 0
     docs = [json.loads(line) for line in hits.read_text().splitlines()]
-    assert [d["file"] for d in docs] == ["a.txt", "sub/b.txt"]
+    assert [d["source"] for d in docs] == ["a.txt", "sub/b.txt"]
     changes = [h for h in docs[0]["hits"] if h["action"] != "flag"]
     assert [(h["code"], h["before"]) for h in changes] == [("AD201", "Advertisement")]
     assert "AD201 ads.label-line [drop] 'Advertisement'" in res.output

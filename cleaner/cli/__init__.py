@@ -19,9 +19,9 @@ from cleaner import __version__
 from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.io import is_inside, walk_inputs
-from cleaner.model import DROP
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
+from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
 from cleaner.cli.jsonl import run_jsonl_command
 from cleaner.pipeline import Cleaner, Config
@@ -123,7 +123,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     skipped: list[tuple[str, str]] = []
     files = list(walk_inputs(in_dir, failures, skipped))
     stats = Counter()
-    per_rule = Counter()
+    totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume)
     try:
         batch.start()
@@ -134,7 +134,10 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest.warning and not quiet:
         click.echo(f"clean-articles: {batch.manifest.warning}", err=True)
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
-    writer = ReportWriter(title=f"clean-articles review: {in_dir}") if report_path else None
+    valve = cleaner.by_code.get(cleaner.codes.safety_valve)
+    writer = ReportWriter(title=f"clean-articles review: {in_dir}",
+                          **({"warn_share": valve.params["min_removed_share"]} if valve else {})) \
+        if report_path else None
     color = want_color(sys.stdout)
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
@@ -147,18 +150,12 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                 if o.status == SKIPPED:
                     skipped.append((str(o.path), o.reason))
                     continue
-                stats["bytes_in"] += o.bytes_in
-                stats["bytes_out"] += o.bytes_out
+                totals.add(o.result, o.bytes_in, o.bytes_out)
                 if o.result is None:
                     continue
                 result = o.result
-                for h in result.hits:
-                    per_rule[h.code] += 1
-                    stats["blocks_removed"] += h.action == DROP
-                hit_dicts = [h.to_dict() for h in result.hits] if hits_out or show_diff else []
                 if hits_out:
-                    hits_out.write(json.dumps({"file": display(o.rel), "language": result.language,
-                                               "hits": hit_dicts}, ensure_ascii=False) + "\n")
+                    hits_out.write(hit_record(display(o.rel), display(o.rel), result))
                 if explain:
                     _print_explain(display(o.rel), result)
                 if writer is not None:
@@ -166,7 +163,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                result.metadata.get("removed_share", 0.0))
                 if show_diff:
                     click.echo(format_diff(display(o.rel), result.input_text, result.text,
-                                           hit_dicts, color=color), nl=False, color=color)
+                                           result.hits, color=color), nl=False, color=color)
     finally:
         batch.finish()
         if hits_out:
@@ -174,7 +171,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if writer is not None:
         writer.write(report_path)
     if not quiet:
-        _summary(stats, per_rule, cleaner, failures, skipped, time.monotonic() - started)
+        _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started)
     for name, why in failures:
         click.echo(f"clean-articles: failed: {display(name)}: {why}", err=True)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
@@ -188,19 +185,14 @@ def _print_explain(name: str, result) -> None:
         click.echo(f"  {h.src_start}:{h.src_end}  {h.code} {h.name} [{h.action}] {change}  # {h.message}")
 
 
-def _summary(stats: Counter, per_rule: Counter, cleaner: Cleaner, failures, skipped, elapsed: float) -> None:
-    err = lambda s="": click.echo(s, err=True)  # noqa: E731
+def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float) -> None:
     up_to_date = f", {stats[UNCHANGED]} up to date" if stats[UNCHANGED] else ""
-    err(f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
-        f"in {elapsed:.1f}s")
-    for name, why in skipped:
-        err(f"clean-articles: skipped: {display(name)}: {why}")
-    if stats["bytes_in"]:
-        err(f"bytes in {stats['bytes_in']:,}, out {stats['bytes_out']:,} "
-            f"({1 - stats['bytes_out'] / stats['bytes_in']:.0%} removed), blocks removed {stats['blocks_removed']:,}")
-    for code, n in per_rule.most_common():
-        rule = cleaner.by_code.get(code)
-        err(f"  {n:6d}  {code}  {rule.name if rule else ''}")
+    head = (f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
+            f"in {elapsed:.1f}s")
+    lines = totals.summary(head, "bytes", cleaner.by_code)
+    lines[1:1] = [f"clean-articles: skipped: {display(name)}: {why}" for name, why in skipped]
+    for line in lines:
+        click.echo(line, err=True)
 
 
 @main.group("rules", invoke_without_command=True)

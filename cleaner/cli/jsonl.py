@@ -77,12 +77,8 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _summary(report: StreamReport, cleaner, elapsed: float) -> None:
-    err = lambda s="": click.echo(s, err=True)  # noqa: E731
-    rate = report.docs / elapsed if elapsed > 0 else 0.0
-    err(f"cleaned {report.docs} documents, {report.bad} bad lines, in {elapsed:.1f}s ({rate:,.0f} docs/s)")
-    if report.chars_in:
-        err(f"chars in {report.chars_in:,}, out {report.chars_out:,} "
-            f"({1 - report.chars_out / report.chars_in:.0%} removed), blocks removed {report.blocks_removed:,}")
-    for code, n in report.per_rule.most_common():
-        rule = cleaner.by_code.get(code)
-        err(f"  {n:6d}  {code}  {rule.name if rule else ''}")
+    t = report.totals
+    rate = t.docs / elapsed if elapsed > 0 else 0.0
+    head = f"cleaned {t.docs} documents, {report.bad} bad lines, in {elapsed:.1f}s ({rate:,.0f} docs/s)"
+    for line in t.summary(head, "chars", cleaner.by_code):
+        click.echo(line, err=True)

@@ -34,7 +34,8 @@ from typing import Any, Iterable, Mapping
 
 from cleaner.model import ACTIONS
 
-#: A document loses "more than half" of its text above this share: it gets a warning mark.
+#: The warning mark's share when the caller gives none (the CLI passes the SV001 rule's
+#: ``min_removed_share``, so the report marks what the safety valve flags).
 WARN_SHARE = 0.5
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")

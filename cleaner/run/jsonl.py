@@ -15,7 +15,6 @@ import io
 import os
 import select
 import sys
-from collections import Counter
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Iterable, Iterator
 
 from cleaner.run import executor
 from cleaner.run.io import atomic_open
+from cleaner.run.totals import Totals
 from cleaner.run.work import JSONL_CHUNK, ChunkResult, jsonl_task
 
 IDLE_FLUSH = 0.5  # seconds without input after which a pipe's partial chunk is cleaned
@@ -104,22 +104,14 @@ def is_jsonl(path: str, fmt: str) -> bool:
 
 @dataclass
 class StreamReport:
-    """Totals of a JSONL run."""
+    """Totals of a JSONL run, and its number of bad lines."""
 
-    docs: int = 0
+    totals: Totals = field(default_factory=Totals)
     bad: int = 0
-    chars_in: int = 0
-    chars_out: int = 0
-    blocks_removed: int = 0
-    per_rule: Counter = field(default_factory=Counter)
 
     def add(self, chunk: ChunkResult) -> None:
-        self.docs += chunk.docs
+        self.totals.merge(chunk.totals)
         self.bad += len(chunk.bad)
-        self.chars_in += chunk.chars_in
-        self.chars_out += chunk.chars_out
-        self.blocks_removed += chunk.blocks_removed
-        self.per_rule.update(chunk.per_rule)
 
 
 def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs: int | None = 0,
@@ -140,7 +132,8 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
-                                           hits is not None, jobs=jobs, executor=pool, in_flight=in_flight):
+                                           None if hits is None else source, jobs=jobs, executor=pool,
+                                           in_flight=in_flight):
             if result.lines:
                 out.write("".join(result.lines).encode("utf-8"))
             if hits is not None:
@@ -152,5 +145,5 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
                     on_bad(lineno, why)
             report.add(result)
             if progress:
-                progress.update(result.docs + len(result.bad))
+                progress.update(result.totals.docs + len(result.bad))
     return report

@@ -7,13 +7,13 @@ chunk: files read by the folder batch, numbered JSONL lines, or documents of
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from cleaner.model import DROP, CleanResult
+from cleaner.model import CleanResult
 from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
 from cleaner.run.executor import batched, ordered_map
+from cleaner.run.totals import Totals, hit_record
 from cleaner.stages.decode import NotTextError
 
 JSONL_CHUNK = 64      # lines a task
@@ -55,24 +55,21 @@ def dumps(doc: dict) -> str:
 
 @dataclass
 class ChunkResult:
-    """What cleaning a chunk of JSONL lines gives: output lines, bad lines and counts."""
+    """What cleaning a chunk of JSONL lines gives: output lines, hit records, bad lines
+    and the chunk's totals."""
 
     lines: list[str] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
-    docs: int = 0
-    chars_in: int = 0
-    chars_out: int = 0
-    blocks_removed: int = 0
-    per_rule: Counter = field(default_factory=Counter)
+    totals: Totals = field(default_factory=Totals)
 
 
 def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
-                with_hits: bool = False) -> ChunkResult:
+                hits_source: str | None = None) -> ChunkResult:
     """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
 
-    With ``with_hits``, each document's hits as a JSON line too (``line``, ``id``,
-    ``language``, ``hits``), as ``--hits`` writes them."""
+    With ``hits_source`` (the input's name), each document's hit record too
+    (:func:`cleaner.run.totals.hit_record`, source ``NAME:LINE``), as ``--hits`` writes them."""
     out = ChunkResult()
     for lineno, raw in lines:
         try:
@@ -95,23 +92,17 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
             out.bad.append((lineno, f"{type(exc).__name__}: {exc}"))
             continue
         out.lines.append(dumps(cleaned) + "\n")
-        if with_hits:
-            out.hits.append(json.dumps({"line": lineno, "id": doc.get("id"), "language": result.language,
-                                        "hits": [h.to_dict() for h in result.hits]}, ensure_ascii=False) + "\n")
-        out.docs += 1
-        out.chars_in += len(result.input_text)
-        out.chars_out += len(result.text)
-        for h in result.hits:
-            out.per_rule[h.code] += 1
-            out.blocks_removed += h.action == DROP
+        if hits_source is not None:
+            out.hits.append(hit_record(f"{hits_source}:{lineno}", doc.get("id"), result))
+        out.totals.add(result, len(result.input_text), len(result.text))
     return out
 
 
 
 
-def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", with_hits: bool = False) -> ChunkResult:
+def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", hits_source: str | None = None) -> ChunkResult:
     """Clean a chunk of numbered JSONL lines (see :func:`clean_lines`)."""
-    return clean_lines(cleaner, lines, text_field, with_hits)
+    return clean_lines(cleaner, lines, text_field, hits_source)
 
 
 def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str) -> list[dict]:
