@@ -105,3 +105,59 @@ class CleanResult:
     @property
     def warnings(self) -> tuple[Hit, ...]:
         return tuple(h for h in self.hits if h.action == FLAG)
+
+
+# -- HTML input: what the DOM walk gives the content core ------------------------------
+
+
+class HtmlBlock(NamedTuple):
+    """The own text of one block-level element, with what its ancestors say about it.
+
+    ``tag`` is the block's role (p, h, li, title, caption, pre, td, quote); ``hints`` the
+    DOM hints of its ancestors (tag names and class/id vocabulary, see rules/html.toml);
+    ``link_chars`` the characters inside ``<a>``; ``path`` a short DOM path for reports;
+    ``hint_owners`` pairs each hint with the element that gave it (to undo a hint whose
+    element turns out to hold the article); ``ancestors`` the ids of enclosing elements;
+    ``heading_level`` is 1..6 for h1..h6, else 0.  (A named tuple: immutable and cheap to
+    make, which matters at a few hundred blocks a page.)
+    """
+
+    text: str
+    tag: str
+    hints: frozenset[str] = frozenset()
+    link_chars: int = 0
+    path: str = ""
+    hint_owners: tuple[tuple[str, int], ...] = ()
+    ancestors: tuple[int, ...] = ()
+    heading_level: int = 0
+    breaks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """A parsed page: ``text`` is the block texts joined by blank lines."""
+
+    text: str
+    blocks: list[HtmlBlock]
+    title: str
+    lang: str = ""
+    removed_elements: int = 0
+    hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
+
+    def block_offsets(self) -> list[tuple[int, int]]:
+        """(start, end) of each block in ``text``."""
+        out, pos = [], 0
+        for b in self.blocks:
+            out.append((pos, pos + len(b.text)))
+            pos += len(b.text) + 2
+        return out
+
+
+class Decision(NamedTuple):
+    """Keep or drop one block: the rule that decided, why, and the context-free label."""
+
+    keep: bool
+    code: str
+    name: str
+    reason: str
+    label: str = ""

@@ -18,10 +18,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from cleaner.stages import classify, html, steps as stages
+from cleaner.stages import classify, steps as stages
 from cleaner.stages.lang import LanguageDetector
 from cleaner.model import CleanResult
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
+from cleaner.rules.html import compile_html_rules
 from cleaner.content.score import ScoreParams
 from cleaner.stages.steps import Doc
 
@@ -244,7 +245,7 @@ class Cleaner:
 
         Thresholds come from every loaded rule; the selection only decides which hint
         rules mark elements (and which decisions make hits)."""
-        return html.compile_html_rules(self.all_rules, self.enabled)
+        return compile_html_rules(self.all_rules, self.enabled)
 
     def clean(self, data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
         """Clean one page: scraped text (``str``, or ``bytes`` in any encoding) or, with

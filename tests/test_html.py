@@ -312,7 +312,7 @@ def test_rule_does_not_fire_on_keep_examples(rule):
 
 
 def test_hint_tokens_must_be_plain_letters(tmp_path):
-    from cleaner.stages.html import load_html_rules
+    from cleaner.rules.html import load_html_rules
     from cleaner.rules import RuleError
 
     pack = tmp_path / "html.toml"
@@ -334,7 +334,7 @@ def test_substring_trie_finds_what_longest_first_alternatives_find(literals, tex
     alternatives sorted longest first (same spans, same literal at each)."""
     import re
 
-    from cleaner.stages.html import _trie_pattern
+    from cleaner.rules.html import _trie_pattern
 
     flat = re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)))
     trie = re.compile(_trie_pattern(literals))
@@ -423,7 +423,7 @@ def test_block_between_headline_and_byline_is_a_standfirst():
 def test_camel_case_words_of_ascii_class_names(attr):
     """The fast camel-case split of an ASCII class value gives the words of the general
     one (insert a space at each lower-to-upper step, lower-case, split at non-letters)."""
-    from cleaner.stages.html import _CAMEL, _CAMEL_WORD, _NON_ALNUM
+    from cleaner.rules.html import _CAMEL, _CAMEL_WORD, _NON_ALNUM
 
     general = [w for w in _NON_ALNUM.split(_CAMEL.sub(r"\1 \2", attr).lower()) if w]
     assert " ".join(_CAMEL_WORD.findall(attr)).lower().split() == general

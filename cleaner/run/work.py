@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from cleaner.model import CleanResult
 from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
 from cleaner.run.executor import batched, ordered_map
 from cleaner.run.totals import Totals, hit_record

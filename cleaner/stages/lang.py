@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
-from pathlib import Path
 
-from cleaner.rules import builtin_rules_dir
+from cleaner.rules.stopwords import stopword_languages, stopwords  # noqa: F401 (re-exported)
 
 _WORD = re.compile(r"[^\W\d_]+")
 SAMPLE_CHARS = 1500
@@ -16,20 +14,6 @@ FAST_PATH_SHARE = 0.25
 FAST_PATH_LEAD = 0.08
 # Fewer letters than this in the sample: too little to tell the language.
 MIN_LETTERS = 30
-
-
-@lru_cache(maxsize=None)
-def stopwords(lang: str, rules_dir: Path | None = None) -> frozenset[str]:
-    """Stopwords of ``lang`` from ``rules/stopwords/<lang>.txt`` (empty when none ship)."""
-    path = (rules_dir or builtin_rules_dir()) / "stopwords" / f"{lang}.txt"
-    if not path.is_file():
-        return frozenset()
-    words = (w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(w for w in words if w and not w.startswith("#"))
-
-
-def stopword_languages(rules_dir: Path | None = None) -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in ((rules_dir or builtin_rules_dir()) / "stopwords").glob("*.txt")))
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS) -> str:

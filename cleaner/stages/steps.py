@@ -18,6 +18,7 @@ from cleaner.journal import Journal
 from cleaner.stages.lang import stopwords
 from cleaner.model import DROP, KEEP, REPAIR, Block
 from cleaner.rules import Rule
+from cleaner.content import dom
 from cleaner.content.score import score_blocks
 
 TITLE_MAX_CHARS = 300
@@ -89,7 +90,7 @@ def select_main_dom(cfg, doc: Doc) -> None:
     """DOM hints, the main container and window, the context pass (``html`` rules), then
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
-    decisions = html.select_main(page, cfg.html_rules, lang=doc.language)
+    decisions = dom.select_main(page, cfg.html_rules, doc.language)
     doc.journal = Journal(page.text)
     drops, kept, headline_kept = [], [], False
     for i, ((start, end), hb, d) in enumerate(zip(page.block_offsets(), page.blocks, decisions)):
