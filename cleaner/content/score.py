@@ -378,8 +378,8 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
     repeat weigh less, so neither a long legal footer nor a teaser above the article wins.
     """
     n = len(blocks)
-    lo, hi = max_sum_run(unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
-                         for i, (b, lab) in enumerate(zip(blocks, revised)))
+    lo, hi = max_sum_run([unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
+                          for i, (b, lab) in enumerate(zip(blocks, revised))])
     return lo, hi - 1
 
 

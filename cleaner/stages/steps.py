@@ -36,6 +36,7 @@ class Doc:
     rule_lang: str = "*"            # whose language-scoped rules apply
     fallback: str | None = None     # the encoding used when the bytes were not UTF-8
     blocks: list[Block] = field(default_factory=list)
+    lowered: str | None = None      # the working text lower-cased, while its blocks are decided
     guard: str = ""                 # the over-prune guard's note ("" when it did not fire)
     block_pass: int = 0             # which pass of a repeated group this is
     text: str = ""                  # the assembled output
@@ -137,6 +138,7 @@ def repair_text(cfg, doc: Doc) -> None:
 def split_lines(cfg, doc: Doc) -> None:
     """One block per non-blank line of the working text."""
     doc.blocks = segment.split_lines(doc.journal.text)
+    doc.lowered = lowered(doc.journal.text)
 
 
 def dom_blocks(cfg, doc: Doc) -> None:
@@ -155,8 +157,7 @@ def dom_blocks(cfg, doc: Doc) -> None:
 
 def block_rules(cfg, doc: Doc) -> None:
     """``drop-block`` keyword rules: the first pattern that matches drops the block."""
-    text = doc.journal.text
-    classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), lowered(text), doc.checked)
+    classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), doc.lowered, doc.checked)
 
 
 def dom_block_rules(cfg, doc: Doc) -> None:
@@ -175,7 +176,7 @@ def join_fragments(cfg, doc: Doc) -> None:
     text = doc.journal.text
     doc.blocks = segment.join_fragments(doc.blocks, text, cfg.score_params.join_long_line)
     classify.apply_block_rules([b for b in doc.blocks if "\n" in b.text], cfg.block_matcher(doc.rule_lang),
-                               lowered(text), doc.checked)
+                               doc.lowered, doc.checked)
 
 
 def mark_headline(cfg, doc: Doc) -> None:
@@ -264,13 +265,10 @@ def extract_metadata(cfg, doc: Doc) -> None:
     """Fields (byline, agency, date, time) that the ``extract`` patterns of the rules read
     from the blocks they dropped; the first line that gives a field wins."""
     found: dict[str, str] = {}
-    for h in sorted_hits(doc.journal.hits):
-        if h.action != DROP:
-            continue
-        rule = cfg.by_code.get(h.code)
-        if rule is None or not rule.extract:
-            continue
-        for key, value in rule.fields(h.before).items():
+    by_code = cfg.by_code
+    readers = [h for h in doc.journal.hits if h.action == DROP and h.code in by_code and by_code[h.code].extract]
+    for h in sorted_hits(readers):
+        for key, value in by_code[h.code].fields(h.before).items():
             found.setdefault(key, value)
     doc.metadata.update(found)
 
