@@ -23,13 +23,12 @@ from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
-from cleaner.cli.jsonl import run_jsonl_command
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_jsonl_command
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
 from cleaner.rules.schema import schema_for
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _DefaultGroup(click.Group):

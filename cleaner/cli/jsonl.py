@@ -18,6 +18,7 @@ from cleaner.run import executor as parallel
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
 
+# The exit codes of every clean-articles command (README: "Exit codes").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
