@@ -71,3 +71,40 @@ def test_every_change_is_a_hit(text, lang):
     result = repair_text(text, lang=lang)
     assert replay(result.input_text, result.hits) == result.text
     _check_hits(result)
+
+
+_WIDTH_ALPHABET = "！＆（Ａｚ０９ abc商標シ　\uff66\uff9f."
+
+
+def _width_edits_reference(line: str):
+    """The width repair as one pattern (quadratic on long runs of fullwidth punctuation)."""
+    import re
+    import unicodedata
+
+    from ftfy.chardata import WIDTH_MAP
+
+    from cleaner.stages.repair import _CJK, _HALFWIDTH_KANA
+
+    run = re.compile(r"[\uff01-\uff5e]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff01-\uff5e]*")
+    for m in run.finditer(line):
+        s, e = m.span()
+        if (s and _CJK.match(line, s - 1)) or (e < len(line) and _CJK.match(line, e)):
+            continue
+        yield s, e, m.group(0).translate(WIDTH_MAP)
+    for m in _HALFWIDTH_KANA.finditer(line):
+        yield m.start(), m.end(), unicodedata.normalize("NFKC", m.group(0))
+
+
+@settings(max_examples=MAX_EXAMPLES, deadline=None)
+@given(st.text(alphabet=_WIDTH_ALPHABET, max_size=40))
+def test_width_repair_equals_its_one_pattern_reference(line):
+    from cleaner.stages.repair import width_edits
+
+    assert list(width_edits(line)) == list(_width_edits_reference(line))
+
+
+def test_width_repair_is_linear_in_a_run_of_fullwidth_punctuation():
+    # 200,000 fullwidth exclamation marks: the one-pattern version took minutes here.
+    from cleaner.stages.repair import width_edits
+
+    assert list(width_edits("\uff01" * 200_000 + "Ａ")) == [(0, 200_001, "!" * 200_000 + "A")]

@@ -172,7 +172,11 @@ WIDTH_CODE = "UC103"
 
 # Fullwidth letters and digits in Latin text (“Ｔｏｋｙｏ”) and halfwidth katakana are
 # width oddities; fullwidth punctuation beside CJK text is typography and stays.
-_FULLWIDTH_RUN = re.compile(r"[\uff01-\uff5e]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff01-\uff5e]*")
+# A maximal run of fullwidth ASCII forms, and the letters and digits one must hold to be
+# repaired.  (One pattern "[forms]*[alnum][forms]*" says the same, but a long run of
+# fullwidth punctuation made it quadratic: it was rescanned from every position.)
+_FULLWIDTH_FORMS = re.compile(r"[\uff01-\uff5e]+")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9f]+")
 _CJK = re.compile(r"[\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
                   r"\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
@@ -237,7 +241,9 @@ def width_edits(line: str) -> Iterator[tuple[int, int, str]]:
     >>> list(width_edits("Ｔｏｋｙｏ stocks rose")), list(width_edits("商標登録Ｑ＆Ａシリーズ"))
     ([(0, 5, 'Tokyo')], [])
     """
-    for m in _FULLWIDTH_RUN.finditer(line):
+    for m in _FULLWIDTH_FORMS.finditer(line):
+        if not _FULLWIDTH_ALNUM.search(m.group(0)):
+            continue
         s, e = m.span()
         if (s and _CJK.match(line, s - 1)) or (e < len(line) and _CJK.match(line, e)):
             continue
