@@ -96,3 +96,36 @@ def test_cli_exits_2_on_each_bad_rule_file(tmp_path):
         assert result.exit_code == 2, result.output
         assert f"{path}: rule US101" in result.stderr
         assert not out.exists()
+
+
+@pytest.mark.parametrize("pattern, why", [
+    (r"^(?:a|a)*$", "alternatives that can match the same text"),
+    (r"(?:ab|ab)+c", "alternatives that can match the same text"),
+    (r"^(x)?(?(1)y|z)+$", "conditional group"),
+])
+def test_super_linear_shapes_are_rejected(tmp_path, pattern, why):
+    text = GOOD.replace("'^Promo code: [A-Z0-9]+$'", repr(pattern).replace("\\\\", "\\"))
+    msg = load_error(write(tmp_path, text))
+    assert "rule US101: pattern" in msg and why in msg
+
+
+@pytest.mark.parametrize("pattern", [r"^(?:ab|a)*$", r"(?:ab|cd)+", r"(?:a|b)*c", r"^(?:[a-z]+-)?x$"])
+def test_unambiguous_repeats_are_not_flagged(pattern):
+    assert check_linear(pattern) is None
+
+
+@pytest.mark.parametrize("template", [r"\9", r"\g<name>"])
+def test_a_bad_replacement_template_is_a_load_error(tmp_path, template):
+    text = '''[[rule]]
+code = "US102"
+name = "user.swap"
+kind = "substitute"
+pattern = '(colour)'
+replace = '%s'
+message = "spelling"
+examples.hit = ["colour"]
+examples.keep = ["color"]
+examples.fixed = ["color"]
+''' % template
+    msg = load_error(write(tmp_path, text))
+    assert f"rule US102: bad replacement {template!r}" in msg

@@ -171,12 +171,18 @@ def check_linear(pattern: str) -> str | None:
                 return True
         return False
 
-    # An unbounded repeat whose body itself repeats is the dangerous shape.
+    # An unbounded repeat whose body itself repeats is the dangerous shape; so is one whose
+    # body can match the same text in two ways (overlapping alternatives), and a
+    # conditional group, which the linearity of nothing here can vouch for.
     def scan(items) -> str | None:
         for op, av in items:
+            if op == sre_constants.GROUPREF_EXISTS:
+                return "a conditional group (?(...)...|...) (its cost cannot be bounded)"
             if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
                 if unbounded(op, av) and has_repeat(av[2]):
                     return "nested unbounded quantifiers (a repeat inside an unbounded repeat)"
+                if unbounded(op, av) and _ambiguous(list(av[2])):
+                    return "alternatives that can match the same text under an unbounded repeat (such as (?:a|a)*)"
                 found = scan(av[2])
             elif op == sre_constants.SUBPATTERN:
                 found = scan(av[3])
@@ -192,6 +198,100 @@ def check_linear(pattern: str) -> str | None:
 
     return scan(tree)
 
+
+
+_ALL = None  # a first-character set that may hold any character
+
+
+def _union(a, b):
+    return _ALL if a is _ALL or b is _ALL else a | b
+
+
+def _overlap(a, b) -> bool:
+    return a is _ALL or b is _ALL or bool(a & b)
+
+
+def _nullable(items) -> bool:
+    """Can the sequence match the empty string?"""
+    for op, av in items:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            if av[0] > 0 and not _nullable(av[2]):
+                return False
+        elif op == sre_constants.SUBPATTERN:
+            if not _nullable(av[3]):
+                return False
+        elif op == sre_constants.ATOMIC_GROUP:
+            if not _nullable(av):
+                return False
+        elif op == sre_constants.BRANCH:
+            if not any(_nullable(b) for b in av[1]):
+                return False
+        elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.GROUPREF,
+                    sre_constants.GROUPREF_EXISTS):
+            continue
+        else:
+            return False
+    return True
+
+
+def _first(items, after):
+    """The characters a match of the sequence may start with (``after`` when it can be
+    empty); ``_ALL`` when that is not a small known set."""
+    out: frozenset | None = frozenset()
+    for op, av in items:
+        if op == sre_constants.LITERAL:
+            return _union(out, frozenset((av,)))
+        if op == sre_constants.IN:
+            chars = _class_chars(av)
+            return _union(out, frozenset(map(ord, chars)) if chars is not None else _ALL)
+        if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            continue
+        if op == sre_constants.SUBPATTERN:
+            body = list(av[3])
+        elif op == sre_constants.ATOMIC_GROUP:
+            body = list(av)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            body = list(av[2])
+            if av[0] == 0:
+                out = _union(out, _first(body, frozenset()))
+                continue
+        elif op == sre_constants.BRANCH:
+            first = frozenset()
+            for b in av[1]:
+                first = _union(first, _first(list(b), frozenset()))
+            out = _union(out, first)
+            if any(_nullable(b) for b in av[1]):
+                continue
+            return out
+        else:
+            return _ALL
+        out = _union(out, _first(body, frozenset()))
+        if not _nullable(body):
+            return out
+    return _union(out, after)
+
+
+def _ambiguous(body) -> bool:
+    """Does a repeated body hold a choice whose alternatives may start alike, so that the
+    engine can match one text in many ways (``(?:a|a)*``, ``(?:\\s|\\t)*``)?  An empty
+    alternative starts with whatever follows it (the rest of the body, then the body again)."""
+    loop = _first(body, frozenset())
+    for k, (op, av) in enumerate(body):
+        inner = None
+        if op == sre_constants.SUBPATTERN:
+            inner = list(av[3])
+        elif op == sre_constants.BRANCH:
+            rest = _first(body[k + 1:], loop)
+            firsts = [_first(list(b), rest) for b in av[1]]
+            for i in range(len(firsts)):
+                for j in range(i + 1, len(firsts)):
+                    if _overlap(firsts[i], firsts[j]):
+                        return True
+            if any(_ambiguous(list(b)) for b in av[1]):
+                return True
+        if inner is not None and _ambiguous(inner):
+            return True
+    return False
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Lower-cased strings one of which occurs in every match of ``pattern``, or None.
@@ -442,6 +542,11 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
             raise _fail(source, rid, "'case' must be \"lower\" or \"upper\"")
         if len(fixed) != len(hit):
             raise _fail(source, rid, "'examples.fixed' must give the expected output of each 'examples.hit'")
+        for p in compiled:  # a bad template fails here, at load, not on every file at run time
+            try:
+                sre_parse.parse_template(raw["replace"], p)
+            except (re.error, IndexError) as exc:
+                raise _fail(source, rid, f"bad replacement {raw['replace']!r} for pattern {p.pattern!r}: {exc}") from None
     params = raw.get("params", {})
     if not isinstance(params, dict):
         raise _fail(source, rid, "'params' must be a table")
