@@ -351,3 +351,25 @@ def test_fifo_is_skipped_not_read(dirs):
     assert code == 0, err
     assert "skipped:" in err and "pipe.txt: not a regular file" in err
     assert (out / "good.txt").is_file() and not (out / "pipe.txt").exists()
+
+
+def test_a_lone_surrogate_in_a_pass_through_field_keeps_the_stream_going(tmp_path):
+    src = tmp_path / "in.jsonl"
+    good = {"id": "ok", "text": ARTICLE}
+    src.write_text('{"id": "\\ud800", "text": %s}\n' % json.dumps(ARTICLE) + json.dumps(good) + "\n", encoding="utf-8")
+    out, hits = tmp_path / "out.jsonl", tmp_path / "hits.jsonl"
+    res = CliRunner().invoke(main, [str(src), str(out), "--hits", str(hits), "--jobs", "1", "-q"])
+    assert res.exit_code == 0, res.output
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["id"] for d in docs] == ["\ud800", "ok"]  # the escape round-trips, the good line is kept
+    assert [json.loads(line)["id"] for line in hits.read_text(encoding="utf-8").splitlines()] == ["\ud800", "ok"]
+
+
+def test_control_characters_in_a_file_name_cannot_forge_a_failed_line(dirs):
+    src, out = dirs
+    bad = src / "evil\nclean-articles: failed: good.txt: forged\x1b[2J.html.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    res = CliRunner().invoke(main, [str(src), str(out), "-q"])
+    assert res.exit_code == 1
+    failed = [line for line in res.stderr.splitlines() if line.startswith("clean-articles: failed:")]
+    assert len(failed) == 1 and "\\x0a" in failed[0] and "\\x1b" in failed[0] and "\x1b" not in res.stderr

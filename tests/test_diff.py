@@ -79,3 +79,14 @@ def test_want_color(monkeypatch):
     assert not want_color(_Tty())
     monkeypatch.setenv("NO_COLOR", "")
     assert want_color(_Tty())
+
+
+def test_escape_sequences_of_the_text_do_not_reach_a_terminal():
+    text = "Title\x1b[2J\rsecond\nBody line\n"
+    shown = format_diff("doc", text, "Body line\n", [{"start": 0, "end": 12, "code": "XX101"}], escape=True)
+    assert "\x1b" not in shown and "\r" not in shown
+    assert "-Title\\x1b[2J\n" in shown and "-second\n" in shown and "@@ -1,3 +1 @@ XX101" in shown
+
+
+def test_without_escape_the_diff_keeps_the_text_as_it_is():
+    assert "\x1b[2J" in format_diff("doc", "a\x1b[2J\nb\n", "b\n", [])

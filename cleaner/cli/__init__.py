@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display
+from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display, printable
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.io import is_inside, walk_inputs
 from cleaner.run.executor import resolve_jobs
@@ -138,6 +138,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                           **({"warn_share": valve.params["min_removed_share"]} if valve else {})) \
         if report_path else None
     color = want_color(sys.stdout)
+    escape = _is_terminal(sys.stdout)  # the text's own control characters never reach a terminal raw
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
             for o in batch.run(files, jobs=resolve_jobs(jobs)):
@@ -162,7 +163,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                result.metadata.get("removed_share", 0.0))
                 if show_diff:
                     click.echo(format_diff(display(o.rel), result.input_text, result.text,
-                                           result.hits, color=color), nl=False, color=color)
+                                           result.hits, color=color, escape=escape), nl=False, color=color)
     finally:
         batch.finish()
         if hits_out:
@@ -172,8 +173,15 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started)
     for name, why in failures:
-        click.echo(f"clean-articles: failed: {display(name)}: {why}", err=True)
+        click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _print_explain(name: str, result) -> None:
@@ -189,7 +197,7 @@ def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped
     head = (f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
             f"in {elapsed:.1f}s")
     lines = totals.summary(head, "bytes", cleaner.by_code)
-    lines[1:1] = [f"clean-articles: skipped: {display(name)}: {why}" for name, why in skipped]
+    lines[1:1] = [f"clean-articles: skipped: {display(name)}: {printable(why)}" for name, why in skipped]
     for line in lines:
         click.echo(line, err=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from typing import Any, Iterable, Mapping, TextIO
 
 RED = "\x1b[31m"
@@ -93,15 +94,20 @@ def format_diff(
     color: bool = False,
     *,
     context: int = 3,
+    escape: bool = False,
 ) -> str:
     """A unified diff of input vs output lines with the rule codes on each hunk header.
 
     ``hits`` are ``Hit.to_dict()`` dicts (or ``Hit`` objects) with spans in the input.
+    With ``escape`` (output to a terminal), control characters of the text (escape
+    sequences, carriage returns) are shown as ``\\xNN`` instead of reaching the terminal.
     Returns ``""`` when nothing changed, like :func:`difflib.unified_diff`.
     """
     a = input_text.splitlines(keepends=True)
     b = output_text.splitlines(keepends=True)
-    a_starts = _line_starts(a)
+    a_starts = _line_starts(a)  # offsets in the input as it is, for the hits' spans
+    if escape:
+        a, b = _escaped(a), _escaped(b)
     spans = _spans(hits)
     paint = _painter(color)
     out: list[str] = []
@@ -127,6 +133,20 @@ def format_diff(
                 first, *marker = _with_newline("+" + line)
                 out.extend([paint(GREEN, first), *marker])
     return "".join(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+
+
+def _escaped(lines: list[str]) -> list[str]:
+    """Each line with its control characters shown as ``\\xNN`` and its line end (of any
+    kind: ``\\r``, ``\\x0c``, ...) as a newline, so the terminal sees text only."""
+    out = []
+    for line in lines:
+        body = line.rstrip("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        ended = len(body) < len(line)
+        out.append(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body) + ("\n" if ended else ""))
+    return out
 
 
 def _painter(color: bool):

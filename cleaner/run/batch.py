@@ -39,9 +39,19 @@ _TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
 CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (newlines, escape sequences) shown as ``\\xNN``, so a
+    file name or a document's text cannot split a message line or drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
 def display(path: os.PathLike | str) -> str:
-    """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, never a crash."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, control
+    characters too, never a crash."""
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 @dataclass

@@ -58,5 +58,10 @@ class Totals:
 def hit_record(source: str, doc_id, result: CleanResult) -> str:
     """One ``--hits`` line: where the document came from (a file, or ``FILE:LINE`` of a
     JSONL input), its id, its language and every hit."""
-    return json.dumps({"source": source, "id": doc_id, "language": result.language,
-                       "hits": [h.to_dict() for h in result.hits]}, ensure_ascii=False) + "\n"
+    record = {"source": source, "id": doc_id, "language": result.language, "hits": [h.to_dict() for h in result.hits]}
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: keep it as its JSON escape
+        line = json.dumps(record, ensure_ascii=True)
+    return line + "\n"

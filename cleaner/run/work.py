@@ -46,10 +46,20 @@ def clean_payloads(cleaner: Cleaner, items: Sequence) -> list[tuple[Any, str, bo
 def dumps(doc: dict) -> str:
     """One output line (without the newline): the same bytes in every process.
 
+    A string that UTF-8 cannot carry (a lone surrogate from a ``\\ud800`` escape in the
+    input) is written as the JSON escape it came as, so the line stays valid and lossless.
+
     >>> dumps({"id": "a", "text": "Café"})
     '{"id": "a", "text": "Café"}'
+    >>> dumps({"id": "\\ud800"})
+    '{"id": "\\\\ud800"}'
     """
-    return json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
+    line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(doc, ensure_ascii=True, separators=(", ", ": "))
+    return line
 
 
 @dataclass
