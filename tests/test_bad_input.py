@@ -373,3 +373,55 @@ def test_control_characters_in_a_file_name_cannot_forge_a_failed_line(dirs):
     assert res.exit_code == 1
     failed = [line for line in res.stderr.splitlines() if line.startswith("clean-articles: failed:")]
     assert len(failed) == 1 and "\\x0a" in failed[0] and "\\x1b" in failed[0] and "\x1b" not in res.stderr
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("option", ["--hits", "--report"])
+def test_hits_or_report_inside_in_dir_is_refused_before_anything_runs(dirs, option):
+    src, out = dirs
+    before = _snapshot(src)
+    for target in (src / "good.txt", src / "new.jsonl"):
+        res = CliRunner().invoke(main, [str(src), str(out), option, str(target), "-q"])
+        assert res.exit_code == 2 and f"{option} {target} is inside IN_DIR" in res.output
+    assert _snapshot(src) == before and not out.exists()
+
+
+def test_hits_onto_the_jsonl_input_is_refused(tmp_path):
+    src = tmp_path / "pages.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", encoding="utf-8")
+    before = src.read_bytes()
+    res = CliRunner().invoke(main, [str(src), str(tmp_path / "clean.jsonl"), "--hits", str(src), "-q"])
+    assert res.exit_code == 2 and "is the input" in res.output
+    assert src.read_bytes() == before and not (tmp_path / "clean.jsonl").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device"])
+def test_jsonl_output_onto_a_special_file_or_a_symlink_is_refused(tmp_path, kind):
+    src = tmp_path / "pages.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", encoding="utf-8")
+    if kind == "fifo":
+        dest = tmp_path / "pipe.jsonl"
+        os.mkfifo(dest)
+    elif kind == "symlink":
+        (tmp_path / "real.jsonl").write_text("keep me\n", encoding="utf-8")
+        dest = tmp_path / "link.jsonl"
+        dest.symlink_to(tmp_path / "real.jsonl")
+    else:
+        dest = Path(os.devnull)
+    res = CliRunner().invoke(main, [str(src), str(dest), "-q"])
+    assert res.exit_code == 2, res.output
+    assert {"fifo": "is a FIFO", "symlink": "is a symlink", "device": "is a device"}[kind] in res.output
+    if kind == "symlink":
+        assert dest.is_symlink() and (tmp_path / "real.jsonl").read_text(encoding="utf-8") == "keep me\n"
+    if kind == "device":
+        assert Path(os.devnull).is_char_device()
+
+
+def test_two_options_naming_one_file_are_refused(dirs):
+    src, out = dirs
+    same = out.parent / "review.out"
+    res = CliRunner().invoke(main, [str(src), str(out), "--hits", str(same), "--report", str(same), "-q"])
+    assert res.exit_code == 2 and "name the same file" in res.output

@@ -23,7 +23,7 @@ from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_jsonl_command
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
@@ -117,6 +117,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
+    check_destinations([("--hits", hits_path), ("--report", report_path)], [], in_dir)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []

@@ -11,10 +11,12 @@ import os
 import sys
 import time
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 import click
 
 from cleaner.run import executor as parallel
+from cleaner.run.io import unsafe_destination
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
 
@@ -39,15 +41,32 @@ def dask_executor(address: str | None):
         yield executor
 
 
+def check_destinations(dests, inputs, in_dir=None) -> None:
+    """A usage error (exit 2, nothing written) for any destination the tool must not write
+    (see :func:`cleaner.run.io.unsafe_destination`), or two options naming one file."""
+    seen: dict = {}
+    for option, dest in dests:
+        if dest is None or str(dest) == "-":
+            continue
+        why = unsafe_destination(Path(dest), inputs, in_dir)
+        if why:
+            raise click.UsageError(f"{option} {dest} {why}: inputs are never modified and nothing is written "
+                                   "through links or onto special files")
+        key = Path(dest).resolve()
+        if key in seen:
+            raise click.UsageError(f"{option} and {seen[key]} name the same file {dest}")
+        seen[key] = option
+
+
 def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
                       scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None) -> int:
     """Run the JSONL batch; returns the exit code."""
-    if source != "-" and dest != "-" and _same_file(source, dest):
-        raise click.UsageError(f"output {dest} is the input (inputs are never modified)")
-    if dest != "-" and os.path.isdir(dest):
-        raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
     if source != "-" and os.path.isdir(source):
         raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
+    if dest != "-" and os.path.isdir(dest):
+        raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
+    inputs = [] if source == "-" else [Path(source)]
+    check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
     started = time.monotonic()
 
     def on_bad(lineno: int, why: str) -> None:
@@ -66,15 +85,6 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK
-
-
-def _same_file(a: str, b: str) -> bool:
-    from pathlib import Path
-
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except OSError:
-        return False
 
 
 def _summary(report: StreamReport, cleaner, elapsed: float) -> None:
