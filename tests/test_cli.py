@@ -128,3 +128,17 @@ def test_html_inputs_become_txt_outputs(tmp_path):
         assert text.startswith("Budget passes\n")
         assert "The mayor said the vote was a relief" in text
         assert "All rights reserved" not in text and "Home" not in text
+
+
+def test_a_folder_named_like_a_command_is_an_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "a.txt").write_text("Title\n\nThe body of the story goes on here, as bodies do.\n",
+                                              encoding="utf-8")
+    res = CliRunner().invoke(main, ["rules", "out", "-q"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "a.txt").is_file()
+    listing = CliRunner().invoke(main, ["rules"])  # alone, it is still the rules command
+    assert listing.exit_code == 0 and "AD201" in listing.output
+    shown = CliRunner().invoke(main, ["rules", "show", "AD201"])
+    assert shown.exit_code == 0 and shown.output.startswith("AD201")

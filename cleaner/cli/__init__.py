@@ -8,6 +8,7 @@ manifest live in :mod:`cleaner.run.batch`.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -35,9 +36,18 @@ class _DefaultGroup(click.Group):
     """``clean-articles IN OUT`` runs the batch; ``clean-articles rules`` lists the rules."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if args and args[0] not in ("--help", "-h", "--version") and (
+                args[0] not in self.commands or self._is_input_folder(args)):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def _is_input_folder(self, args) -> bool:
+        """``clean-articles rules out``: a folder named like a command, given as IN with an
+        OUT after it (a command's own subcommands and options still win)."""
+        if len(args) < 2 or args[1].startswith("-") or not os.path.exists(args[0]):
+            return False
+        command = self.commands[args[0]]
+        return args[1] not in getattr(command, "commands", {})
 
 
 def _spec(rules_dirs, select, ignore, profile) -> Config:
