@@ -13,10 +13,10 @@ share between threads; :func:`clean` uses a default instance.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.stages import classify, steps as stages
 from cleaner.stages.lang import LanguageDetector
@@ -112,8 +112,8 @@ class Codes:
     guard: str = "BS106"
     safety_valve: str = "SV001"
     headline_dom: str = "HT205"
-    score: tuple = ()
-    dedupe: tuple = ()
+    score: Mapping[str, str] = field(default_factory=dict)   # role (low, context, ...) -> code
+    dedupe: Mapping[str, str] = field(default_factory=dict)  # role (repeat, standfirst) -> code
 
     @classmethod
     def declared(cls) -> "Codes":

@@ -16,7 +16,7 @@ from cleaner.stages.decode import decode_bytes, unwrap
 from cleaner.journal.edits import Edit, assemble, resolve_overlaps
 from cleaner.journal import Journal
 from cleaner.stages.lang import stopwords
-from cleaner.model import DROP, KEEP, REPAIR, Block
+from cleaner.model import DROP, FLAG, KEEP, REPAIR, Block
 from cleaner.rules import Rule
 from cleaner.content import dom
 from cleaner.content.score import score_blocks
@@ -234,8 +234,8 @@ def edit_blocks(cfg, doc: Doc) -> None:
     kinds = ("strip", "substitute", "flag") if doc.block_pass == 0 else ("strip", "substitute")
     inline_rules = [r for k in kinds for r in cfg.rules_of(k, lang)]
     found = list(inline.matches(j.text, blocks, inline_rules))
-    flags = [m for m in found if m[4] == "flag"]
-    edits = [m for m in found if m[4] != "flag"]
+    flags = [m for m in found if m[4] == FLAG]
+    edits = [m for m in found if m[4] != FLAG]
     for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
         s, e, after, rule, action = edits[i]
         changes.append((Edit(s, e, after), rule, action, ""))
