@@ -26,7 +26,7 @@ class Hit(NamedTuple):
     """One change (or warning) made by one rule.
 
     ``start``/``end`` are offsets in the text the stage received (``stage_text``), so a
-    document's hits can be replayed stage by stage (see :func:`cleaner.edits.replay`);
+    document's hits can be replayed stage by stage (see :func:`cleaner.journal.edits.replay`);
     ``src_start``/``src_end`` are the same span mapped back to the decoded input, which is
     what a reviewer looks at.  (A named tuple: immutable, and cheap to make by the hundred
     for every page.)

@@ -12,7 +12,7 @@ pytest.importorskip("dask.bag", reason="Dask is not installed (pip install '.[da
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install '.[dask]')")
 
 from cleaner.cli import main  # noqa: E402
-from cleaner.run.work import dumps  # noqa: E402
+from cleaner.run.totals import dumps  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -53,7 +53,7 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
         return _new_features((length, words, b.link_chars / max(1, n), -1.0, 0.0, False))
     # Initials of the words in the original case: lower-case share without a Python loop.
     # One scan: the initials are the words' first characters, and lower-casing each word
-    # equals lower-casing the text (see :func:`cleaner.score.lowers_by_word`).
+    # equals lower-casing the text (see :func:`cleaner.content.score.lowers_by_word`).
     words = _WORD.findall(text)
     initials = list(map(itemgetter(0), words))
     nwords = len(initials)

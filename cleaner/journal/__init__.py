@@ -3,7 +3,7 @@ hits so far.
 
 Stages propose edits; the journal applies them, records a :class:`~cleaner.model.Hit` for
 each (its span in the stage's text and mapped back to the input) and keeps the maps, so a
-document's hits replay to its output (:func:`cleaner.edits.replay`).
+document's hits replay to its output (:func:`cleaner.journal.edits.replay`).
 """
 from __future__ import annotations
 

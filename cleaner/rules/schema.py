@@ -63,7 +63,7 @@ def _p(type_: str, meaning: str, lo: float | None = None, hi: float | None = Non
 SHARE = (0.0, 1.0)  # a share of something
 CHARS = (0, 1_000_000)
 
-# The text scorer (cleaner/score.py), carried by BS101.
+# The text scorer (cleaner/content/score.py), carried by BS101.
 SCORE: Mapping[str, Param] = {
     "length_low": _p("int", "blocks shorter than this (chars) are 'short'", *CHARS),
     "length_high": _p("int", "prose at least this long (chars) is 'good', shorter 'near-good'", *CHARS),
@@ -101,7 +101,7 @@ ENCODING = {
     "example_encoding": _p("str", "the encoding the rule's own example is written in"),
 }
 
-# DOM hints (cleaner/html.py): any html rule with a "hint".
+# DOM hints (cleaner/rules/html.py, cleaner/content/dom.py): any html rule with a "hint".
 _WORDS = "[str]"
 HINT: Mapping[str, Param] = {
     "hint": _p("str", "the hint's name, carried by every block under a matching element"),

@@ -10,9 +10,9 @@ partition it cleans::
     to_jsonl(clean_bag(docs), "out/")           # out/part-00000.jsonl, ...
 
 The output of a document is the same bytes as with ``clean-articles`` on one core
-(:func:`cleaner.stream.dumps`).  For one JSONL file in, one out, in order, with bad lines
+(:func:`cleaner.run.totals.dumps`).  For one JSONL file in, one out, in order, with bad lines
 reported by number, the command takes ``--scheduler ADDRESS``
-(:func:`cleaner.stream.run_jsonl` with the cluster's executor).
+(:func:`cleaner.run.jsonl.run_jsonl` with the cluster's executor).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - the message is the point
     raise ImportError("cleaner.run.dask needs Dask: pip install 'clean-articles[dask]'") from exc
 
 from cleaner.pipeline import Cleaner, default_cleaner, result_metadata
-from cleaner.run.work import dumps
+from cleaner.run.totals import dumps
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -40,7 +40,7 @@ def clean_bag(bag: db.Bag, cleaner: Cleaner | None = None, *, text_field: str = 
     """A bag of cleaned ``{id, text, metadata}`` dicts, partition for partition.
 
     A document without a string text field fails its partition with
-    :class:`cleaner.stream.BadDocument` (filter first if the input may hold such)."""
+    :class:`cleaner.pipeline.BadDocument` (filter first if the input may hold such)."""
     return bag.map_partitions(_clean_partition, cleaner or default_cleaner(), text_field)
 
 

@@ -59,7 +59,7 @@ def ordered_map(fn: Callable[..., R], spec: Any, chunks: Iterable[T], *args: Any
 
     With ``jobs == 1`` (and no ``executor``) everything runs in this process; so does the
     first chunk, so an input of one chunk never starts a pool.  An empty chunk is a flush
-    (see :func:`cleaner.stream.numbered_chunks`).  Any
+    (see :func:`cleaner.run.jsonl.numbered_chunks`).  Any
     :class:`concurrent.futures.Executor` can be given instead of the process pool (a
     Dask ``client.get_executor()``);  At most ``in_flight`` chunks are submitted and not yet yielded.
     """

@@ -32,7 +32,7 @@ def numbered_chunks(stream: Iterable[bytes | None], size: int) -> Iterator[list[
     """Lines of a binary stream, numbered from 1, in lists of ``size`` lines.
 
     A ``None`` in the stream (see :func:`pipe_lines`) means the input went quiet: the
-    partial chunk is yielded, then an empty list, which tells :func:`cleaner.parallel.ordered_map`
+    partial chunk is yielded, then an empty list, which tells :func:`cleaner.run.executor.ordered_map`
     to hand back everything in flight, so a slow producer's documents are not held back.
     """
     chunk: list[tuple[int, bytes]] = []

@@ -58,10 +58,24 @@ class Totals:
 def hit_record(source: str, doc_id, result: CleanResult) -> str:
     """One ``--hits`` line: where the document came from (a file, or ``FILE:LINE`` of a
     JSONL input), its id, its language and every hit."""
-    record = {"source": source, "id": doc_id, "language": result.language, "hits": [h.to_dict() for h in result.hits]}
-    line = json.dumps(record, ensure_ascii=False)
+    return dumps({"source": source, "id": doc_id, "language": result.language,
+                  "hits": [h.to_dict() for h in result.hits]}) + "\n"
+
+
+def dumps(doc: dict) -> str:
+    """One output line (without the newline): the same bytes in every process.
+
+    A string that UTF-8 cannot carry (a lone surrogate from a ``\\ud800`` escape in the
+    input) is written as the JSON escape it came as, so the line stays valid and lossless.
+
+    >>> dumps({"id": "a", "text": "Café"})
+    '{"id": "a", "text": "Café"}'
+    >>> dumps({"id": "\\ud800"})
+    '{"id": "\\\\ud800"}'
+    """
+    line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
     try:
         line.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: keep it as its JSON escape
-        line = json.dumps(record, ensure_ascii=True)
-    return line + "\n"
+    except UnicodeEncodeError:
+        return json.dumps(doc, ensure_ascii=True, separators=(", ", ": "))
+    return line

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
 from cleaner.run.executor import batched, ordered_map
-from cleaner.run.totals import Totals, hit_record
+from cleaner.run.totals import Totals, dumps, hit_record
 from cleaner.stages.decode import NotTextError
 
 JSONL_CHUNK = 64      # lines a task
@@ -41,25 +41,6 @@ def clean_one(cleaner: Cleaner, data: bytes, html: bool) -> tuple[Any, str, bool
 def clean_payloads(cleaner: Cleaner, items: Sequence) -> list[tuple[Any, str, bool]]:
     """Clean ``(bytes, is_html)`` items read by the batch (None passes through)."""
     return [(None, "", False) if item is None else clean_one(cleaner, *item) for item in items]
-
-
-def dumps(doc: dict) -> str:
-    """One output line (without the newline): the same bytes in every process.
-
-    A string that UTF-8 cannot carry (a lone surrogate from a ``\\ud800`` escape in the
-    input) is written as the JSON escape it came as, so the line stays valid and lossless.
-
-    >>> dumps({"id": "a", "text": "Café"})
-    '{"id": "a", "text": "Café"}'
-    >>> dumps({"id": "\\ud800"})
-    '{"id": "\\\\ud800"}'
-    """
-    line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(doc, ensure_ascii=True, separators=(", ", ": "))
-    return line
 
 
 @dataclass
