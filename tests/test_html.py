@@ -253,6 +253,21 @@ def test_page_wrapper_with_misleading_class_is_not_dropped():
     assert "Paragraph 4" in out
 
 
+def test_a_thread_whose_posts_all_carry_a_comment_class_keeps_its_posts():
+    # Every post in its own small "comment" element: no one element is a wrapper, but the
+    # hint together would remove all the page's prose, so it is not applied alone.
+    posts = "".join(f"<div class='comment'><p>{PROSE} Post {i}.</p></div>" for i in range(6))
+    out = extract_text(f"<html><body><h1>Budget thread</h1><p>{PROSE2}</p><p>{PROSE2} Rules.</p>{posts}</body></html>")
+    assert all(f"Post {i}." in out for i in range(6))
+
+
+def test_a_comment_section_beside_the_article_still_goes():
+    article = "".join(f"<p>{PROSE} Paragraph {i}.</p>" for i in range(6))
+    comments = "".join(f"<div class='comment'><p>{PROSE2} Comment {i}.</p></div>" for i in range(2))
+    out = extract_text(f"<html><body><h1>Budget approved</h1><article>{article}</article>{comments}</body></html>")
+    assert "Paragraph 5." in out and "Comment" not in out
+
+
 def test_over_prune_guard_restores_prose():
     page = page_of(f"<div class='comments'><p>{PROSE}</p></div><p>x</p>"
                    f"<div class='related'><p>{PROSE2}</p></div><p>y</p>")

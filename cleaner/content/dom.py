@@ -151,16 +151,17 @@ def _hint_shares(page: HtmlPage, feats: list[_Features], labels: list[str]) -> d
     return {eid: v / total for eid, v in under.items()} if total else {}
 
 
-def _hint_drop(b: HtmlBlock, rules: HtmlRules, shares: dict[int, float], max_share: float,
-               headline_owners: frozenset[int]):
-    """The first dropping hint of the block whose element is not the article itself.
+def _hint_drop(owners: tuple, rules: HtmlRules, shares: dict[int, float], max_share: float,
+               headline_owners: frozenset[int], skip: frozenset[str] = frozenset()):
+    """The first dropping hint among a block's ``owners`` whose element is not the article
+    itself, and whose rule is not in ``skip``.
 
     A hinted element that also encloses the in-body headline, or holds more than
     ``max_share`` of the page's prose, is a page wrapper whose class names mislead.
     """
-    for hint, eid in b.hint_owners:
+    for hint, eid in owners:
         rule = rules.by_hint.get(hint)
-        if rule is None or not rule.drop or eid in headline_owners:
+        if rule is None or not rule.drop or eid in headline_owners or rule.code in skip:
             continue
         share = shares.get(eid, 0.0)
         if share > (rule.guard_share if rule.guard_share is not None else max_share):
@@ -253,23 +254,48 @@ def _decide_teasers(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
 
 def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rules: HtmlRules,
                   decisions: list) -> None:
-    """Drop blocks under hinted elements (HT1xx), except page wrappers that hold the article."""
+    """Drop blocks under hinted elements (HT1xx), except page wrappers that hold the article.
+
+    No single hint erases the page: a hint rule whose elements together would remove more
+    than ``hint_max_total_share`` of the page's prose (a thread whose posts all carry a
+    comment class, an article body inside a "related" box) is not applied alone; those
+    blocks are decided by the other signals (link density, prose, the main region).
+    """
     blocks = page.blocks
     shares = _hint_shares(page, feats, labels)
     max_share = float(rules.p("HT203", "hint_max_share"))
+    max_total = float(rules.p("HT203", "hint_max_total_share"))
     headline_owners = frozenset(eid for i, b in enumerate(blocks)
                                 if decisions[i] is not None and decisions[i].code == "HT205" and i
                                 for _, eid in b.hint_owners)
     # Blocks under one element share its hint_owners tuple; the verdict depends on it alone.
     memo: dict = {}
+    hits: list = [None] * len(blocks)
+    prose = 0.0
+    removed: dict[str, float] = {}  # prose each hint rule would remove
     for i, b in enumerate(blocks):
+        is_prose = labels[i] in (GOOD, NEARGOOD)
+        prose += feats[i].length if is_prose else 0.0
         if decisions[i] is None and b.hint_owners:
             owners = b.hint_owners
             hit = memo.get(owners, memo)
             if hit is memo:
-                hit = memo[owners] = _hint_drop(b, rules, shares, max_share, headline_owners)
-            if hit:
-                decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
+                hit = memo[owners] = _hint_drop(owners, rules, shares, max_share, headline_owners)
+            hits[i] = hit
+            if hit and is_prose:
+                removed[hit[0].code] = removed.get(hit[0].code, 0.0) + feats[i].length
+    heavy = frozenset(code for code, v in removed.items() if v > max_total * prose)
+    if heavy:
+        memo.clear()
+    for i, b in enumerate(blocks):
+        hit = hits[i]
+        if hit and hit[0].code in heavy:
+            owners = b.hint_owners
+            hit = memo.get(owners, memo)
+            if hit is memo:
+                hit = memo[owners] = _hint_drop(owners, rules, shares, max_share, headline_owners, heavy)
+        if hit:
+            decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 
 
 def _select_region(blocks: list[HtmlBlock], labels: list[str], cf: list, feats: list[_Features],

@@ -146,6 +146,8 @@ HTML: Mapping[str, Mapping[str, Param]] = {
         "bad_cap": _p("float", "largest length a bad block is charged for", 0, 1_000_000),
         "container_bad_cap": _p("float", "the same inside the main container", 0, 1_000_000),
         "hint_max_share": _p("float", "a hinted element holding more of the prose than this is a wrapper", *SHARE),
+        "hint_max_total_share": _p("float", "a hint rule whose elements together hold more of the prose than "
+                                            "this is not applied alone", *SHARE),
     },
     "HT204": {
         "max_heading_distance": _p("float", "chars of short blocks allowed between a heading and its prose", *CHARS),
