@@ -65,6 +65,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
         Stage("dedupe", stages.dedupe_blocks, codes=_DEDUPE),
         Stage("score", stages.score, codes=_SCORE),
         Stage("selection", stages.undo_disabled),
+        Stage("fallback", stages.empty_fallback, codes=("SV002",)),
         Stage("edit", stages.edit_blocks, kinds=("strip", "substitute", "flag")),
     ), passes=3),
     Stage("assemble", stages.assemble_text),
@@ -75,11 +76,12 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
 HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("parse", stages.parse_html, codes=("HT100",)),
     Stage("language", stages.detect_html_language),
-    Stage("select-main", stages.select_main_dom, codes=_HTML),
+    Stage("select-main", stages.select_main_dom, codes=(*_HTML, "SV002")),
     Stage("repair", stages.repair_text, kinds=("repair",), codes=_UNICODE),
     Stage("blocks", stages.dom_blocks),
     Stage("block-rules", stages.dom_block_rules, kinds=("drop-block",)),
     Stage("dedupe", stages.dedupe_lead, codes=_DEDUPE),
+    Stage("fallback", stages.empty_fallback, codes=("SV002",)),
     Stage("keep-rest", stages.keep_rest),
     Stage("edit", stages.edit_blocks, kinds=("strip", "substitute", "flag")),
     Stage("assemble", stages.assemble_text),
@@ -111,6 +113,7 @@ class Codes:
     decode_fallback: str = "EN101"
     guard: str = "BS106"
     safety_valve: str = "SV001"
+    fallback: str = "SV002"
     headline_dom: str = "HT205"
     score: Mapping[str, str] = field(default_factory=dict)   # role (low, context, ...) -> code
     dedupe: Mapping[str, str] = field(default_factory=dict)  # role (repeat, standfirst) -> code

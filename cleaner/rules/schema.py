@@ -90,6 +90,7 @@ SCORE: Mapping[str, Param] = {
 
 SAFETY_VALVE = {
     "min_removed_share": _p("float", "share of the text removed above which the document is flagged", *SHARE),
+    "min_kept_chars": _p("int", "chars kept below which a text over twice as long is flagged", *CHARS),
 }
 
 DEDUPE = {

@@ -8,6 +8,8 @@ detector); a stage never changes it.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -20,6 +22,8 @@ from cleaner.model import DROP, FLAG, KEEP, REPAIR, Block
 from cleaner.rules import Rule
 from cleaner.content import dom
 from cleaner.content.score import score_blocks
+
+_WORDS = re.compile(r"\w+")
 
 TITLE_MAX_CHARS = 300
 MAX_REPAIR_PASSES = 4
@@ -93,8 +97,16 @@ def select_main_dom(cfg, doc: Doc) -> None:
     page = doc.page
     decisions = dom.select_main(page, cfg.html_rules, doc.language)
     doc.journal = Journal(page.text)
+    offsets = page.block_offsets()
+    rescued = _dom_fallback(cfg, page, decisions)
+    if rescued >= 0:
+        start, end = offsets[rescued]
+        doc.journal.flag(cfg.by_code[cfg.codes.fallback], start, end,
+                         f"the page selection dropped every block; kept the best-supported one "
+                         f"(it was {decisions[rescued].code}: {decisions[rescued].reason})")
+        decisions[rescued] = decisions[rescued]._replace(keep=True)
     drops, kept, headline_kept = [], [], False
-    for i, ((start, end), hb, d) in enumerate(zip(page.block_offsets(), page.blocks, decisions)):
+    for i, ((start, end), hb, d) in enumerate(zip(offsets, page.blocks, decisions)):
         if d.code == cfg.codes.headline_dom and not headline_kept:
             kept.append((i, hb, "title"))  # the headline stays, once, first
             headline_kept = True
@@ -104,6 +116,23 @@ def select_main_dom(cfg, doc: Doc) -> None:
             kept.append((i, hb, hb.tag))
     doc.journal.commit(drops)
     doc.dom_kept = kept
+
+
+def _dom_fallback(cfg, page, decisions) -> int:
+    """The block to keep when the DOM's selection (with the headline) kept no block with
+    words, or -1: a good-labelled block first, then the one with the most words."""
+    if not cfg.on(cfg.codes.fallback):
+        return -1
+    best, best_key = -1, None
+    for i, (hb, d) in enumerate(zip(page.blocks, decisions)):
+        if not _WORDS.search(hb.text):
+            continue
+        if d.keep or d.code == cfg.codes.headline_dom or not cfg.on(d.code):
+            return -1
+        key = (d.label == "good", len(_WORDS.findall(hb.text)))
+        if best_key is None or key > best_key:
+            best, best_key = i, key
+    return best
 
 
 # -- repair -----------------------------------------------------------------------------
@@ -209,6 +238,28 @@ def score(cfg, doc: Doc) -> None:
         doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
 
 
+def _support(b: Block) -> tuple:
+    """How well a block is supported as the page's main text: prose first, then words."""
+    f = b.features
+    return (bool(f.get("sentence")), len(_WORDS.findall(b.text)), -b.start)
+
+
+def empty_fallback(cfg, doc: Doc) -> None:
+    """A page never comes out empty while it has words: when every block with a word was
+    dropped, the best-supported one (a sentence first, then the most words) stays, and
+    the document is flagged for review."""
+    code = cfg.codes.fallback
+    if not cfg.on(code) or any(b.final != DROP and _WORDS.search(b.text) for b in doc.blocks):
+        return
+    dropped = [b for b in doc.blocks if b.final == DROP and _WORDS.search(b.text)]
+    if not dropped:
+        return
+    best = max(dropped, key=_support)
+    why = f"every block was dropped; kept the best-supported one (it was {best.code}: {best.reason or 'dropped'})"
+    best.final, best.code, best.reason = KEEP, "", ""
+    doc.journal.flag(cfg.by_code[code], best.start, best.end, why)
+
+
 def undo_disabled(cfg, doc: Doc) -> None:
     """A drop by a rule the selection switched off is undone: it makes no hit."""
     for b in doc.blocks:
@@ -252,12 +303,19 @@ def assemble_text(cfg, doc: Doc) -> None:
 
 
 def safety_valve(cfg, doc: Doc) -> None:
-    """Flag (never revert) a document that lost more than the rule's share of its text."""
+    """Flag (never revert) a document a reviewer should open: it lost more than the rule's
+    share of its text, or kept less than ``min_kept_chars`` of a text several times that
+    long.  (Losing half of a scraped page is normal; losing nine tenths rarely is.)"""
     j = doc.journal
-    removed = 1.0 - (len(doc.text.strip()) / len(j.input.strip())) if j.input.strip() else 0.0
+    before, after = len(j.input.strip()), len(doc.text.strip())
+    removed = 1.0 - after / before if before else 0.0
     code = cfg.codes.safety_valve
-    if cfg.on(code) and removed > cfg.by_code[code].params["min_removed_share"]:
-        j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
+    if cfg.on(code):
+        params = cfg.by_code[code].params
+        if removed > params["min_removed_share"]:
+            j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
+        elif after < params["min_kept_chars"] and before > 2 * params["min_kept_chars"]:
+            j.note(cfg.by_code[code], f"{after} of {before} chars kept")
     doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
 
 
