@@ -9,7 +9,7 @@ from itertools import count
 from operator import itemgetter
 from typing import NamedTuple
 
-from cleaner.content.chars import CJK as _CJK
+from cleaner.content.chars import CJK as _CJK, SPACELESS as _SPACELESS, SPACELESS_WORD_CHARS
 from cleaner.content.score import lowers_by_word
 from cleaner.content.window import max_sum_run
 from cleaner.model import Decision, HtmlBlock, HtmlPage
@@ -21,7 +21,7 @@ _WORD = re.compile(r"\w+")
 _INITIAL = re.compile(r"\b\w")  # the first character of each \w+ word
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?(?:>|$)")  # a tag shown as text
 # A block "ends like a sentence" when its last non-space character is one of these.
-_SENTENCE_END = frozenset(".!?。！？…:;\"'”’»)]")
+_SENTENCE_END = frozenset(".!?。！？…:;\"'”’»)]\u17d4\u17d5\u104b")
 _LIST_ROLES = ("li", "td")
 
 
@@ -46,6 +46,13 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
     length = n + cjk * (cjk_factor - 1)
     ends = text.rstrip()[-1:] in _SENTENCE_END
+    # Thai, Lao, Khmer, Myanmar: no spaces between words and (Thai, Lao) no sentence
+    # mark, so words are counted from characters and a long run reads as ending.
+    spaceless = 0 if cjk or text.isascii() else len(_SPACELESS.findall(text)) // SPACELESS_WORD_CHARS
+    if spaceless * SPACELESS_WORD_CHARS * 2 <= n:
+        spaceless = 0
+    elif n >= length_low:
+        ends = True
     if length < length_low and not ends:
         # A short block that does not end like a sentence is labelled by length alone:
         # all it needs to know is whether it has a word at all.
@@ -56,17 +63,17 @@ def _features(b: HtmlBlock, stopwords: frozenset[str] | None, cjk_factor: float,
     # equals lower-casing the text (see :func:`cleaner.content.score.lowers_by_word`).
     words = _WORD.findall(text)
     initials = list(map(itemgetter(0), words))
-    nwords = len(initials)
+    nwords = max(len(initials), spaceless)
     sentence = ends and (nwords >= min_words or cjk >= 2 * min_words) and b.tag != "h"
     if length < length_low:
         return _new_features((length, nwords or (cjk // 2), b.link_chars / max(1, n), -1.0, 0.0, sentence))
     stop = -1.0
     if stopwords is not None and nwords:
         lowered = map(str.lower, words) if lowers_by_word(text) else _WORD.findall(text.lower())
-        stop = sum(map(stopwords.__contains__, lowered)) / nwords
+        stop = sum(map(stopwords.__contains__, lowered)) / max(nwords, 1)
     proxy = 0.0
     if nwords:
-        if cjk:
+        if cjk or spaceless:
             proxy = 0.5 * ends + 0.5
         else:
             lower = sum(map(str.islower, initials)) / nwords

@@ -30,7 +30,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Mapping, Sequence
 
-from cleaner.content.chars import CJK as _CJK, SENTENCE_END as _SENTENCE_END
+from cleaner.content.chars import CJK as _CJK, SENTENCE_END as _SENTENCE_END, SPACELESS as _SPACELESS
 from cleaner.content.textkey import key as _key
 from cleaner.content.window import max_sum_run
 from cleaner.model import DROP, KEEP, Block
@@ -142,10 +142,19 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams) -> dict:
         lower = n_lower / n_cased
     else:
         lower = 1.0 if initials else 0.0  # a script without case reads like lower-case prose
-    ends = bool(_SENTENCE_END.search(text)) or bool(_INNER_BREAK.search(text))
+    ends = bool(_SENTENCE_END.search(text)) or bool(_INNER_BREAK.search(text)) or _long_spaceless(text, p)
     sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
+
+
+def _long_spaceless(text: str, p: ScoreParams) -> bool:
+    """Is the block a long run of a script without word spaces (Thai, Lao, Khmer,
+    Myanmar)?  Such text marks no sentence end a line test could see, so its length
+    in characters stands for it."""
+    if text.isascii() or len(text) < p.length_low:
+        return False
+    return 2 * len(_SPACELESS.findall(text)) > len(text)
 
 
 def _features_streaming(block: Block, text: str, stopwords: frozenset[str], p: ScoreParams) -> dict:
@@ -163,7 +172,8 @@ def _features_streaming(block: Block, text: str, stopwords: frozenset[str], p: S
         n_lower += c.islower()
         n_cased += c.islower() or c.isupper()
     lower = n_lower / n_cased if n_cased else 1.0
-    ends = bool(_SENTENCE_END.search(text[-200:])) or bool(_INNER_BREAK.search(text))
+    ends = (bool(_SENTENCE_END.search(text[-200:])) or bool(_INNER_BREAK.search(text))
+            or _long_spaceless(text[:10_000], p))
     sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": n_stop / n_words if n_words else 0.0, "lower": lower,
