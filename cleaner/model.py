@@ -143,6 +143,7 @@ class HtmlPage:
     lang: str = ""
     removed_elements: int = 0
     hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
+    declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
 
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""

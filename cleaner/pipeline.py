@@ -56,6 +56,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("decode", stages.decode_text, codes=("EN101",)),
     Stage("language", stages.detect_language),
     Stage("repair", stages.repair_text, kinds=("repair",), codes=_UNICODE),
+    Stage("page-type", stages.recognise_text_page, codes=("PT001",)),
     Repeat("blocks", (
         Stage("segment", stages.split_lines),
         Stage("block-rules", stages.block_rules, kinds=("drop-block",)),
@@ -76,7 +77,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
 HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("parse", stages.parse_html, codes=("HT100",)),
     Stage("language", stages.detect_html_language),
-    Stage("select-main", stages.select_main_dom, codes=(*_HTML, "SV002")),
+    Stage("select-main", stages.select_main_dom, codes=(*_HTML, "SV002", "PT001")),
     Stage("repair", stages.repair_text, kinds=("repair",), codes=_UNICODE),
     Stage("blocks", stages.dom_blocks),
     Stage("block-rules", stages.dom_block_rules, kinds=("drop-block",)),
@@ -114,6 +115,7 @@ class Codes:
     guard: str = "BS106"
     safety_valve: str = "SV001"
     fallback: str = "SV002"
+    page_type: str = "PT001"
     headline_dom: str = "HT205"
     score: Mapping[str, str] = field(default_factory=dict)   # role (low, context, ...) -> code
     dedupe: Mapping[str, str] = field(default_factory=dict)  # role (repeat, standfirst) -> code

@@ -88,6 +88,18 @@ SCORE: Mapping[str, Param] = {
     "section_end_after_chars": _p("int", "good chars needed before a section end counts", *CHARS),
 }
 
+PAGE_TYPE = {
+    "min_chars": _p("int", "a shorter document is not given a page type", *CHARS),
+    "article_run_chars": _p("int", "a run of prose this long makes an article", *CHARS),
+    "short_article_run_chars": _p("int", "a shorter run that still makes an article when nothing else holds", *CHARS),
+    "min_code_blocks": _p("int", "code blocks that make documentation", 0, 10_000),
+    "min_prices": _p("int", "short lines with a price that make a product (or a listing)", 0, 10_000),
+    "min_cards": _p("int", "linked item titles in one DOM place that make a listing", 0, 10_000),
+    "min_declared_cards": _p("int", "item titles a declared collection needs", 0, 10_000),
+    "min_dates": _p("int", "dated short lines of a thread", 0, 10_000),
+    "min_labels": _p("int", "short labels standing three times or more in a thread", 0, 10_000),
+}
+
 SAFETY_VALVE = {
     "min_removed_share": _p("float", "share of the text removed above which the document is flagged", *SHARE),
     "min_kept_chars": _p("int", "chars kept below which a text over twice as long is flagged", *CHARS),
@@ -178,7 +190,7 @@ HTML: Mapping[str, Mapping[str, Param]] = {
 }
 
 BY_CODE: Mapping[str, Mapping[str, Param]] = {
-    "BS101": SCORE, "SV001": SAFETY_VALVE, "DU101": DEDUPE, "EN101": ENCODING, **HTML,
+    "BS101": SCORE, "SV001": SAFETY_VALVE, "PT001": PAGE_TYPE, "DU101": DEDUPE, "EN101": ENCODING, **HTML,
 }
 
 

@@ -388,14 +388,41 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     root = _build_tree(html)
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
+    declared = _declared_types(root)
     blocks, removed, hover_cards = _walk(root, rules)
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
-        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards,
+        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards, declared=declared,
     )
+
+
+_LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,2000}\]|"[^"]{1,200}")')
+_LD_NAME = re.compile(r'"([^"]{1,200})"')
+_LD_MAX = 200_000  # characters of JSON-LD read per page
+
+
+def _declared_types(root) -> frozenset[str]:
+    """What the page says it is: the schema.org ``@type`` values of its JSON-LD (read with
+    a bounded pattern, so broken JSON costs nothing) and its ``og:type`` as "og:<type>"."""
+    found: set[str] = set()
+    budget = _LD_MAX
+    for script in root.iter("script"):
+        if budget <= 0:
+            break
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        text = (script.text or "")[:budget]
+        budget -= len(text)
+        for m in _LD_TYPE.finditer(text):
+            found.update(t.rsplit("/", 1)[-1] for t in _LD_NAME.findall(m.group(1)))
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:type":
+            found.add("og:" + (meta.get("content") or "").strip().lower())
+            break
+    return frozenset(found)
 
 
 # --------------------------------------------------------------------------- language

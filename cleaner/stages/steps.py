@@ -20,7 +20,7 @@ from cleaner.journal import Journal
 from cleaner.stages.lang import stopwords
 from cleaner.model import DROP, FLAG, KEEP, REPAIR, Block
 from cleaner.rules import Rule
-from cleaner.content import dom
+from cleaner.content import dom, pagetype
 from cleaner.content.score import score_blocks
 
 _WORDS = re.compile(r"\w+")
@@ -91,12 +91,47 @@ def detect_html_language(cfg, doc: Doc) -> None:
     doc.rule_lang = cfg.rule_lang(doc.language)
 
 
+def _record_page_type(cfg, doc: Doc, signals: pagetype.Signals) -> None:
+    """Page type and reason into the metadata; a page that is not an article gets a note,
+    so a reviewer sees how it was read."""
+    code = cfg.codes.page_type
+    params = cfg.by_code[code].params if cfg.on(code) else None
+    if params is None or len(doc.journal.text.strip()) < params["min_chars"]:
+        return  # a line or two is no kind of page
+    kind, why = pagetype.classify(signals, params)
+    doc.metadata["page_type"] = kind
+    doc.metadata["page_type_reason"] = why
+    if kind != pagetype.ARTICLE:
+        doc.journal.note(cfg.by_code[code], f"{kind}: {why}")
+
+
+def recognise_text_page(cfg, doc: Doc) -> None:
+    """What kind of page the scraped text is, from its lines (no DOM, links or declarations)."""
+    if not cfg.on(cfg.codes.page_type):
+        return
+    text = doc.journal.text
+    units = ((text[a:b], 0.0, "p", "") for a, b in segment.lines(text) if a < b)
+    _record_page_type(cfg, doc, pagetype.measure(units))
+
+
+def _html_page_signals(page) -> pagetype.Signals:
+    units = ((b.text, b.link_chars / max(1, len(b.text)), b.tag,
+              "" if b.hints & _CHROME else b.path) for b in page.blocks)
+    return pagetype.measure(units, page.declared)
+
+
+#: Hints of page chrome: linked titles under them are menus, not a page's items.
+_CHROME = frozenset({"nav", "footer", "header", "breadcrumb", "sidebar"})
+
+
 def select_main_dom(cfg, doc: Doc) -> None:
     """DOM hints, the main container and window, the context pass (``html`` rules), then
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
     decisions = dom.select_main(page, cfg.html_rules, doc.language)
     doc.journal = Journal(page.text)
+    if cfg.on(cfg.codes.page_type):
+        _record_page_type(cfg, doc, _html_page_signals(page))
     offsets = page.block_offsets()
     rescued = _dom_fallback(cfg, page, decisions)
     if rescued >= 0:
