@@ -74,3 +74,24 @@ def test_a_line_or_two_gets_no_page_type():
 ])
 def test_the_order_of_the_decision(signals, expected):
     assert classify(signals, PARAMS)[0] == expected
+
+
+def thread(posts: int = 6) -> str:
+    menu = "\n".join(["Home", "Forums", "Latest", "Search", "Members", "Help"] * 2)
+    parts = ["Budget thread", menu]
+    for i in range(posts):
+        parts.append(f"member{i}\nMar {i + 1}, 2024\nReply\nQuote\nReport")
+        parts.append(f"{PROSE}Post {i} ends here.")
+        parts.append(menu if i == 2 else "Like\nShare")
+    return "\n\n".join(parts) + "\n"
+
+
+def test_a_thread_in_scraped_text_keeps_every_post():
+    result = Cleaner().clean(thread())
+    assert result.metadata["page_type"] == "forum"
+    assert all(f"Post {i} ends here." in result.text for i in range(6))
+
+
+def test_without_the_page_type_the_window_keeps_one_stretch_of_the_thread():
+    out = Cleaner(ignore=["PT001"]).clean(thread()).text
+    assert not all(f"Post {i} ends here." in out for i in range(6))

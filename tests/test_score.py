@@ -18,7 +18,7 @@ P = ScoreParams(length_low=70, length_high=200, stopwords_low=0.30, stopwords_hi
                 pre_title_weight=0.3, foot_weight=0.3, repeat_max_chars=80, list_min_items=3,
                 guard_min_chars=150, sentence_lower_share=0.4, sentence_density=0.4, max_link_density=0.2,
                 boilerplate_max_chars=200, foot_share=0.2, join_long_line=0, section_end_codes=(),
-                section_end_weight=1.0, section_end_after_chars=0)
+                section_end_weight=1.0, section_end_after_chars=0, window_off_types=())
 PROSE = ("The council met on Monday and agreed to extend the tram line to the new hospital, "
          "a project that has been debated in the city for years.")
 PROSE2 = ("Work on the line starts in the spring and should take two years, the council said "

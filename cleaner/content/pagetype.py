@@ -62,18 +62,21 @@ def measure(units: Iterable[tuple[str, float, str, str]], declared: Iterable[str
     """Signals of a page from its units: ``(text, link density, tag, DOM place)``.
 
     A prose unit has ``prose_chars`` characters or more and few links; a run of them ends
-    at a unit of 40 characters or more that is not prose (short labels between paragraphs
-    do not end it)."""
-    run = longest = code = prices = dates = 0
+    at the third unit in a row of 40 characters or more that is not prose (short labels,
+    a subheading or a caption between paragraphs do not end it)."""
+    run = longest = code = prices = dates = gap = 0
     labels: Counter = Counter()
     cards: Counter = Counter()
     for text, link, tag, place in units:
         n = len(text)
         if n >= prose_chars and link < 0.2:
             run += n
+            gap = 0
             longest = max(longest, run)
         elif n >= 40:
-            run = 0
+            gap += 1
+            if gap > 2:
+                run = 0
         code += tag == "pre"
         if n <= _SHORT_MAX:
             prices += _PRICE.search(text) is not None

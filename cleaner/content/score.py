@@ -70,6 +70,7 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
     section_end_codes: tuple[str, ...]
     section_end_weight: float
     section_end_after_chars: int
+    window_off_types: tuple[str, ...]
 
     @cached_property
     def boilerplate_re(self) -> re.Pattern | None:
@@ -89,7 +90,7 @@ class ScoreParams:  # noqa: PLW1641 (frozen dataclass with a cached derived patt
     def from_params(cls, params: Mapping) -> "ScoreParams":
         """From a BS101 rule's validated ``params`` (every field is required)."""
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
-        for key in ("boilerplate_words", "section_end_codes"):
+        for key in ("boilerplate_words", "section_end_codes", "window_off_types"):
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)
@@ -487,12 +488,14 @@ def list_extension(blocks: Sequence[Block], labels: Sequence[str], repeated: Map
 
 
 def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScoreParams,
-                 codes: Mapping[str, str], memo: dict | None = None) -> str:
+                 codes: Mapping[str, str], memo: dict | None = None, page_type: str = "") -> str:
     """Decide every block no rule has decided; return a note when the over-prune guard fired.
 
     ``codes`` maps ``low``, ``context``, ``window``, ``repeat``, ``headline`` to rule codes.
     ``memo`` keeps the features of block texts already measured (a block's features
     depend on its text and link characters alone), for the next pass over the same page.
+    On a page of a type in ``window_off_types`` (a thread: every post is content, however
+    far from the first) no main-body window is drawn.
     """
     title = next((i for i, b in enumerate(blocks) if b.tag == "title"), -1)
     repeated = repeated_lines(blocks, p, _key(blocks[title].text) if title >= 0 else "")
@@ -524,7 +527,10 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         reasons.append(why)
     anchor = find_anchor(blocks, labels, sorted(repeats))
     revised = revise(labels)
-    lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
+    if page_type and page_type in p.window_off_types:
+        lo, hi = 0, len(blocks) - 1
+    else:
+        lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
     listed: set[int] = set()
     for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
         listed.update(range(start, end))

@@ -86,6 +86,7 @@ SCORE: Mapping[str, Param] = {
     "section_end_codes": _p("[str]", "rule codes whose drop marks the start of a comment section"),
     "section_end_weight": _p("float", "weight of good text after a section end", *SHARE),
     "section_end_after_chars": _p("int", "good chars needed before a section end counts", *CHARS),
+    "window_off_types": _p("[str]", "page types (metadata page_type) whose blocks get no main-body window"),
 }
 
 PAGE_TYPE = {

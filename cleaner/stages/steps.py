@@ -268,7 +268,7 @@ def score(cfg, doc: Doc) -> None:
     doc.guard = ""
     if any(cfg.on(c) for c in cfg.codes.score.values()):
         doc.guard = score_blocks(doc.blocks, stopwords(doc.language), cfg.score_params, cfg.codes.score,
-                                 doc.measured)
+                                 doc.measured, doc.metadata.get("page_type", ""))
     if doc.guard and doc.block_pass == 0 and cfg.on(cfg.codes.guard):
         doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
 
