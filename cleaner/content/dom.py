@@ -10,6 +10,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from cleaner.content.chars import CJK as _CJK, SPACELESS as _SPACELESS, SPACELESS_WORD_CHARS
+from cleaner.content import pagetype
 from cleaner.content.score import lowers_by_word
 from cleaner.content.window import max_sum_run
 from cleaner.model import Decision, HtmlBlock, HtmlPage
@@ -177,7 +178,7 @@ def _hint_drop(owners: tuple, rules: HtmlRules, shares: dict[int, float], max_sh
     return None
 
 
-def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str) -> list[Decision]:
+def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str, page_type: str = "") -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
     1. context-free label per block: link density (HT201), length and stopword density
@@ -189,7 +190,9 @@ def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str) -> list[Deci
        the maximum-sum window of block weights inside it; the rest goes (HT203);
     5. short and borderline blocks take their label from their neighbours (HT204/HT211),
        headings followed by kept text stay (HT212), a list ending the article stays;
-    6. if almost nothing is left, choose the region again without DOM hints (HT213).
+    6. if almost nothing is left, choose the region again without DOM hints (HT213);
+    7. on a page read as a listing (``page_type``), its items stay: the linked titles of
+       the largest group and the short blurb under each (HT216).
 
     ``lang`` is the page's language: a code with a stoplist, or any other code for the
     language-free sentence-likeness measure.
@@ -231,7 +234,49 @@ def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str) -> list[Deci
              for i, d in enumerate(decisions)]
     _decide_dek(page, rules, final)
     _decide_teasers(page, rules, final)
+    if page_type == pagetype.LISTING:
+        _keep_list_items(page, rules, final)
     return final
+
+
+#: Hints of page chrome: linked titles under them are menus, not a page's items.
+CHROME = frozenset({"nav", "footer", "header", "breadcrumb", "sidebar"})
+
+
+def page_units(page: HtmlPage):
+    """The page's blocks as :mod:`cleaner.content.pagetype` units: text, link density,
+    tag and DOM place (none under page chrome)."""
+    return [(b.text, b.link_chars / max(1, len(b.text)), b.tag, "" if b.hints & CHROME else b.path)
+            for b in page.blocks]
+
+
+def _keep_list_items(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
+    """A listing's items are its content: the linked titles of the largest group sharing
+    one DOM place, and the short blurb right after each in the same card, stay when only
+    the content measures (link density, prose, region, context, teaser) dropped them."""
+    blocks = page.blocks
+    titles = pagetype.item_titles(page_units(page))
+    if not titles:
+        return
+    overridable = set(rules.p("HT216", "overrides"))
+    max_blurb = int(rules.p("HT216", "max_blurb_chars"))
+    name = rules.name("HT216")
+    is_title = set(titles)
+    for i in titles:
+        if not decisions[i].keep and decisions[i].code in overridable:
+            decisions[i] = Decision(True, "HT216", name, f"item title of the page's list ({len(titles)} items)",
+                                    decisions[i].label)
+        card = blocks[i].ancestors[:-1]
+        for j in (i + 1, i + 2):
+            if j >= len(blocks) or j in is_title:
+                break
+            b = blocks[j]
+            if (not card or b.ancestors[:len(card)] != card or len(b.text) > max_blurb
+                    or b.link_chars >= 0.5 * len(b.text)):
+                continue
+            if not decisions[j].keep and decisions[j].code in overridable:
+                decisions[j] = Decision(True, "HT216", name, f"blurb of the list item at block {i}",
+                                        decisions[j].label)
 
 
 def _decide_teasers(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:

@@ -83,10 +83,26 @@ def measure(units: Iterable[tuple[str, float, str, str]], declared: Iterable[str
             dates += _DATE.search(text) is not None
         if n <= _LABEL_MAX and _WORD.search(text):
             labels[text.strip().lower()] += 1
-        if place and link >= 0.9 and 3 <= len(_WORD.findall(text)) <= 25:
+        if is_item_title(text, link, place):
             cards[place] += 1
     return Signals(frozenset(declared), longest, code, prices, dates,
                    sum(1 for v in labels.values() if v >= 3), max(cards.values(), default=0))
+
+
+def is_item_title(text: str, link: float, place: str) -> bool:
+    """A linked item title: all link, a few words, at a DOM place outside the page chrome
+    (the caller gives no place for units under nav, header, footer or sidebar hints)."""
+    return bool(place) and link >= 0.9 and 3 <= len(_WORD.findall(text)) <= 25
+
+
+def item_titles(units: Iterable[tuple[str, float, str, str]]) -> list[int]:
+    """Indexes of the largest group of linked item titles sharing one DOM place: the
+    items of a listing (their cards share a path, menus are excluded by the caller)."""
+    groups: dict[str, list[int]] = {}
+    for i, (text, link, _tag, place) in enumerate(units):
+        if is_item_title(text, link, place):
+            groups.setdefault(place, []).append(i)
+    return max(groups.values(), key=len, default=[])
 
 
 def classify(s: Signals, p: Mapping) -> tuple[str, str]:

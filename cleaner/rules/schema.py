@@ -188,6 +188,10 @@ HTML: Mapping[str, Mapping[str, Param]] = {
         "max_chars": _p("int", "longest teaser summary", *CHARS),
         "max_card_blocks": _p("int", "most blocks of a teaser card", 1, 1000),
     },
+    "HT216": {
+        "overrides": _p("[str]", "codes of the content measures a listing's item may override"),
+        "max_blurb_chars": _p("int", "longest blurb kept under an item title", *CHARS),
+    },
 }
 
 BY_CODE: Mapping[str, Mapping[str, Param]] = {

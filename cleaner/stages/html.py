@@ -28,8 +28,9 @@ from typing import Iterable
 
 from lxml import etree
 
-from cleaner.content import dom
+from cleaner.content import dom, pagetype
 from cleaner.model import DROP, KEEP, Block, Decision, HtmlBlock, HtmlPage
+from cleaner.rules import builtin_rules_dir, load_pack
 from cleaner.rules.html import HtmlRules, _HintIndex, default_rules
 from cleaner.stages.decode import GZIP_MAGIC, gunzip
 from cleaner.stages.lang import LanguageDetector
@@ -465,11 +466,24 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
     return "" if lang == "und" else lang
 
 
-def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None) -> list[Decision]:
+def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None,
+                page_type: str = "") -> list[Decision]:
     """Keep or drop each block of ``page`` (:func:`cleaner.content.dom.select_main`), the
     language detected from the page when ``lang`` is not given."""
     rules = rules or default_rules()
-    return dom.select_main(page, rules, lang if lang is not None else detect_language(page, rules))
+    return dom.select_main(page, rules, lang if lang is not None else detect_language(page, rules), page_type)
+
+
+@lru_cache(maxsize=1)
+def _builtin_page_type_params() -> dict:
+    rule = next(r for r in load_pack(builtin_rules_dir() / "metadata.toml") if r.code == "PT001")
+    return dict(rule.params)
+
+
+def page_type_of(page: HtmlPage) -> str:
+    """The page's type by the built-in PT001 parameters (for examples and tools; the
+    pipeline uses its own rules' parameters)."""
+    return pagetype.classify(pagetype.measure(dom.page_units(page), page.declared), _builtin_page_type_params())[0]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -487,7 +501,7 @@ def fired_codes(html: str, rules: HtmlRules | None = None) -> set[str]:
     """Rule codes that made a decision on a document (what rule examples are tested by)."""
     rules = rules or default_rules()
     page = parse_html(html, rules)
-    codes = {d.code for d in select_main(page, rules)}
+    codes = {d.code for d in select_main(page, rules, page_type=page_type_of(page))}
     if page.removed_elements:
         codes.add("HT100")
     if page.hover_cards:

@@ -91,47 +91,42 @@ def detect_html_language(cfg, doc: Doc) -> None:
     doc.rule_lang = cfg.rule_lang(doc.language)
 
 
-def _record_page_type(cfg, doc: Doc, signals: pagetype.Signals) -> None:
-    """Page type and reason into the metadata; a page that is not an article gets a note,
-    so a reviewer sees how it was read."""
+def _page_type(cfg, doc: Doc, signals_of) -> tuple[str, str]:
+    """(page type, reason), or ("", "") when PT001 is off or the text is a line or two."""
     code = cfg.codes.page_type
     params = cfg.by_code[code].params if cfg.on(code) else None
-    if params is None or len(doc.journal.text.strip()) < params["min_chars"]:
-        return  # a line or two is no kind of page
-    kind, why = pagetype.classify(signals, params)
+    if params is None or len(doc.journal.text.strip() if doc.journal else doc.page.text.strip()) < params["min_chars"]:
+        return "", ""
+    return pagetype.classify(signals_of(), params)
+
+
+def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
+    """Page type and reason into the metadata; a page that is not an article gets a note,
+    so a reviewer sees how it was read."""
+    if not kind:
+        return
     doc.metadata["page_type"] = kind
     doc.metadata["page_type_reason"] = why
     if kind != pagetype.ARTICLE:
-        doc.journal.note(cfg.by_code[code], f"{kind}: {why}")
+        doc.journal.note(cfg.by_code[cfg.codes.page_type], f"{kind}: {why}")
 
 
 def recognise_text_page(cfg, doc: Doc) -> None:
     """What kind of page the scraped text is, from its lines (no DOM, links or declarations)."""
-    if not cfg.on(cfg.codes.page_type):
-        return
     text = doc.journal.text
-    units = ((text[a:b], 0.0, "p", "") for a, b in segment.lines(text) if a < b)
-    _record_page_type(cfg, doc, pagetype.measure(units))
-
-
-def _html_page_signals(page) -> pagetype.Signals:
-    units = ((b.text, b.link_chars / max(1, len(b.text)), b.tag,
-              "" if b.hints & _CHROME else b.path) for b in page.blocks)
-    return pagetype.measure(units, page.declared)
-
-
-#: Hints of page chrome: linked titles under them are menus, not a page's items.
-_CHROME = frozenset({"nav", "footer", "header", "breadcrumb", "sidebar"})
+    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(
+        (text[a:b], 0.0, "p", "") for a, b in segment.lines(text) if a < b))
+    _record_page_type(cfg, doc, kind, why)
 
 
 def select_main_dom(cfg, doc: Doc) -> None:
     """DOM hints, the main container and window, the context pass (``html`` rules), then
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
-    decisions = dom.select_main(page, cfg.html_rules, doc.language)
+    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(dom.page_units(page), page.declared))
+    decisions = dom.select_main(page, cfg.html_rules, doc.language, kind)
     doc.journal = Journal(page.text)
-    if cfg.on(cfg.codes.page_type):
-        _record_page_type(cfg, doc, _html_page_signals(page))
+    _record_page_type(cfg, doc, kind, why)
     offsets = page.block_offsets()
     rescued = _dom_fallback(cfg, page, decisions)
     if rescued >= 0:
