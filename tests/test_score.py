@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.model import DROP, Block
-from cleaner.pipeline import SCORE_CODES
-from cleaner.content.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label,
+from cleaner.pipeline import SCORE_CODES, Cleaner
+from cleaner.content.score import (RULED, ScoreParams, body_window, features, is_title_repeat, label, list_shaped,
                            list_extension, repeated_lines, revise, score_blocks, skeleton)
 
 EN = frozenset("a an and are as at be by for from has in is it of on that the to was were with".split())
@@ -267,3 +267,19 @@ def test_words_lower_cased_one_by_one_when_allowed(text):
     words = re.compile(r"\w+")
     if lowers_by_word(text):
         assert [w.lower() for w in words.findall(text)] == words.findall(text.lower())
+
+
+def test_a_long_list_in_the_middle_does_not_cut_the_article_in_two():
+    # Spec rows: too long to be short, too few stopwords to be prose, so each weighs minus.
+    items = "\n\n".join(f"Model {i}: 1.{i} kg, 30 x 20 cm, blue, aluminium, USB-C, 12 V, 2 A, IP54 rated"
+                        for i in range(12))  # one block each
+    text = (f"Specifications\n\n{PROSE}\n\n{PROSE2}\n\n{items}\n\n"
+            f"{PROSE.replace('Monday', 'Tuesday')}\n\n{PROSE2.replace('spring', 'summer')}\n")
+    out = Cleaner().clean(text, lang="en").text
+    assert PROSE in out and PROSE.replace("Monday", "Tuesday") in out
+    assert "Model 0: 1.0 kg" in out and "Model 11: 1.11 kg" in out  # the table is the article's
+
+
+def test_list_shaped_marks_only_runs_of_list_items():
+    blocks = [Block(0, 0, t) for t in [PROSE, "- one", "- two", "- three", PROSE2, "Home", "- lone"]]
+    assert list_shaped(blocks, ScoreParams.builtin()) == [False, True, True, True, False, False, False]

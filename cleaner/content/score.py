@@ -387,11 +387,51 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
 
     Blocks in the page foot (the last ``foot_share``) and good text before the headline's
     repeat weigh less, so neither a long legal footer nor a teaser above the article wins.
+    The items of a list-shaped run (:func:`list_shaped`) cost nothing (prose among them still
+    counts): a list or a table
+    in the middle of the article does not cut the body in two.
     """
     n = len(blocks)
-    lo, hi = max_sum_run([unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
-                          for i, (b, lab) in enumerate(zip(blocks, revised))])
+    shaped = list_shaped(blocks, p)
+    weights = [unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
+               for i, (b, lab) in enumerate(zip(blocks, revised))]
+    lo, hi = max_sum_run([0.0 if shaped[i] and w < 0 else w for i, w in enumerate(weights)])
     return lo, hi - 1
+
+
+def list_shaped(blocks: Sequence[Block], p: ScoreParams) -> list[bool]:
+    """Which blocks are items of a list-shaped run: at least ``list_min_items`` short
+    units (keyword-dropped ones between them skipped), each numbered or bulleted, or
+    sharing its first two punctuation marks with a unit at most two places away."""
+    n = len(blocks)
+    out = [False] * n
+    if p.list_min_items <= 0:
+        return out
+    shapes = [skeleton(b.text.replace("\n", " ")) if len(b.text) < p.length_high else "" for b in blocks]
+    item = [False] * n
+    for k, b in enumerate(blocks):
+        if b.final == DROP or b.tag == "title" or len(b.text) >= p.length_high or b.text.count("|") >= 2:
+            continue  # (a row of links split by bars is a menu, not a list item)
+        if _ENUM.match(b.text):
+            item[k] = True
+            continue
+        head = shapes[k][:2]
+        if len(head) == 2 and any(shapes[j][:2] == head and blocks[j].final != DROP
+                                  for j in range(max(0, k - 2), min(n, k + 3)) if j != k):
+            item[k] = True
+    k = 0
+    while k < n:
+        if not item[k]:
+            k += 1
+            continue
+        j = k
+        while j < n and (item[j] or blocks[j].final == DROP):
+            j += 1
+        if sum(item[k:j]) >= p.list_min_items:
+            for x in range(k, j):
+                out[x] = item[x]
+        k = j
+    return out
 
 
 def list_runs(labels: Sequence[str], revised: Sequence[str], blocks: Sequence[Block], lo: int, hi: int,
@@ -535,6 +575,9 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
     for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
         listed.update(range(start, end))
     listed.update(list_extension(blocks, labels, repeated, lo, hi, p))
+    if hi >= lo:  # a list-shaped run inside the body is the article's list or table
+        shaped = list_shaped(blocks, p)
+        listed.update(i for i in range(lo, hi + 1) if shaped[i] and i not in repeated)
     kept = 0
     for i, b in enumerate(blocks):
         if b.final:
