@@ -268,6 +268,15 @@ def test_a_comment_section_beside_the_article_still_goes():
     assert "Paragraph 5." in out and "Comment" not in out
 
 
+def test_a_paragraph_of_prose_in_a_caption_classed_element_stays_a_real_caption_goes():
+    body = "".join(f"<p>{PROSE} Paragraph {i}.</p>" for i in range(4))
+    long_para = f"{PROSE} {PROSE2} Inside the caption box."
+    out = extract_text(f"<html><body><h1>Budget</h1>{body}<div class='caption-text'><p>{long_para}</p></div>"
+                       f"<figure><img src='a.jpg'><figcaption>Council members listen to a speaker.</figcaption></figure>"
+                       f"{body}</body></html>")
+    assert "Inside the caption box." in out and "listen to a speaker" not in out
+
+
 def test_over_prune_guard_restores_prose():
     page = page_of(f"<div class='comments'><p>{PROSE}</p></div><p>x</p>"
                    f"<div class='related'><p>{PROSE2}</p></div><p>y</p>")

@@ -178,6 +178,10 @@ def _hint_drop(owners: tuple, rules: HtmlRules, shares: dict[int, float], max_sh
     return None
 
 
+def _is_prose(label: str, f: _Features, min_chars: int) -> bool:
+    return label == GOOD and f.sentence and f.length >= min_chars
+
+
 def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str, page_type: str = "") -> list[Decision]:
     """Keep or drop each block of ``page``; every decision names a rule and a measured reason.
 
@@ -346,6 +350,10 @@ def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rul
             hit = memo.get(owners, memo)
             if hit is memo:
                 hit = memo[owners] = _hint_drop(owners, rules, shares, max_share, headline_owners, heavy)
+        if hit and hit[0].prose_min_chars is not None and _is_prose(labels[i], feats[i], hit[0].prose_min_chars):
+            # A paragraph of prose under a hint that names short things (a caption) is
+            # not what the hint says; only another hint may still drop it.
+            hit = _hint_drop(b.hint_owners, rules, shares, max_share, headline_owners, heavy | {hit[0].code})
         if hit:
             decisions[i] = Decision(False, hit[0].code, hit[0].name, hit[1], labels[i])
 

@@ -32,6 +32,7 @@ class _HintRule:
     attributes: tuple[str, ...]
     styles: tuple[str, ...]
     except_tokens: frozenset[str] = frozenset()
+    prose_min_chars: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
         tokens=frozenset(low("tokens")), substrings=low("substrings"), attributes=low("attributes"),
         styles=tuple(s.replace(" ", "") for s in low("styles")),
         except_tokens=frozenset(low("except_tokens")),
+        prose_min_chars=int(p["prose_min_chars"]) if "prose_min_chars" in p else None,
     )
 
 

@@ -122,6 +122,8 @@ HINT: Mapping[str, Param] = {
     "drop": _p("bool", "blocks under the element go (false: the hint only informs other rules)"),
     "guard_share": _p("float", "keep the element when it holds more than this share of the page's prose",
                       *SHARE, optional=True),
+    "prose_min_chars": _p("int", "a prose paragraph at least this long under the element is not dropped by the "
+                                 "hint alone", *CHARS, optional=True),
     "tags": _p(_WORDS, "element names that carry the hint", optional=True),
     "roles": _p(_WORDS, "ARIA roles that carry the hint", optional=True),
     "classes": _p(_WORDS, "whole class names that carry the hint", optional=True),
