@@ -247,11 +247,12 @@ def select_main(page: HtmlPage, rules: HtmlRules | None, lang: str, page_type: s
 CHROME = frozenset({"nav", "footer", "header", "breadcrumb", "sidebar"})
 
 
-def page_units(page: HtmlPage):
-    """The page's blocks as :mod:`cleaner.content.pagetype` units: text, link density,
-    tag and DOM place (none under page chrome)."""
-    return [(b.text, b.link_chars / max(1, len(b.text)), b.tag, "" if b.hints & CHROME else b.path)
-            for b in page.blocks]
+def page_units(page: HtmlPage) -> dict:
+    """The page's blocks as :func:`cleaner.content.pagetype.measure` reads them: texts,
+    link densities, tags and DOM places (none under page chrome)."""
+    blocks = page.blocks
+    return {"texts": [b.text for b in blocks], "links": [b.link_chars / max(1, len(b.text)) for b in blocks],
+            "tags": [b.tag for b in blocks], "places": ["" if b.hints & CHROME else b.path for b in blocks]}
 
 
 def _keep_list_items(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
@@ -259,7 +260,8 @@ def _keep_list_items(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     one DOM place, and the short blurb right after each in the same card, stay when only
     the content measures (link density, prose, region, context, teaser) dropped them."""
     blocks = page.blocks
-    titles = pagetype.item_titles(page_units(page))
+    units = page_units(page)
+    titles = pagetype.item_titles(units["texts"], units["links"], units["places"])
     if not titles:
         return
     overridable = set(rules.p("HT216", "overrides"))

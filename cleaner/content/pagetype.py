@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 ARTICLE, FORUM, LISTING, PRODUCT, DOCUMENTATION, SERVICE = (
     "article", "forum", "listing", "product", "documentation", "service")
@@ -35,7 +35,7 @@ _ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "Report", "
                             "LiveBlogPosting", "og:article"})
 _WORD = re.compile(r"\w+")
 # A price: a currency sign next to a number, or a number followed by a currency code.
-_PRICE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d(?:[.,]\d{2})?\s?(?:\u20ac|USD|EUR|GBP|CHF)\b")
+_PRICE = re.compile(r"[$\u20ac\u00a3\u00a5] ?\d|\d(?:[.,]\d{2})?[ \u00a0]?(?:\u20ac|USD|EUR|GBP|CHF)\b")
 # A date in figures or with a month name's first three letters in English: the common
 # shapes of a post's date line.
 _DATE = re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
@@ -51,42 +51,42 @@ class Signals:
     declared: frozenset[str] = frozenset()  # schema.org types and og:type ("og:article")
     longest_run: int = 0   # characters of the longest run of prose units
     code: int = 0          # code blocks (<pre>)
-    prices: int = 0        # short units with a price
-    dates: int = 0         # short units with a date
+    prices: int = 0        # prices on short units
+    dates: int = 0         # dates on short units
     labels: int = 0        # distinct short labels that stand three times or more
     cards: int = 0         # linked item titles sharing one DOM place, the largest group
 
 
-def measure(units: Iterable[tuple[str, float, str, str]], declared: Iterable[str] = (),
-            prose_chars: int = 150) -> Signals:
-    """Signals of a page from its units: ``(text, link density, tag, DOM place)``.
+def measure(texts: Sequence[str], links: Sequence[float] | None = None, tags: Sequence[str] = (),
+            places: Sequence[str] = (), declared: Iterable[str] = (), prose_chars: int = 150) -> Signals:
+    """Signals of a page from its units' texts, and where the page has a DOM their link
+    densities, tags and DOM places (none under page chrome); scraped text has only texts.
 
     A prose unit has ``prose_chars`` characters or more and few links; a run of them ends
     at the third unit in a row of 40 characters or more that is not prose (short labels,
-    a subheading or a caption between paragraphs do not end it)."""
-    run = longest = code = prices = dates = gap = 0
-    labels: Counter = Counter()
-    cards: Counter = Counter()
-    for text, link, tag, place in units:
-        n = len(text)
-        if n >= prose_chars and link < 0.2:
+    a subheading or a caption between paragraphs do not end it).  Prices and dates are
+    counted on the units of at most 80 characters (a page has hundreds of them, so they
+    are searched as one text, a unit a line)."""
+    run = longest = gap = 0
+    for i, n in enumerate(map(len, texts)):
+        if n >= prose_chars and (links is None or links[i] < 0.2):
             run += n
             gap = 0
-            longest = max(longest, run)
+            if run > longest:
+                longest = run
         elif n >= 40:
             gap += 1
             if gap > 2:
                 run = 0
-        code += tag == "pre"
-        if n <= _SHORT_MAX:
-            prices += _PRICE.search(text) is not None
-            dates += _DATE.search(text) is not None
-        if n <= _LABEL_MAX and _WORD.search(text):
-            labels[text.strip().lower()] += 1
-        if is_item_title(text, link, place):
-            cards[place] += 1
-    return Signals(frozenset(declared), longest, code, prices, dates,
-                   sum(1 for v in labels.values() if v >= 3), max(cards.values(), default=0))
+    short = "\n".join(t.replace("\n", " ") for t in texts if len(t) <= _SHORT_MAX)
+    labels = Counter(t.strip().lower() for t in texts if len(t) <= _LABEL_MAX)
+    cards: Counter = Counter()
+    if links is not None and places:
+        cards.update(place for text, link, place in zip(texts, links, places) if is_item_title(text, link, place))
+    return Signals(
+        frozenset(declared), longest, sum(1 for t in tags if t == "pre"),
+        len(_PRICE.findall(short)), len(_DATE.findall(short)),
+        sum(1 for k, v in labels.items() if v >= 3 and _WORD.search(k)), max(cards.values(), default=0))
 
 
 def is_item_title(text: str, link: float, place: str) -> bool:
@@ -95,11 +95,11 @@ def is_item_title(text: str, link: float, place: str) -> bool:
     return bool(place) and link >= 0.9 and 3 <= len(_WORD.findall(text)) <= 25
 
 
-def item_titles(units: Iterable[tuple[str, float, str, str]]) -> list[int]:
+def item_titles(texts: Sequence[str], links: Sequence[float], places: Sequence[str]) -> list[int]:
     """Indexes of the largest group of linked item titles sharing one DOM place: the
     items of a listing (their cards share a path, menus are excluded by the caller)."""
     groups: dict[str, list[int]] = {}
-    for i, (text, link, _tag, place) in enumerate(units):
+    for i, (text, link, place) in enumerate(zip(texts, links, places)):
         if is_item_title(text, link, place):
             groups.setdefault(place, []).append(i)
     return max(groups.values(), key=len, default=[])

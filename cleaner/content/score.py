@@ -381,7 +381,7 @@ def unit_weight(b: Block, lab: str, i: int, n: int, anchor: int, p: ScoreParams,
 
 
 def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
-                anchor: int = -1, end: int = -1) -> tuple[int, int]:
+                anchor: int = -1, end: int = -1, shaped: Sequence[bool] | None = None) -> tuple[int, int]:
     """Maximum-sum run of blocks (first and last index), weighting good text plus and bad
     text minus; ``(0, -1)`` when there is none.
 
@@ -392,7 +392,8 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
     in the middle of the article does not cut the body in two.
     """
     n = len(blocks)
-    shaped = list_shaped(blocks, p)
+    if shaped is None:
+        shaped = list_shaped(blocks, p)
     weights = [unit_weight(b, RULED if b.final == DROP else lab, i, n, anchor, p, end)
                for i, (b, lab) in enumerate(zip(blocks, revised))]
     lo, hi = max_sum_run([0.0 if shaped[i] and w < 0 else w for i, w in enumerate(weights)])
@@ -402,23 +403,23 @@ def body_window(blocks: Sequence[Block], revised: Sequence[str], p: ScoreParams,
 def list_shaped(blocks: Sequence[Block], p: ScoreParams) -> list[bool]:
     """Which blocks are items of a list-shaped run: at least ``list_min_items`` short
     units (keyword-dropped ones between them skipped), each numbered or bulleted, or
-    sharing its first two punctuation marks with a unit at most two places away."""
+    sharing its first two punctuation marks with a unit at most two places away.  A row
+    of links split by bars is a menu, not a list item."""
     n = len(blocks)
     out = [False] * n
     if p.list_min_items <= 0:
         return out
-    shapes = [skeleton(b.text.replace("\n", " ")) if len(b.text) < p.length_high else "" for b in blocks]
-    item = [False] * n
+    heads: dict[int, str] = {}
     for k, b in enumerate(blocks):
-        if b.final == DROP or b.tag == "title" or len(b.text) >= p.length_high or b.text.count("|") >= 2:
-            continue  # (a row of links split by bars is a menu, not a list item)
-        if _ENUM.match(b.text):
+        text = b.text
+        if b.final != DROP and b.tag != "title" and len(text) < p.length_high and text.count("|") < 2:
+            heads[k] = "*" if _ENUM.match(text) else skeleton(text.replace("\n", " "))[:2]
+    item = [False] * n
+    for k, head in heads.items():
+        if head == "*":
             item[k] = True
-            continue
-        head = shapes[k][:2]
-        if len(head) == 2 and any(shapes[j][:2] == head and blocks[j].final != DROP
-                                  for j in range(max(0, k - 2), min(n, k + 3)) if j != k):
-            item[k] = True
+        elif len(head) == 2:
+            item[k] = any(heads.get(j) == head for j in (k - 2, k - 1, k + 1, k + 2))
     k = 0
     while k < n:
         if not item[k]:
@@ -567,16 +568,16 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
         reasons.append(why)
     anchor = find_anchor(blocks, labels, sorted(repeats))
     revised = revise(labels)
+    shaped = list_shaped(blocks, p)
     if page_type and page_type in p.window_off_types:
         lo, hi = 0, len(blocks) - 1
     else:
-        lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p))
+        lo, hi = body_window(blocks, revised, p, anchor, section_end(blocks, labels, p), shaped)
     listed: set[int] = set()
     for start, end in list_runs(labels, revised, blocks, lo, hi, repeated, p):
         listed.update(range(start, end))
     listed.update(list_extension(blocks, labels, repeated, lo, hi, p))
     if hi >= lo:  # a list-shaped run inside the body is the article's list or table
-        shaped = list_shaped(blocks, p)
         listed.update(i for i in range(lo, hi + 1) if shaped[i] and i not in repeated)
     kept = 0
     for i, b in enumerate(blocks):

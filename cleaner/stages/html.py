@@ -483,7 +483,8 @@ def _builtin_page_type_params() -> dict:
 def page_type_of(page: HtmlPage) -> str:
     """The page's type by the built-in PT001 parameters (for examples and tools; the
     pipeline uses its own rules' parameters)."""
-    return pagetype.classify(pagetype.measure(dom.page_units(page), page.declared), _builtin_page_type_params())[0]
+    return pagetype.classify(pagetype.measure(**dom.page_units(page), declared=page.declared),
+                             _builtin_page_type_params())[0]
 
 
 # --------------------------------------------------------------------------- helpers

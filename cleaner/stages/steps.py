@@ -113,9 +113,7 @@ def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
 
 def recognise_text_page(cfg, doc: Doc) -> None:
     """What kind of page the scraped text is, from its lines (no DOM, links or declarations)."""
-    text = doc.journal.text
-    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(
-        (text[a:b], 0.0, "p", "") for a, b in segment.lines(text) if a < b))
+    kind, why = _page_type(cfg, doc, lambda: pagetype.measure([t for t in doc.journal.text.split("\n") if t]))
     _record_page_type(cfg, doc, kind, why)
 
 
@@ -123,7 +121,7 @@ def select_main_dom(cfg, doc: Doc) -> None:
     """DOM hints, the main container and window, the context pass (``html`` rules), then
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
-    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(dom.page_units(page), page.declared))
+    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
     decisions = dom.select_main(page, cfg.html_rules, doc.language, kind)
     doc.journal = Journal(page.text)
     _record_page_type(cfg, doc, kind, why)
