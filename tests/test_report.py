@@ -58,7 +58,7 @@ def writer() -> ReportWriter:
     w = ReportWriter(title="batch <1>")
     text, out, hits = article()
     w.add("a", text, out, hits, 0.3)
-    w.add("b", PAYLOAD, "Intro end", [hit("AD201", "strip", 6, len(PAYLOAD) - 4, PAYLOAD)], 0.9)
+    w.add("b", PAYLOAD, "Intro end", [hit("AD201", "strip", 6, len(PAYLOAD) - 4, PAYLOAD)], 0.95)
     w.add("c", "Nothing to see.", "Nothing to see.", [], 0.0)
     return w
 
@@ -123,10 +123,11 @@ def test_overview_counts(writer):
     assert sorted(messages[i] for i, _ in rules["AD201"]["messages"]) == ["AD201 fired", "ad label line"]
 
 
-def test_exactly_half_removed_is_not_warned():
+def test_exactly_the_warning_share_removed_is_not_warned():
     w = ReportWriter()
+    w.add("nine tenths", "ab", "a", [], 0.9)
+    w.add("more", "ab", "", [], 0.91)
     w.add("half", "ab", "a", [], 0.5)
-    w.add("more", "ab", "", [], 0.51)
     assert w.overview()["warned"] == 1
 
 

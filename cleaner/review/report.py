@@ -36,7 +36,7 @@ from cleaner.model import ACTIONS
 
 #: The warning mark's share when the caller gives none (the CLI passes the SV001 rule's
 #: ``min_removed_share``, so the report marks what the safety valve flags).
-WARN_SHARE = 0.5
+WARN_SHARE = 0.9
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
