@@ -57,14 +57,14 @@ def build_report(path):
         _hit("AD201", "drop", second, "Advertisement", message="ad label line"),
         _hit("SB401", "substitute", second, "said sources", "sources said", message="reordered attribution"),
         _hit("AD201", "drop", second, "Advertisement", message="ad label line", nth=1),
-    ], 0.6)
+    ], 0.92)
     tenth = "Home | World\n\nA story whose id starts like story-1."
     w.add("story-10", tenth, "A story whose id starts like story-1.\n", [
         _hit("NV101", "drop", tenth, "Home | World\n\n", message="navigation line"),
     ], 0.2)
     w.add(EVIL_ID, PAYLOAD, "Intro. Outro.", [
         _hit("AD201", "strip", PAYLOAD, PAYLOAD[7:-7], message="markup <b>left</b> in text"),
-    ], 0.9)
+    ], 0.95)
     for i in range(N_BULK):
         text = f"Paragraph {i} (PR) one (PR) two (PR) three."
         w.add(f"bulk-{i:03d}", text, text.replace(" (PR)", ""),
