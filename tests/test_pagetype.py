@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.content.pagetype import Signals, classify
+from cleaner.content import dom
+from cleaner.content.pagetype import Signals, classify, item_titles
+from cleaner.stages.html import parse_html
 from cleaner.pipeline import Cleaner
 from cleaner.rules import builtin_rules_dir, load_pack
 
@@ -95,3 +97,12 @@ def test_a_thread_in_scraped_text_keeps_every_post():
 def test_without_the_page_type_the_window_keeps_one_stretch_of_the_thread():
     out = Cleaner(ignore=["PT001"]).clean(thread()).text
     assert not all(f"Post {i} ends here." in out for i in range(6))
+
+
+def test_a_link_repeated_on_every_card_is_a_label_not_the_items():
+    cards = "".join(f"<div class='card'><h3><a href='/i{i}'>Item number {i} of the shop</a></h3>"
+                    f"<div><p><a href='/more'>More in this category</a></p><p><a href='/share'>Share this item now</a></p></div>"
+                    f"</div>" for i in range(12))
+    units = dom.page_units(parse_html(html(f"<main>{cards}</main>")))
+    titles = [units["texts"][i] for i in item_titles(units["texts"], units["links"], units["places"])]
+    assert len(titles) == 12 and "More in this category" not in titles and "Share this item now" not in titles

@@ -80,13 +80,11 @@ def measure(texts: Sequence[str], links: Sequence[float] | None = None, tags: Se
                 run = 0
     short = "\n".join(t.replace("\n", " ") for t in texts if len(t) <= _SHORT_MAX)
     labels = Counter(t.strip().lower() for t in texts if len(t) <= _LABEL_MAX)
-    cards: Counter = Counter()
-    if links is not None and places:
-        cards.update(place for text, link, place in zip(texts, links, places) if is_item_title(text, link, place))
+    cards = len(item_titles(texts, links, places)) if links is not None and places else 0
     return Signals(
         frozenset(declared), longest, sum(1 for t in tags if t == "pre"),
         len(_PRICE.findall(short)), len(_DATE.findall(short)),
-        sum(1 for k, v in labels.items() if v >= 3 and _WORD.search(k)), max(cards.values(), default=0))
+        sum(1 for k, v in labels.items() if v >= 3 and _WORD.search(k)), cards)
 
 
 def is_item_title(text: str, link: float, place: str) -> bool:
@@ -96,13 +94,17 @@ def is_item_title(text: str, link: float, place: str) -> bool:
 
 
 def item_titles(texts: Sequence[str], links: Sequence[float], places: Sequence[str]) -> list[int]:
-    """Indexes of the largest group of linked item titles sharing one DOM place: the
-    items of a listing (their cards share a path, menus are excluded by the caller)."""
-    groups: dict[str, list[int]] = {}
+    """Indexes of the items of a listing: the linked item titles of the DOM place (cards
+    share a path; menus are excluded by the caller) with the most distinct titles.  A
+    title that stands more than once at its place ("More in this category") is a label."""
+    groups: dict[str, dict[str, list[int]]] = {}
     for i, (text, link, place) in enumerate(zip(texts, links, places)):
         if is_item_title(text, link, place):
-            groups.setdefault(place, []).append(i)
-    return max(groups.values(), key=len, default=[])
+            groups.setdefault(place, {}).setdefault(text, []).append(i)
+    if not groups:
+        return []
+    best = max(groups.values(), key=lambda g: sum(len(v) == 1 for v in g.values()))
+    return sorted(v[0] for v in best.values() if len(v) == 1)
 
 
 def classify(s: Signals, p: Mapping) -> tuple[str, str]:
