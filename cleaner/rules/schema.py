@@ -109,6 +109,9 @@ SAFETY_VALVE = {
 DEDUPE = {
     "min_chars": _p("int", "blocks shorter than this are never repeats", *CHARS),
     "lead_blocks": _p("int", "kept blocks after the headline that form the lead (a standfirst's place)", 0, 1000),
+    "row_min_count": _p("int", "on a page of a row_page_types type, a paragraph standing this often or more is a "
+                               "recurring row and every copy stays (0: off)", 0, 1000),
+    "row_page_types": _p("[str]", "page types (metadata page_type) whose recurring rows stay"),
 }
 
 ENCODING = {

@@ -7,7 +7,8 @@ its first occurrence.
 In HTML (``repeats=False``) only the standfirst case applies: the DOM pass already drops
 repeated link texts (HT206), and a plain paragraph that recurs inside the chosen article
 is the article's own structure (a meal plan's rows, the same question put to each guest
-of an interview), not a scraping artefact.
+of an interview), not a scraping artefact.  In scraped text the same holds for a
+paragraph recurring three times or more on a page read as an article.
 """
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ from cleaner.content.textkey import keys_where_shared as _keys
 from cleaner.model import DROP, Block
 
 def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str],
-                 repeats: bool = True) -> None:
+                 repeats: bool = True, page_type: str = "") -> None:
     """Drop repeated kept blocks of at least ``min_chars`` characters (with ``repeats``
-    false, only a lead copy of a paragraph repeated in the body)."""
+    false, only a lead copy of a paragraph repeated in the body).  In an article (a
+    ``row_page_types`` page) a paragraph standing ``row_min_count`` times or more is a
+    recurring row of it (a meal plan's day, an interview's question) and stays; a
+    duplicated block stands twice."""
+    rows = params["row_min_count"] if page_type and page_type in params["row_page_types"] else 0
     min_chars = params["min_chars"]
     lead_blocks = params["lead_blocks"]
     seen: dict[str, int] = {}
@@ -48,7 +53,7 @@ def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, s
             target, code = blocks[first], codes["standfirst"]
             target.reason = f"repeated later in the body (block {i})"
             seen[k] = i
-        elif not repeats:
+        elif not repeats or 0 < rows <= counts[k]:
             continue
         else:
             target, code = b, codes["repeat"]

@@ -246,7 +246,8 @@ def mark_headline(cfg, doc: Doc) -> None:
 def dedupe_blocks(cfg, doc: Doc) -> None:
     """A paragraph repeated in the document goes (a standfirst loses its lead copy)."""
     if any(cfg.on(c) for c in cfg.codes.dedupe.values()):
-        dedupe.mark_repeats(doc.blocks, cfg.dedupe_params, cfg.codes.dedupe)
+        dedupe.mark_repeats(doc.blocks, cfg.dedupe_params, cfg.codes.dedupe,
+                            page_type=doc.metadata.get("page_type", ""))
 
 
 def dedupe_lead(cfg, doc: Doc) -> None:
