@@ -25,6 +25,7 @@ from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
+from cleaner.cli.page import run_page_command, stdin_is_one_page
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
@@ -104,9 +105,11 @@ def main():
                    "finishes a killed batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl"]), default="auto", show_default=True,
-              help="files: folders of pages; jsonl: one {id, text, metadata} object a line "
-                   "(auto: jsonl for '-' and .jsonl names).")
+@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl", "page"]), default="auto",
+              show_default=True,
+              help="files: folders of pages; jsonl: one {id, text, metadata} object a line; page: IN is one "
+                   "document (auto: jsonl for .jsonl names and for '-' starting with '{', page for any other "
+                   "single file or stdin).")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the page text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
@@ -115,10 +118,21 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         show_diff, resume, quiet, no_progress, fmt, text_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
-    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text."""
+    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text.
+    With one page (IN a single file, or - holding plain text or HTML), write its clean
+    text to OUT (a file, or - for stdout)."""
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
-    if is_jsonl(str(in_dir), fmt):
+    source = str(in_dir)
+    one_page = fmt == "page" or (fmt == "auto" and (
+        stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt))))
+    if one_page:
+        if report_path or resume or scheduler:
+            raise click.UsageError("--report, --resume and --scheduler are for batches; one page takes "
+                                   "--hits, --explain and --diff")
+        sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
+                                  show_diff=show_diff, quiet=quiet))
+    if is_jsonl(source, fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,

@@ -23,6 +23,19 @@ def input_kind(path: Path) -> str | None:
     return None
 
 
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Is this document markup rather than text?  Its first non-blank character is ``<``
+    and its first 4 KiB hold one of the tags every page has (a gzip file is HTML too, as
+    the batch only gzips pages)."""
+    if data[:2] == b"\x1f\x8b":
+        return True
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and any(mark in head for mark in _HTML_MARKS)
+
+
 def output_name(rel: Path) -> Path:
     """``a/b.txt`` stays ``a/b.txt``; ``a/b.html.gz`` becomes ``a/b.txt``."""
     name = rel.name

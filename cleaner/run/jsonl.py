@@ -53,20 +53,25 @@ def numbered_chunks(stream: Iterable[bytes | None], size: int) -> Iterator[list[
         yield chunk
 
 
-def pipe_lines(fd: int, idle: float = IDLE_FLUSH, block: int = 1 << 16) -> Iterator[bytes | None]:
-    """Lines read from the file descriptor ``fd`` (stdin), with ``None`` each time no byte
-    came for ``idle`` seconds.  POSIX only (``select`` on a pipe, a file or a tty)."""
+def pipe_lines(fd: int, idle: float = IDLE_FLUSH, block: int = 1 << 16,
+               prefix: bytes = b"") -> Iterator[bytes | None]:
+    """Lines read from the file descriptor ``fd`` (stdin), after the bytes ``prefix``
+    already read from it, with ``None`` each time no byte came for ``idle`` seconds.
+    POSIX only (``select`` on a pipe, a file or a tty)."""
     parts: list[bytes] = []
     quiet = False
     while True:
-        ready, _, _ = select.select([fd], [], [], idle)
-        if not ready:
-            if not quiet:  # one tick per quiet spell
-                quiet = True
-                yield None
-            continue
-        quiet = False
-        data = os.read(fd, block)
+        if prefix:
+            data, prefix = prefix, b""
+        else:
+            ready, _, _ = select.select([fd], [], [], idle)
+            if not ready:
+                if not quiet:  # one tick per quiet spell
+                    quiet = True
+                    yield None
+                continue
+            quiet = False
+            data = os.read(fd, block)
         if not data:
             break
         start = 0
@@ -90,7 +95,12 @@ def _stdin_lines(src) -> Iterable[bytes | None]:
         fd = src.fileno()
     except (AttributeError, ValueError, io.UnsupportedOperation):
         return src
-    return pipe_lines(fd) if os.name == "posix" else src
+    if os.name != "posix":
+        return src
+    # What the buffered reader already holds (the command peeks at stdin to tell JSON
+    # lines from one page) comes first; the rest is read from the descriptor.
+    prefix = src.read(len(src.peek(1))) if hasattr(src, "peek") else b""
+    return pipe_lines(fd, prefix=prefix)
 
 
 def is_jsonl(path: str, fmt: str) -> bool:
