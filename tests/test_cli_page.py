@@ -68,3 +68,29 @@ def test_a_binary_file_fails_with_a_clear_line(tmp_path):
     src.write_bytes(b"%PDF-1.4\x00\x01\x02" * 50)
     res = CliRunner().invoke(main, [str(src), str(tmp_path / "out.txt")])
     assert res.exit_code == 1 and "failed:" in res.stderr and not (tmp_path / "out.txt").exists()
+
+
+def test_a_folder_reads_server_pages_and_extensionless_pages_by_content(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.php").write_text(HTML, encoding="utf-8")
+    (src / "b").write_text(HTML, encoding="utf-8")
+    (src / "c.txt").write_text(HTML, encoding="utf-8")  # markup saved as .txt is HTML
+    (src / "d.txt").write_text(PAGE, encoding="utf-8")
+    (src / "e.jpg").write_bytes(b"\xff\xd8\xff\xe0" * 10)
+    res = CliRunner().invoke(main, [str(src), str(out)])
+    assert res.exit_code == 0, res.output
+    for name in ("a.txt", "b", "c.txt"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "single vote" in text and "<p>" not in text and "Home" not in text, name
+    assert "Advertisement" not in (out / "d.txt").read_text(encoding="utf-8")
+    assert "cleaned 4 files" in res.stderr and "not read: 1 files of other types (1 .jpg)" in res.stderr
+
+
+def test_a_folder_with_no_page_fails_and_says_why(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "pages.warc.gz").write_bytes(b"\x1f\x8b" + b"\x00" * 20)
+    (src / "logo.png").write_bytes(b"\x89PNG" + b"\x00" * 20)
+    res = CliRunner().invoke(main, [str(src), str(tmp_path / "out")])
+    assert res.exit_code == 1 and "no page to clean: 2 files of other types" in res.stderr

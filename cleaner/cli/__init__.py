@@ -145,7 +145,10 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
-    files = list(walk_inputs(in_dir, failures, skipped))
+    unread: Counter = Counter()
+    files = list(walk_inputs(in_dir, failures, skipped, unread))
+    if not files and unread:  # a folder of other things: say so, never "cleaned 0 files", exit 0
+        failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
     totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume)
@@ -196,7 +199,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if writer is not None:
         writer.write(report_path)
     if not quiet:
-        _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started)
+        _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread)
     for name, why in failures:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
@@ -217,12 +220,17 @@ def _print_explain(name: str, result) -> None:
         click.echo(f"  {h.src_start}:{h.src_end}  {h.code} {h.name} [{h.action}] {change}  # {h.message}")
 
 
-def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float) -> None:
+def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float,
+             unread: Counter | None = None) -> None:
     up_to_date = f", {stats[UNCHANGED]} up to date" if stats[UNCHANGED] else ""
     head = (f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
             f"in {elapsed:.1f}s")
     lines = totals.summary(head, "bytes", cleaner.by_code)
     lines[1:1] = [f"clean-articles: skipped: {display(name)}: {printable(why)}" for name, why in skipped]
+    if unread:
+        kinds = ", ".join(f"{n} {printable(ext) or 'no-extension'}" for ext, n in sorted(unread.items()))
+        lines.insert(1, f"clean-articles: not read: {sum(unread.values())} files of other types ({kinds}); "
+                        "pages are .txt, .html, .htm (or gzipped), server pages such as .php, or no extension")
     for line in lines:
         click.echo(line, err=True)
 

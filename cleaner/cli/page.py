@@ -17,7 +17,7 @@ import click
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.batch import display, printable
-from cleaner.run.io import atomic_open, input_kind, looks_like_html
+from cleaner.run.io import atomic_open, is_html, looks_like_html
 from cleaner.run.totals import hit_record
 from cleaner.run.work import clean_one
 
@@ -51,8 +51,7 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     except OSError as exc:
         click.echo(f"clean-articles: failed: {name}: {printable(exc.strerror or str(exc))}", err=True)
         return EXIT_FAILED
-    kind = None if source == "-" else input_kind(Path(source))
-    html = kind == "html" if kind else looks_like_html(data)
+    html = looks_like_html(data) if source == "-" else is_html(Path(source), data)
     result, error, _ = clean_one(cleaner, data, html)
     if result is None:
         click.echo(f"clean-articles: failed: {name}: {printable(error)}", err=True)

@@ -27,7 +27,7 @@ from cleaner import __version__
 from cleaner.model import CleanResult
 from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
-from cleaner.run.io import atomic_write, input_kind, output_name
+from cleaner.run.io import atomic_write, is_html, output_name
 from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
 
 MANIFEST_NAME = ".clean-articles.json"
@@ -249,8 +249,7 @@ class Batch:
         if self.resume and self.manifest.up_to_date(key, sha, len(data), out_path):
             return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
                            bytes_out=self.manifest.entries[key]["output_size"])
-        return _Pending(path, rel, key, rel_out, out_path, data, sha,
-                        input_kind(path) == "html")
+        return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data))
 
     def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
         """Write one cleaned input atomically and record it in the manifest."""

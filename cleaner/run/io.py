@@ -5,22 +5,36 @@ import errno
 import os
 import secrets
 import stat
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+# Pages saved under a server's name for them: HTML or text, told by the content.
+PAGE_SUFFIXES = (".php", ".xhtml", ".shtml", ".asp", ".aspx", ".jsp", ".cfm")
+SNIFF = "sniff"
 
 
 def input_kind(path: Path) -> str | None:
-    """``"text"``, ``"html"`` or None for a file the batch does not clean."""
+    """``"text"``, ``"html"``, :data:`SNIFF` (a page whose content says which: a server
+    page name, or no extension at all) or None for a file the batch does not clean."""
     name = path.name.lower()
     if name.endswith(HTML_SUFFIXES):
         return "html"
     if name.endswith(TEXT_SUFFIXES):
         return "text"
+    if name.endswith(PAGE_SUFFIXES) or ("." not in name and name):
+        return SNIFF
     return None
+
+
+def is_html(path: Path, data: bytes) -> bool:
+    """Is the input HTML: by its name, or for a :data:`SNIFF` name (and a ``.txt`` file
+    that holds markup) by its content."""
+    kind = input_kind(path)
+    return kind == "html" or (kind in (SNIFF, "text") and looks_like_html(data))
 
 
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
@@ -37,23 +51,25 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def output_name(rel: Path) -> Path:
-    """``a/b.txt`` stays ``a/b.txt``; ``a/b.html.gz`` becomes ``a/b.txt``."""
+    """``a/b.txt`` stays ``a/b.txt``; ``a/b.html.gz`` and ``a/b.php`` become ``a/b.txt``; a
+    name without an extension stays."""
     name = rel.name
     lower = name.lower()
-    for suffix in sorted(HTML_SUFFIXES, key=len, reverse=True):
+    for suffix in sorted(HTML_SUFFIXES + PAGE_SUFFIXES, key=len, reverse=True):
         if lower.endswith(suffix):
             return rel.with_name(name[: -len(suffix)] + ".txt")
     return rel
 
 
 def walk_inputs(root: Path, errors: list[tuple[str, str]],
-                skipped: list[tuple[str, str]] | None = None) -> Iterator[Path]:
+                skipped: list[tuple[str, str]] | None = None, unread: Counter | None = None) -> Iterator[Path]:
     """Input files under ``root`` in a stable order, following no symlinked folder twice.
 
     Folders that cannot be read, broken links and link loops are reported in ``errors`` and
     skipped. A folder reached a second time through a symlink (a loop, or two links to one
     folder) is reported in ``skipped`` when given (nothing is lost: its files were cleaned
-    once), else in ``errors``.
+    once), else in ``errors``.  Files of types the batch does not read are counted in
+    ``unread`` by extension (a crawl folder holds images and scripts by the thousand).
     """
     seen: set[tuple[int, int]] = set()
 
@@ -77,6 +93,8 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
                 elif entry.is_file():
                     if input_kind(path):
                         yield path
+                    elif unread is not None and not entry.name.startswith("."):
+                        unread[Path(entry.name.lower()).suffix] += 1
                 elif entry.is_symlink() and input_kind(path):
                     try:
                         os.stat(path)
