@@ -262,3 +262,23 @@ def test_pipe_lines_splits_across_reads_and_ticks_when_quiet():
     assert list(lines) == [b'{"c": 3}']
     assert list(numbered_chunks([b"1\n", None, b"2\n", b"3\n"], 5)) == [[(1, b"1\n")], [], [(2, b"2\n"), (3, b"3\n")]]
     os.close(r)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.bz2", ".jsonl.xz", ".jsonl.zst"])
+def test_compressed_jsonl_is_read_by_its_name(tmp_path, suffix):
+    from xopen import xopen
+
+    src, out = tmp_path / f"in{suffix}", tmp_path / "out.jsonl"
+    with xopen(src, "wb") as fh:
+        fh.write("".join(json.dumps(d) + "\n" for d in _docs(1)).encode("utf-8"))
+    res = CliRunner().invoke(main, [str(src), str(out), "-q"])
+    assert res.exit_code == 0, res.stderr
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == \
+        [d["id"] for d in _docs(1)]
+
+
+def test_compressed_jsonl_output_is_refused_not_written_plain(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in _docs(1)), encoding="utf-8")
+    res = CliRunner().invoke(main, [str(src), str(tmp_path / "out.jsonl.gz")])
+    assert res.exit_code == 2 and not (tmp_path / "out.jsonl.gz").exists()

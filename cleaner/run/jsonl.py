@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from xopen import xopen
+
 from cleaner.run import executor
 from cleaner.run.io import atomic_open
 from cleaner.run.totals import Totals
@@ -103,11 +105,33 @@ def _stdin_lines(src) -> Iterable[bytes | None]:
     return pipe_lines(fd, prefix=prefix)
 
 
+COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
+
+
+def is_compressed(path: str) -> bool:
+    """Is the file named as compressed (gzip, bzip2, xz, zstd)?"""
+    return str(path).lower().endswith(COMPRESSED)
+
+
 def is_jsonl(path: str, fmt: str) -> bool:
-    """Whether the batch reads JSONL: ``--format jsonl``, ``-`` or a ``.jsonl`` name."""
+    """Whether the batch reads JSONL: ``--format jsonl``, ``-`` or a ``.jsonl`` name
+    (compressed ones too: ``.jsonl.gz``, ``.jsonl.zst``, ...)."""
     if fmt != "auto":
         return fmt == "jsonl"
-    return path == "-" or str(path).lower().endswith((".jsonl", ".ndjson"))
+    name = str(path).lower()
+    for suffix in COMPRESSED:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return path == "-" or name.endswith((".jsonl", ".ndjson"))
+
+
+def open_source(path: str):
+    """A JSONL input file for reading bytes, decompressed by its name through xopen
+    (gzip, bzip2, xz, zstd), else as it is."""
+    if is_compressed(path):
+        return xopen(path, "rb")
+    return open(path, "rb")
 
 
 # -- the JSONL batch -------------------------------------------------------------------
@@ -138,7 +162,7 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
     size = chunk or JSONL_CHUNK
     report = StreamReport()
     with ExitStack() as stack:
-        src = sys.stdin.buffer if source == "-" else stack.enter_context(open(source, "rb"))
+        src = sys.stdin.buffer if source == "-" else stack.enter_context(open_source(source))
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
