@@ -25,7 +25,7 @@ from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
-from cleaner.cli.page import run_page_command, stdin_is_one_page
+from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
@@ -185,7 +185,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                 if hits_out:
                     hits_out.write(hit_record(display(o.rel), display(o.rel), result))
                 if explain:
-                    _print_explain(display(o.rel), result)
+                    print_explain(display(o.rel), result)
                 if writer is not None:
                     writer.add(display(o.rel), result.input_text, result.text, result.hits,
                                result.metadata.get("removed_share", 0.0))
@@ -210,14 +210,6 @@ def _is_terminal(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError, OSError):
         return False
-
-
-def _print_explain(name: str, result) -> None:
-    click.echo(f"== {name} ({result.language}, {len(result.hits)} hits)")
-    for h in result.hits:
-        before = h.before.replace("\n", " ")
-        change = f"{before[:80]!r}" + (f" -> {h.after[:80]!r}" if h.action in ("substitute", "repair") else "")
-        click.echo(f"  {h.src_start}:{h.src_end}  {h.code} {h.name} [{h.action}] {change}  # {h.message}")
 
 
 def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float,

@@ -38,6 +38,15 @@ def stdin_is_one_page(stream=None) -> bool:
     return bool(head) and not head.startswith(b"{")
 
 
+def print_explain(name: str, result, err: bool = False) -> None:
+    """``--explain``: a document's hits, one a line, with their spans in the input."""
+    click.echo(f"== {name} ({result.language}, {len(result.hits)} hits)", err=err)
+    for h in result.hits:
+        before = h.before.replace("\n", " ")
+        change = f"{before[:80]!r}" + (f" -> {h.after[:80]!r}" if h.action in ("substitute", "repair") else "")
+        click.echo(f"  {h.src_start}:{h.src_end}  {h.code} {h.name} [{h.action}] {change}  # {h.message}", err=err)
+
+
 def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain: bool = False,
                      show_diff: bool = False, quiet: bool = False) -> int:
     """Clean one document from ``source`` (a file or ``-``) into ``dest`` (a file or ``-``)."""
@@ -66,9 +75,8 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     if hits_path:
         with atomic_open(Path(hits_path)) as fh:
             fh.write(hit_record(name, name, result).encode("utf-8"))
-    if explain:
-        for h in result.hits:
-            click.echo(f"  {h.code} {h.name} {h.action}: {printable(h.before[:80])!r}", err=True)
+    if explain:  # on stderr: stdout may carry the clean text
+        print_explain(name, result, err=True)
     if show_diff:
         color = want_color(sys.stderr)
         click.echo(format_diff(name, result.input_text, result.text, result.hits, color=color, escape=True),

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from cleaner.stages.decode import GZIP_MAGIC
+
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 # Pages saved under a server's name for them: HTML or text, told by the content.
@@ -44,7 +46,7 @@ def looks_like_html(data: bytes) -> bool:
     """Is this document markup rather than text?  Its first non-blank character is ``<``
     and its first 4 KiB hold one of the tags every page has (a gzip file is HTML too, as
     the batch only gzips pages)."""
-    if data[:2] == b"\x1f\x8b":
+    if data.startswith(GZIP_MAGIC):
         return True
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and any(mark in head for mark in _HTML_MARKS)

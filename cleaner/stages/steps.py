@@ -91,13 +91,13 @@ def detect_html_language(cfg, doc: Doc) -> None:
     doc.rule_lang = cfg.rule_lang(doc.language)
 
 
-def _page_type(cfg, doc: Doc, signals_of) -> tuple[str, str]:
-    """(page type, reason), or ("", "") when PT001 is off or the text is a line or two."""
+def _page_type(cfg, text: str, signals_of) -> tuple[str, str]:
+    """(page type, reason) of a document of ``text``, or ("", "") when PT001 is off or the
+    text is a line or two; ``signals_of()`` measures the page only when it is needed."""
     code = cfg.codes.page_type
-    params = cfg.by_code[code].params if cfg.on(code) else None
-    if params is None or len(doc.journal.text.strip() if doc.journal else doc.page.text.strip()) < params["min_chars"]:
+    if not cfg.on(code) or len(text.strip()) < cfg.by_code[code].params["min_chars"]:
         return "", ""
-    return pagetype.classify(signals_of(), params)
+    return pagetype.classify(signals_of(), cfg.by_code[code].params)
 
 
 def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
@@ -113,7 +113,8 @@ def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
 
 def recognise_text_page(cfg, doc: Doc) -> None:
     """What kind of page the scraped text is, from its lines (no DOM, links or declarations)."""
-    kind, why = _page_type(cfg, doc, lambda: pagetype.measure([t for t in doc.journal.text.split("\n") if t]))
+    text = doc.journal.text
+    kind, why = _page_type(cfg, text, lambda: pagetype.measure([t for t in text.split("\n") if t]))
     _record_page_type(cfg, doc, kind, why)
 
 
@@ -121,7 +122,7 @@ def select_main_dom(cfg, doc: Doc) -> None:
     """DOM hints, the main container and window, the context pass (``html`` rules), then
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
-    kind, why = _page_type(cfg, doc, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
+    kind, why = _page_type(cfg, page.text, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
     decisions = dom.select_main(page, cfg.html_rules, doc.language, kind)
     doc.journal = Journal(page.text)
     _record_page_type(cfg, doc, kind, why)
