@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from cleaner.stages import classify, steps as stages
+from cleaner.stages.decode import is_html_input
 from cleaner.stages.lang import LanguageDetector
 from cleaner.model import CleanResult
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
@@ -218,27 +219,36 @@ class Cleaner:
     def on(self, code: str) -> bool:
         return code in self.enabled
 
-    def clean_iter(self, docs: Iterable[dict], *, text_field: str = "text") -> Iterator[dict]:
+    def clean_iter(self, docs: Iterable[dict], *, text_field: str = "text", input: str = "auto",
+                   html_field: str | None = None) -> Iterator[dict]:
         """Generator step over ``{id, text, metadata}`` dicts: each comes back cleaned, with
         its language, hits per rule and what the metadata stage read in ``metadata``."""
         for doc in docs:
-            yield self.clean_doc(doc, text_field)[0]
+            yield self.clean_doc(doc, text_field, input=input, html_field=html_field)[0]
 
-    def clean_doc(self, doc: dict, text_field: str = "text") -> tuple[dict, CleanResult]:
+    def clean_doc(self, doc: dict, text_field: str = "text", *, input: str = "auto",
+                  html_field: str | None = None) -> tuple[dict, CleanResult]:
         """Clean one ``{id, text, metadata}`` dict: a new dict (the input is left as it
-        was) and the result; a document without a string text field is a :class:`BadDocument`."""
+        was) and the result; a document without a string text field is a :class:`BadDocument`.
+
+        ``input`` says what the field holds: ``text``, ``html``, or ``auto`` (HTML when the
+        record's content is markup, as datatrove's WARC reader leaves it).  With
+        ``html_field``, the page is read from that field (always as HTML) and the clean text
+        goes to ``text_field``; the HTML field passes through like any other."""
         if not isinstance(doc, dict):
             raise BadDocument(f"not a JSON object but {type(doc).__name__}")
-        text = doc.get(text_field)
+        source = html_field or text_field
+        text = doc.get(source)
         if not isinstance(text, str):
-            why = "missing" if text_field not in doc else f"not a string but {type(text).__name__}"
-            raise BadDocument(f"text field {text_field!r} {why}")
+            why = "missing" if source not in doc else f"not a string but {type(text).__name__}"
+            raise BadDocument(f"{'HTML' if html_field else 'text'} field {source!r} {why}")
         metadata = doc.get("metadata")
         if metadata is None:
             metadata = {}
         elif not isinstance(metadata, dict):
             raise BadDocument(f"metadata is not an object but {type(metadata).__name__}")
-        result = self.clean(text)
+        html = bool(html_field) or is_html_input(text, input)
+        result = self.clean(text, html=html)
         out = dict(doc)
         out[text_field] = result.text
         out["metadata"] = {**metadata, **result_metadata(result)}

@@ -110,12 +110,19 @@ def main():
               help="files: folders of pages; jsonl: one {id, text, metadata} object a line; page: IN is one "
                    "document (auto: jsonl for .jsonl names and for '-' starting with '{', page for any other "
                    "single file or stdin).")
-@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the page text.")
+@click.option("--text-field", default="text", show_default=True,
+              help="JSONL field holding the page (and receiving the clean text).")
+@click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto",
+              show_default=True,
+              help="What the pages are: auto decides per file by name, else by content, and per JSONL record "
+                   "by content (markup takes the HTML path).")
+@click.option("--html-field", metavar="FIELD",
+              help="JSONL: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, quiet, no_progress, fmt, text_field, jobs, scheduler):
+        show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text.
@@ -124,6 +131,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     source = str(in_dir)
+    if html_field and not is_jsonl(source, fmt):
+        raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
     one_page = fmt == "page" or (fmt == "auto" and (
         stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt))))
     if one_page:
@@ -131,12 +140,13 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
             raise click.UsageError("--report, --resume and --scheduler are for batches; one page takes "
                                    "--hits, --explain and --diff")
         sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
-                                  show_diff=show_diff, quiet=quiet))
+                                  show_diff=show_diff, quiet=quiet, input=input_kind))
     if is_jsonl(source, fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
-                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path))
+                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
+                                   input=input_kind, html_field=html_field))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
@@ -151,7 +161,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
     totals = Totals()
-    batch = Batch(cleaner, in_dir, out_dir, resume=resume)
+    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind)
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None

@@ -17,7 +17,8 @@ import click
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.batch import display, printable
-from cleaner.run.io import atomic_open, is_html, looks_like_html
+from cleaner.run.io import atomic_open, is_html
+from cleaner.stages.decode import is_html_input
 from cleaner.run.totals import hit_record
 from cleaner.run.work import clean_one
 
@@ -48,7 +49,7 @@ def print_explain(name: str, result, err: bool = False) -> None:
 
 
 def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain: bool = False,
-                     show_diff: bool = False, quiet: bool = False) -> int:
+                     show_diff: bool = False, quiet: bool = False, input: str = "auto") -> int:
     """Clean one document from ``source`` (a file or ``-``) into ``dest`` (a file or ``-``)."""
     inputs = [] if source == "-" else [Path(source)]
     if dest != "-" and Path(dest).is_dir():
@@ -60,7 +61,7 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     except OSError as exc:
         click.echo(f"clean-articles: failed: {name}: {printable(exc.strerror or str(exc))}", err=True)
         return EXIT_FAILED
-    html = looks_like_html(data) if source == "-" else is_html(Path(source), data)
+    html = is_html_input(data, input) if source == "-" else is_html(Path(source), data, input)
     result, error, _ = clean_one(cleaner, data, html)
     if result is None:
         click.echo(f"clean-articles: failed: {name}: {printable(error)}", err=True)

@@ -176,8 +176,9 @@ class Batch:
     """Clean ``inputs`` (paths under ``in_dir``) into ``out_dir``; see the module docstring."""
 
     def __init__(self, cleaner, in_dir: Path, out_dir: Path, *, resume: bool = False,
-                 save_every: int = SAVE_EVERY):
+                 save_every: int = SAVE_EVERY, input: str = "auto"):
         self.cleaner = cleaner
+        self.input = input  # --input: html, text, or auto (by name, else by content)
         self.in_dir = in_dir
         self.out_dir = out_dir
         self.resume = resume
@@ -249,7 +250,7 @@ class Batch:
         if self.resume and self.manifest.up_to_date(key, sha, len(data), out_path):
             return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
                            bytes_out=self.manifest.entries[key]["output_size"])
-        return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data))
+        return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data, self.input))
 
     def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
         """Write one cleaned input atomically and record it in the manifest."""

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from cleaner.stages.decode import GZIP_MAGIC
+from cleaner.stages.decode import looks_like_html
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -32,24 +32,13 @@ def input_kind(path: Path) -> str | None:
     return None
 
 
-def is_html(path: Path, data: bytes) -> bool:
-    """Is the input HTML: by its name, or for a :data:`SNIFF` name (and a ``.txt`` file
-    that holds markup) by its content."""
+def is_html(path: Path, data: bytes, input: str = "auto") -> bool:
+    """Is the input HTML: as ``--input`` says (``html``, ``text``), else (``auto``) by its
+    name, or for a :data:`SNIFF` name (and a ``.txt`` file that holds markup) by its content."""
+    if input != "auto":
+        return input == "html"
     kind = input_kind(path)
     return kind == "html" or (kind in (SNIFF, "text") and looks_like_html(data))
-
-
-_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
-
-
-def looks_like_html(data: bytes) -> bool:
-    """Is this document markup rather than text?  Its first non-blank character is ``<``
-    and its first 4 KiB hold one of the tags every page has (a gzip file is HTML too, as
-    the batch only gzips pages)."""
-    if data.startswith(GZIP_MAGIC):
-        return True
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and any(mark in head for mark in _HTML_MARKS)
 
 
 def output_name(rel: Path) -> Path:

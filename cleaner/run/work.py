@@ -55,7 +55,7 @@ class ChunkResult:
 
 
 def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
-                hits_source: str | None = None) -> ChunkResult:
+                hits_source: str | None = None, input: str = "auto", html_field: str | None = None) -> ChunkResult:
     """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
 
     With ``hits_source`` (the input's name), each document's hit record too
@@ -71,7 +71,7 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
                 doc = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise BadDocument(f"invalid JSON: {exc}") from None
-            cleaned, result = cleaner.clean_doc(doc, text_field)
+            cleaned, result = cleaner.clean_doc(doc, text_field, input=input, html_field=html_field)
         except UnicodeDecodeError as exc:
             out.bad.append((lineno, f"not UTF-8: {exc}"))
             continue
@@ -90,18 +90,22 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
 
 
 
-def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", hits_source: str | None = None) -> ChunkResult:
+def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", hits_source: str | None = None,
+               input: str = "auto", html_field: str | None = None) -> ChunkResult:
     """Clean a chunk of numbered JSONL lines (see :func:`clean_lines`)."""
-    return clean_lines(cleaner, lines, text_field, hits_source)
+    return clean_lines(cleaner, lines, text_field, hits_source, input, html_field)
 
 
-def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str) -> list[dict]:
-    return [cleaner.clean_doc(d, text_field)[0] for d in docs]
+def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str, input: str = "auto",
+               html_field: str | None = None) -> list[dict]:
+    return [cleaner.clean_doc(d, text_field, input=input, html_field=html_field)[0] for d in docs]
 
 
 def clean_iter_parallel(docs: Iterable[dict], cleaner: Cleaner | None = None, *, jobs: int | None = 0,
-                        text_field: str = "text", chunk: int = JSONL_CHUNK) -> Iterator[dict]:
+                        text_field: str = "text", chunk: int = JSONL_CHUNK, input: str = "auto",
+                        html_field: str | None = None) -> Iterator[dict]:
     """Like :meth:`Cleaner.clean_iter`, on every core; documents come back in order."""
     cleaner = cleaner or default_cleaner()
-    for cleaned in ordered_map(_docs_task, cleaner, batched(docs, chunk), text_field, jobs=jobs):
+    for cleaned in ordered_map(_docs_task, cleaner, batched(docs, chunk), text_field, input, html_field,
+                               jobs=jobs):
         yield from cleaned

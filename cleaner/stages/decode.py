@@ -27,6 +27,30 @@ def gunzip(data: bytes) -> bytes:
         raise ValueError(f"corrupt or truncated gzip data ({exc})") from None
 
 
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
+INPUTS = ("auto", "text", "html")  # what ``--input`` may say a document is
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    """Is this document markup rather than text?  Its first non-blank character is ``<``
+    and its first 4 KiB hold one of the tags every page has (a gzip file is HTML too, as
+    the batch only gzips pages)."""
+    if isinstance(data, str):
+        data = data[:4096].encode("utf-8", "replace")
+    if data.startswith(GZIP_MAGIC):
+        return True
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and any(mark in head for mark in _HTML_MARKS)
+
+
+def is_html_input(data: bytes | str, kind: str = "auto") -> bool:
+    """Does ``--input KIND`` send this document down the HTML path?  ``auto`` decides by
+    content (:func:`looks_like_html`)."""
+    if kind not in INPUTS:
+        raise ValueError(f"input kind must be one of {', '.join(INPUTS)} (got {kind!r})")
+    return kind == "html" or (kind == "auto" and looks_like_html(data))
+
+
 def sniff_binary(data: bytes) -> str | None:
     """Name the binary format of ``data``, or None when it may be text."""
     for magic, what in _BINARY_MAGIC:
