@@ -97,6 +97,9 @@ class CleanResult:
     language: str
     input_text: str = ""
     metadata: dict = field(default_factory=dict)
+    # The role of each non-blank line of ``text``, in order (see ROLES): what the Markdown
+    # output is built from, so every format shows the same kept lines.
+    structure: tuple[str, ...] = ()
 
     @property
     def changes(self) -> tuple[Hit, ...]:
@@ -105,6 +108,13 @@ class CleanResult:
     @property
     def warnings(self) -> tuple[Hit, ...]:
         return tuple(h for h in self.hits if h.action == FLAG)
+
+
+# The roles a line of the output can have (``CleanResult.structure``): the headline, a
+# heading of level 1-6, a list item (bulleted, or numbered as written), a quotation, a
+# line of preformatted text, a table cell ("td:<row>", cells of one row share <row>), a
+# caption, or a paragraph line.
+ROLES = ("title", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "quote", "pre", "td", "caption", "p")
 
 
 # -- HTML input: what the DOM walk gives the content core ------------------------------
@@ -118,7 +128,8 @@ class HtmlBlock(NamedTuple):
     ``link_chars`` the characters inside ``<a>``; ``path`` a short DOM path for reports;
     ``hint_owners`` pairs each hint with the element that gave it (to undo a hint whose
     element turns out to hold the article); ``ancestors`` the ids of enclosing elements;
-    ``heading_level`` is 1..6 for h1..h6, else 0.  (A named tuple: immutable and cheap to
+    ``heading_level`` is 1..6 for h1..h6, else 0; ``outer`` and ``row`` place it in a list,
+    quotation or table row (for structured output).  (A named tuple: immutable and cheap to
     make, which matters at a few hundred blocks a page.)
     """
 
@@ -131,6 +142,8 @@ class HtmlBlock(NamedTuple):
     ancestors: tuple[int, ...] = ()
     heading_level: int = 0
     breaks: int = 0
+    outer: str = ""   # role of the nearest li, blockquote, td/th or pre around it ("" if none)
+    row: int = -1     # id of the enclosing table row, -1 outside tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +157,7 @@ class HtmlPage:
     removed_elements: int = 0
     hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
     declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
+    url: str = ""           # the address the page declares (canonical link, og:url)
 
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""

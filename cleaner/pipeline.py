@@ -70,6 +70,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
         Stage("fallback", stages.empty_fallback, codes=("SV002",)),
         Stage("edit", stages.edit_blocks, kinds=("strip", "substitute", "flag")),
     ), passes=3),
+    Stage("structure", stages.line_roles),
     Stage("assemble", stages.assemble_text),
     Stage("safety-valve", stages.safety_valve, codes=("SV001",)),
     Stage("metadata", stages.extract_metadata, kinds=("drop-block",)),
@@ -86,6 +87,7 @@ HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("fallback", stages.empty_fallback, codes=("SV002",)),
     Stage("keep-rest", stages.keep_rest),
     Stage("edit", stages.edit_blocks, kinds=("strip", "substitute", "flag")),
+    Stage("structure", stages.line_roles),
     Stage("assemble", stages.assemble_text),
     Stage("safety-valve", stages.safety_valve, codes=("SV001",)),
     Stage("metadata", stages.extract_metadata, kinds=("drop-block",)),
@@ -251,7 +253,10 @@ class Cleaner:
         result = self.clean(text, html=html)
         out = dict(doc)
         out[text_field] = result.text
-        out["metadata"] = {**metadata, **result_metadata(result)}
+        added = result_metadata(result)
+        if "url" in metadata or "url" in doc:  # the record's own address wins over the page's
+            added.pop("url", None)
+        out["metadata"] = {**metadata, **added}
         return out, result
 
     @cached_property
@@ -269,7 +274,7 @@ class Cleaner:
         run_stages(HTML_PIPELINE if html else TEXT_PIPELINE, self, doc)
         j = doc.journal
         return CleanResult(text=doc.text, hits=stages.sorted_hits(j.hits), language=doc.language,
-                           input_text=j.input, metadata=doc.metadata)
+                           input_text=j.input, metadata=doc.metadata, structure=doc.structure)
 
 
 class BadDocument(ValueError):

@@ -116,13 +116,18 @@ def main():
               show_default=True,
               help="What the pages are: auto decides per file by name, else by content, and per JSONL record "
                    "by content (markup takes the HTML path).")
+@click.option("--output", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True,
+              help="text: the clean text; markdown: the same lines with headings, lists, quotes and tables "
+                   "(.md files); json: one object a page with text, title, byline, date, url, language, "
+                   "page type, removed share and hits per rule (.json files). JSONL takes text or markdown.")
 @click.option("--html-field", metavar="FIELD",
               help="JSONL: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, html_field, jobs, scheduler):
+        show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text.
@@ -140,13 +145,16 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
             raise click.UsageError("--report, --resume and --scheduler are for batches; one page takes "
                                    "--hits, --explain and --diff")
         sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
-                                  show_diff=show_diff, quiet=quiet, input=input_kind))
+                                  show_diff=show_diff, quiet=quiet, input=input_kind, output=output))
     if is_jsonl(source, fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
+        if output == "json":
+            raise click.UsageError("JSONL records are JSON already: their metadata holds the fields of "
+                                   "--output json; use --output text or markdown for the text field")
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                   input=input_kind, html_field=html_field))
+                                   input=input_kind, html_field=html_field, output=output))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
@@ -161,7 +169,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
     totals = Totals()
-    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind)
+    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output)
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None

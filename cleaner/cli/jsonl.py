@@ -60,7 +60,7 @@ def check_destinations(dests, inputs, in_dir=None) -> None:
 
 def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
                       scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None, input: str = "auto",
-                      html_field: str | None = None) -> int:
+                      html_field: str | None = None, output: str = "text") -> int:
     """Run the JSONL batch; returns the exit code."""
     if source != "-" and os.path.isdir(source):
         raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
@@ -83,7 +83,7 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
             report = run_jsonl(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                on_bad=on_bad, progress=progress, hits=hits,
                                in_flight=getattr(executor, "in_flight", None), input=input,
-                               html_field=html_field)
+                               html_field=html_field, output=output)
     except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_OK

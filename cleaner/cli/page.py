@@ -18,6 +18,7 @@ from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.batch import display, printable
 from cleaner.run.io import atomic_open, is_html
+from cleaner.formats import render
 from cleaner.stages.decode import is_html_input
 from cleaner.run.totals import hit_record
 from cleaner.run.work import clean_one
@@ -49,7 +50,8 @@ def print_explain(name: str, result, err: bool = False) -> None:
 
 
 def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain: bool = False,
-                     show_diff: bool = False, quiet: bool = False, input: str = "auto") -> int:
+                     show_diff: bool = False, quiet: bool = False, input: str = "auto",
+                     output: str = "text") -> int:
     """Clean one document from ``source`` (a file or ``-``) into ``dest`` (a file or ``-``)."""
     inputs = [] if source == "-" else [Path(source)]
     if dest != "-" and Path(dest).is_dir():
@@ -66,7 +68,7 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     if result is None:
         click.echo(f"clean-articles: failed: {name}: {printable(error)}", err=True)
         return EXIT_FAILED
-    out = result.text.encode("utf-8")
+    out = render(result, output, source=name).encode("utf-8")
     if dest == "-":
         sys.stdout.buffer.write(out)
         sys.stdout.flush()

@@ -27,6 +27,7 @@ from cleaner import __version__
 from cleaner.model import CleanResult
 from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
+from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import atomic_write, is_html, output_name
 from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
 
@@ -176,14 +177,16 @@ class Batch:
     """Clean ``inputs`` (paths under ``in_dir``) into ``out_dir``; see the module docstring."""
 
     def __init__(self, cleaner, in_dir: Path, out_dir: Path, *, resume: bool = False,
-                 save_every: int = SAVE_EVERY, input: str = "auto"):
+                 save_every: int = SAVE_EVERY, input: str = "auto", output: str = "text"):
         self.cleaner = cleaner
         self.input = input  # --input: html, text, or auto (by name, else by content)
+        self.output = output  # --output: text, markdown or json (cleaner.formats)
         self.in_dir = in_dir
         self.out_dir = out_dir
         self.resume = resume
         self.save_every = max(1, save_every)
-        self.manifest = Manifest(out_dir, rules_hash(cleaner))
+        # The output format decides the output as much as the rules do.
+        self.manifest = Manifest(out_dir, rules_hash(cleaner) if output == "text" else f"{rules_hash(cleaner)}:{output}")
         self.seen: set[str] = set()
         self.outputs: dict[Path, Path] = {}
         self.temp_removed: list[Path] = []
@@ -235,7 +238,7 @@ class Batch:
         rel = path.relative_to(self.in_dir)
         key = str(rel.as_posix())
         self.seen.add(key)
-        rel_out = output_name(rel)
+        rel_out = output_name(rel, SUFFIXES[self.output])
         first = self.outputs.setdefault(rel_out, rel)
         if first != rel:
             self.manifest.forget(key)
@@ -258,7 +261,7 @@ class Batch:
         if result is None:
             self.manifest.forget(key)
             return Outcome(path, rel, SKIPPED if skipped else FAILED, error, bytes_in=n)
-        out = result.text.encode("utf-8")
+        out = render(result, self.output, source=display(rel.as_posix())).encode("utf-8")
         try:
             atomic_write(item.out_path, out)
         except OSError as exc:

@@ -41,15 +41,18 @@ def is_html(path: Path, data: bytes, input: str = "auto") -> bool:
     return kind == "html" or (kind in (SNIFF, "text") and looks_like_html(data))
 
 
-def output_name(rel: Path) -> Path:
+def output_name(rel: Path, suffix: str = ".txt") -> Path:
     """``a/b.txt`` stays ``a/b.txt``; ``a/b.html.gz`` and ``a/b.php`` become ``a/b.txt``; a
-    name without an extension stays."""
+    name without an extension stays.  With another ``suffix`` (``.md``, ``.json``), the
+    page's extension is replaced by it, or it is added to a name without one."""
     name = rel.name
     lower = name.lower()
-    for suffix in sorted(HTML_SUFFIXES + PAGE_SUFFIXES, key=len, reverse=True):
-        if lower.endswith(suffix):
-            return rel.with_name(name[: -len(suffix)] + ".txt")
-    return rel
+    for known in sorted(HTML_SUFFIXES + PAGE_SUFFIXES + TEXT_SUFFIXES, key=len, reverse=True):
+        if lower.endswith(known):
+            if known in TEXT_SUFFIXES and suffix == ".txt":
+                return rel
+            return rel.with_name(name[: -len(known)] + suffix)
+    return rel if suffix == ".txt" else rel.with_name(name + suffix)
 
 
 def walk_inputs(root: Path, errors: list[tuple[str, str]],

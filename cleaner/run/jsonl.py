@@ -150,13 +150,15 @@ class StreamReport:
 
 def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs: int | None = 0,
               pool=None, on_bad=None, progress=None, chunk: int | None = None, hits=None,
-              in_flight: int | None = None, input: str = "auto", html_field: str | None = None) -> StreamReport:
+              in_flight: int | None = None, input: str = "auto", html_field: str | None = None,
+              output: str = "text") -> StreamReport:
     """Clean the JSONL file ``source`` (``-``: stdin) into ``dest`` (``-``: stdout).
 
     Lines are read, cleaned (on ``jobs`` processes, or on ``pool``) and written in
     order with a bounded number of chunks in flight, so memory does not grow with the
     stream.  ``input`` and ``html_field`` say which records are HTML (see
-    :meth:`cleaner.pipeline.Cleaner.clean_doc`).  ``hits`` (a text file) receives each document's hits as a JSON line.
+    :meth:`cleaner.pipeline.Cleaner.clean_doc`); with ``output="markdown"`` the text field
+    holds the Markdown of the clean (:func:`cleaner.formats.to_markdown`).  ``hits`` (a text file) receives each document's hits as a JSON line.
     ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
     ``dest`` is written under a temporary name and renamed when complete.
     """
@@ -167,7 +169,7 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
-                                           None if hits is None else source, input, html_field, jobs=jobs, executor=pool,
+                                           None if hits is None else source, input, html_field, output, jobs=jobs, executor=pool,
                                            in_flight=in_flight):
             if result.lines:
                 out.write("".join(result.lines).encode("utf-8"))

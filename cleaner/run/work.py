@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
+from cleaner.formats import to_markdown
 from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
 from cleaner.run.executor import batched, ordered_map
 from cleaner.run.totals import Totals, dumps, hit_record
@@ -55,7 +56,8 @@ class ChunkResult:
 
 
 def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
-                hits_source: str | None = None, input: str = "auto", html_field: str | None = None) -> ChunkResult:
+                hits_source: str | None = None, input: str = "auto", html_field: str | None = None,
+                output: str = "text") -> ChunkResult:
     """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
 
     With ``hits_source`` (the input's name), each document's hit record too
@@ -72,6 +74,8 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
             except json.JSONDecodeError as exc:
                 raise BadDocument(f"invalid JSON: {exc}") from None
             cleaned, result = cleaner.clean_doc(doc, text_field, input=input, html_field=html_field)
+            if output == "markdown":
+                cleaned[text_field] = to_markdown(result)
         except UnicodeDecodeError as exc:
             out.bad.append((lineno, f"not UTF-8: {exc}"))
             continue
@@ -91,9 +95,9 @@ def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text
 
 
 def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", hits_source: str | None = None,
-               input: str = "auto", html_field: str | None = None) -> ChunkResult:
+               input: str = "auto", html_field: str | None = None, output: str = "text") -> ChunkResult:
     """Clean a chunk of numbered JSONL lines (see :func:`clean_lines`)."""
-    return clean_lines(cleaner, lines, text_field, hits_source, input, html_field)
+    return clean_lines(cleaner, lines, text_field, hits_source, input, html_field, output)
 
 
 def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str, input: str = "auto",

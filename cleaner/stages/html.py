@@ -177,8 +177,12 @@ def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[st
 # a few hundred times a page, so it must be cheap to build), read through these indices.
 # ``piece`` is the element's part of a block's path ("div.first-class"), "" for the root;
 # ``muted``: inside a hover card nested in another, its text is not the page's.
-_ROLE_I, _HINTS_I, _OWNERS_I, _ANCESTORS_I, _PIECE_I, _IN_LINK_I, _LEVEL_I, _MUTED_I = range(8)
-_ROOT_FRAME = ("p", frozenset(), (), (), "", False, 0, False)
+# ``outer`` is the role of the nearest list item, quotation, cell or preformatted element
+# (a <p> inside a <blockquote> is a paragraph to the content core, quoted to Markdown);
+# ``row`` the id of the enclosing table row.
+_ROLE_I, _HINTS_I, _OWNERS_I, _ANCESTORS_I, _PIECE_I, _IN_LINK_I, _LEVEL_I, _MUTED_I, _OUTER_I, _ROW_I = range(10)
+_ROOT_FRAME = ("p", frozenset(), (), (), "", False, 0, False, "", -1)
+_OUTER_TAGS = frozenset(("li", "dd", "dt", "blockquote", "td", "th", "pre"))
 
 
 def _short_path(stack: list) -> str:
@@ -225,7 +229,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
             top = stack[-1]
             blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
                                      _short_path(stack), top[_OWNERS_I], top[_ANCESTORS_I],
-                                     top[_LEVEL_I], breaks)))
+                                     top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I])))
         parts.clear()
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
@@ -295,7 +299,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                 else:
                     eid = next_id
                     next_id += 1
-                    p_role, hints, owners, ancestors, _, p_in_link, p_level, muted = parent
+                    p_role, hints, owners, ancestors, _, p_in_link, p_level, muted, outer, row = parent
                     if own:
                         hints = hints.union(own_names)
                         owners = owners + tuple(zip(own_names, repeat(eid)))
@@ -316,7 +320,8 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                         first = cls.split(None, 1) if cls else None
                         piece = f"{tag}.{first[0]}" if first else tag
                     stack.append((role, hints, owners, ancestors + (eid,), piece,
-                                  tag == "a" or p_in_link, level, muted))
+                                  tag == "a" or p_in_link, level, muted,
+                                  roles[tag] if tag in _OUTER_TAGS else outer, eid if tag == "tr" else row))
                 text = el.text
         if text:
             # Buffer text; whitespace-only runs (indentation between tags) become one space.
@@ -390,14 +395,34 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
     declared = _declared_types(root)
+    url = _page_url(root)
     blocks, removed, hover_cards = _walk(root, rules)
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
-        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards, declared=declared,
+        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards, declared=declared, url=url,
     )
+
+
+def _page_url(root) -> str:
+    """The page's own address, as it declares it: ``<link rel=canonical>``, else ``og:url``
+    (absolute http(s) addresses only; a relative or scripted one says nothing)."""
+    head = root.find("head")
+    if head is None:
+        return ""
+    for el in head.iter("link", "meta"):
+        if el.tag == "link" and "canonical" in (el.get("rel") or "").lower().split():
+            value = el.get("href")
+        elif el.tag == "meta" and (el.get("property") or el.get("name") or "").lower() == "og:url":
+            value = el.get("content")
+        else:
+            continue
+        value = (value or "").strip()
+        if value.lower().startswith(("http://", "https://")) and len(value) <= 2048 and not any(c.isspace() for c in value):
+            return value
+    return ""
 
 
 _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,2000}\]|"[^"]{1,200}")')

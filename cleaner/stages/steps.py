@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from cleaner.stages import classify, dedupe, html, inline, repair, segment
+from cleaner.stages import classify, dedupe, html, inline, repair, segment, structure
 from cleaner.stages.decode import decode_bytes, unwrap
 from cleaner.journal.edits import Edit, assemble, resolve_overlaps
 from cleaner.journal import Journal
@@ -51,6 +51,9 @@ class Doc:
     page: Any = None                # HTML: the parsed page
     decisions: list = field(default_factory=list)  # HTML: the DOM pass's decision per block
     dom_kept: list = field(default_factory=list)   # HTML: (block index, HtmlBlock, tag) kept by the DOM
+    blocks_stage: int = 0           # the journal stage whose text the blocks' offsets are in
+    dom_roles: dict | None = None   # HTML: each block's role by its start (see stages.structure)
+    structure: tuple = ()           # the role of each output line
 
 
 def lowered(text: str) -> str | None:
@@ -196,6 +199,7 @@ def repair_text(cfg, doc: Doc) -> None:
 def split_lines(cfg, doc: Doc) -> None:
     """One block per non-blank line of the working text."""
     doc.blocks = segment.split_lines(doc.journal.text)
+    doc.blocks_stage = doc.journal.stage
     doc.lowered = lowered(doc.journal.text)
 
 
@@ -205,12 +209,16 @@ def dom_blocks(cfg, doc: Doc) -> None:
     text = doc.journal.text
     line_spans = list(segment.lines(text))
     blocks: list[Block] = []
+    roles: dict[int, str] = {}
     for i, hb, tag in doc.dom_kept:
         start, end = line_spans[2 * i]
         if start < end:
             blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
                                 link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
+            roles[start] = structure.dom_role(hb, tag)
     doc.blocks = blocks
+    doc.blocks_stage = doc.journal.stage
+    doc.dom_roles = roles
 
 
 def block_rules(cfg, doc: Doc) -> None:
@@ -326,6 +334,18 @@ def edit_blocks(cfg, doc: Doc) -> None:
 
 
 # -- the end ----------------------------------------------------------------------------
+
+def line_roles(cfg, doc: Doc) -> None:
+    """The role of each line the output keeps (headline, heading, list item, cell, ...):
+    from the DOM for HTML, from the line's shape for text; the headline is the title."""
+    j = doc.journal
+    doc.structure = structure.line_roles(j.text, doc.blocks, j.maps[doc.blocks_stage:], doc.dom_roles)
+    if "title" in doc.structure:
+        lines = [line.strip() for line in j.text.split("\n") if line.strip()]
+        doc.metadata["title"] = " ".join(t for t, r in zip(lines, doc.structure) if r == "title")
+    if doc.page is not None and doc.page.url:
+        doc.metadata["url"] = doc.page.url
+
 
 def assemble_text(cfg, doc: Doc) -> None:
     """Final layout: lines stripped, one blank line between paragraphs, a final newline."""
