@@ -275,10 +275,3 @@ def test_compressed_jsonl_is_read_by_its_name(tmp_path, suffix):
     assert res.exit_code == 0, res.stderr
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == \
         [d["id"] for d in _docs(1)]
-
-
-def test_compressed_jsonl_output_is_refused_not_written_plain(tmp_path):
-    src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps(d) + "\n" for d in _docs(1)), encoding="utf-8")
-    res = CliRunner().invoke(main, [str(src), str(tmp_path / "out.jsonl.gz")])
-    assert res.exit_code == 2 and not (tmp_path / "out.jsonl.gz").exists()

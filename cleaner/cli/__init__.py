@@ -24,7 +24,9 @@ from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
+from cleaner.run.warc import is_warc
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
+from cleaner.cli.warc import run_warc_command
 from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
@@ -105,10 +107,11 @@ def main():
                    "finishes a killed batch.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl", "page"]), default="auto",
+@click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl", "warc", "page"]), default="auto",
               show_default=True,
-              help="files: folders of pages; jsonl: one {id, text, metadata} object a line; page: IN is one "
-                   "document (auto: jsonl for .jsonl names and for '-' starting with '{', page for any other "
+              help="files: folders of pages; jsonl: one {id, text, metadata} object a line; warc: a web archive "
+                   "(.warc, .warc.gz) whose HTML responses become JSONL; page: IN is one document (auto: jsonl "
+                   "for .jsonl names and for '-' starting with '{', warc for .warc names, page for any other "
                    "single file or stdin).")
 @click.option("--text-field", default="text", show_default=True,
               help="JSONL field holding the page (and receiving the clean text).")
@@ -130,12 +133,21 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
-    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text.
+    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
+    with a WARC (IN a .warc or .warc.gz file), each HTML response becomes a JSONL line.
+    A .gz, .bz2, .xz or .zst OUT name is written compressed.
     With one page (IN a single file, or - holding plain text or HTML), write its clean
     text to OUT (a file, or - for stdout)."""
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     source = str(in_dir)
+    if is_warc(source, fmt):
+        if report_path or show_diff or explain or resume or html_field:
+            raise click.UsageError("--report, --diff, --explain, --resume and --html-field are not for WARC "
+                                   "input; it takes --hits")
+        sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
+                                  no_progress=no_progress, hits_path=hits_path, input=input_kind,
+                                  text_field=text_field))
     if html_field and not is_jsonl(source, fmt):
         raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
     one_page = fmt == "page" or (fmt == "auto" and (

@@ -18,7 +18,7 @@ import click
 from cleaner.run import executor as parallel
 from cleaner.run.io import unsafe_destination
 from cleaner.run.progress import Progress
-from cleaner.run.jsonl import StreamReport, is_compressed, run_jsonl
+from cleaner.run.jsonl import StreamReport, run_jsonl
 
 # The exit codes of every clean-articles command (README: "Exit codes").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -67,9 +67,6 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     if dest != "-" and os.path.isdir(dest):
         raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
     inputs = [] if source == "-" else [Path(source)]
-    if dest != "-" and is_compressed(dest):
-        raise click.UsageError(f"OUT {dest}: compressed JSONL is read, not yet written; name a .jsonl file "
-                               "or - (and pipe it through gzip or zstd)")
     check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
     started = time.monotonic()
 

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from xopen import xopen
+
 from cleaner.stages.decode import looks_like_html
 
 TEXT_SUFFIXES = (".txt",)
@@ -128,6 +130,30 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         except OSError:
             pass
         raise
+
+
+# Compression told by a file's name (xopen's format names), for reading and writing alike.
+COMPRESSION = {".gz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zst"}
+
+
+def compression_of(path: str | Path) -> str | None:
+    """The compression format a file's name says (``"gz"``, ``"bz2"``, ``"xz"``, ``"zst"``), or None."""
+    return COMPRESSION.get(Path(str(path).lower()).suffix)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """:func:`atomic_open`, compressed through xopen when the name says so (``.gz``,
+    ``.bz2``, ``.xz``, ``.zst``): the compressed stream is closed (its trailer written)
+    before the temporary file is renamed, so ``path`` never holds a partial archive."""
+    fmt = compression_of(path)
+    with atomic_open(path) as raw:
+        if fmt is None:
+            yield raw
+            return
+        # threads=0: compress in this process, no helper program writing behind our back.
+        with xopen(raw, "wb", format=fmt, threads=0) as out:
+            yield out
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from xopen import xopen
 
 from cleaner.run import executor
-from cleaner.run.io import atomic_open
+from cleaner.run.io import COMPRESSION, atomic_output, compression_of
 from cleaner.run.totals import Totals
 from cleaner.run.work import JSONL_CHUNK, ChunkResult, jsonl_task
 
@@ -105,12 +105,12 @@ def _stdin_lines(src) -> Iterable[bytes | None]:
     return pipe_lines(fd, prefix=prefix)
 
 
-COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
+COMPRESSED = tuple(COMPRESSION)
 
 
 def is_compressed(path: str) -> bool:
     """Is the file named as compressed (gzip, bzip2, xz, zstd)?"""
-    return str(path).lower().endswith(COMPRESSED)
+    return compression_of(path) is not None
 
 
 def is_jsonl(path: str, fmt: str) -> bool:
@@ -160,13 +160,14 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
     :meth:`cleaner.pipeline.Cleaner.clean_doc`); with ``output="markdown"`` the text field
     holds the Markdown of the clean (:func:`cleaner.formats.to_markdown`).  ``hits`` (a text file) receives each document's hits as a JSON line.
     ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
-    ``dest`` is written under a temporary name and renamed when complete.
+    ``dest`` is written under a temporary name and renamed when complete, compressed
+    when its name says so (``.jsonl.gz``, ``.bz2``, ``.xz``, ``.zst``).
     """
     size = chunk or JSONL_CHUNK
     report = StreamReport()
     with ExitStack() as stack:
         src = sys.stdin.buffer if source == "-" else stack.enter_context(open_source(source))
-        out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
+        out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_output(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
                                            None if hits is None else source, input, html_field, output, jobs=jobs, executor=pool,

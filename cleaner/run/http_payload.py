@@ -1,0 +1,106 @@
+"""HTTP payloads as a crawler stored them: the transfer and content codings undone, then
+the bytes decoded by the charset the server declared.
+
+Crawlers differ: some store the body as it came off the wire (chunked, gzipped), others
+decode it and keep the headers.  So a coding is undone only where the bytes carry it (a
+gzip magic number, a chunk-size line), and bytes already decoded pass as they are.
+"""
+from __future__ import annotations
+
+import codecs
+import http.client
+import io
+import zlib
+
+from cleaner.stages.decode import GZIP_MAGIC, gunzip
+
+# A byte order mark outranks the HTTP charset (WHATWG Encoding: "BOM sniffing").
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# WHATWG Encoding maps these labels to windows-1252, which is what such pages really hold.
+_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
+
+
+class PayloadError(ValueError):
+    """A payload whose declared coding cannot be undone (corrupt, truncated, unknown)."""
+
+
+class _Wire:
+    """Just enough of a socket for :class:`http.client.HTTPResponse` to read from bytes."""
+
+    def __init__(self, data: bytes):
+        self._file = io.BytesIO(data)
+
+    def makefile(self, mode: str):
+        return self._file
+
+
+def dechunk(body: bytes) -> bytes:
+    """Undo ``Transfer-Encoding: chunked`` with :mod:`http.client`'s own reader; a body
+    that does not start with a chunk-size line was stored decoded and passes unchanged."""
+    first = body.split(b"\r\n", 1)[0].split(b";", 1)[0].strip()
+    try:
+        int(first, 16)
+    except ValueError:
+        return body
+    response = http.client.HTTPResponse(_Wire(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body))
+    try:
+        response.begin()
+        return response.read()
+    except (http.client.HTTPException, ValueError) as exc:
+        raise PayloadError(f"broken chunked transfer encoding ({type(exc).__name__})") from None
+
+
+def undo_content_coding(body: bytes, coding: str) -> bytes:
+    """Undo one ``Content-Encoding`` (gzip, deflate, br; identity passes)."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    if coding in ("gzip", "x-gzip"):
+        if not body.startswith(GZIP_MAGIC):
+            return body  # stored decoded
+        try:
+            return gunzip(body)
+        except ValueError as exc:
+            raise PayloadError(str(exc)) from None
+    if coding == "deflate":  # zlib-wrapped as the RFC says, or raw deflate as some servers send
+        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+            try:
+                return zlib.decompress(body, wbits)
+            except zlib.error:
+                continue
+        if body.lstrip()[:1] == b"<":
+            return body  # stored decoded
+        raise PayloadError("corrupt deflate data")
+    if coding == "br":
+        try:
+            import brotli
+        except ImportError:
+            raise PayloadError("Content-Encoding br needs the brotli module: pip install brotli") from None
+        try:
+            return brotli.decompress(body)
+        except brotli.error:
+            if body.lstrip()[:1] == b"<":
+                return body
+            raise PayloadError("corrupt brotli data") from None
+    raise PayloadError(f"unsupported Content-Encoding {coding!r}")
+
+
+def undo_codings(body: bytes, transfer_encoding: str | None, content_encoding: str | None) -> bytes:
+    """The payload with its HTTP codings undone, in reverse order of application."""
+    if transfer_encoding and "chunked" in transfer_encoding.lower():
+        body = dechunk(body)
+    for coding in reversed((content_encoding or "").split(",")):
+        body = undo_content_coding(body, coding)
+    return body
+
+
+def decode_payload(body: bytes, charset: str | None) -> str | bytes:
+    """The payload as text when the declared ``charset`` is a codec Python knows and the
+    bytes decode strictly with it; else the bytes, for the HTML path's own detection."""
+    if not charset or body.startswith(_BOMS):
+        return body
+    name = "cp1252" if charset.strip().lower() in _AS_WINDOWS_1252 else charset.strip()
+    try:
+        return body.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return body
