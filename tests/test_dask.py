@@ -2,7 +2,10 @@
 compared byte for byte with the single-process output."""
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -70,17 +73,65 @@ def test_scheduler_option_matches_single_process(client, single_process, tmp_pat
     assert (tmp_path / "out.jsonl").read_bytes() == single_process[1]
 
 
-def test_dataframe_column(client, cleaner):
+def _frame(docs, npartitions=2):
     dd = pytest.importorskip("dask.dataframe", reason="dask.dataframe is not installed (pip install 'dask[dataframe]')")
     import pandas as pd
 
+    return dd.from_pandas(pd.DataFrame({"id": [d["id"] for d in docs], "body": [d["text"] for d in docs]}),
+                          npartitions=npartitions)
+
+
+def test_dataframe_column(client, cleaner):
     from cleaner.run.dask import clean_dataframe
 
     docs = _docs()
-    df = dd.from_pandas(pd.DataFrame({"id": [d["id"] for d in docs], "body": [d["text"] for d in docs]}),
-                        npartitions=2)
-    got = clean_dataframe(df, "body").compute()
+    got = clean_dataframe(_frame(docs), "body").compute()
+    results = [cleaner.clean(d["text"]) for d in docs]
     assert list(got["id"]) == [d["id"] for d in docs]
-    assert list(got["body"]) == [cleaner.clean(d["text"]).text for d in docs]
+    assert list(got["body"]) == [r.text for r in results]
     assert set(got["language"]) == {"en"}
-    assert all(json.loads(m)["rule_hits"] for m in got["clean_metadata"])
+    assert [json.loads(h) for h in got["rule_hits"]] == [dict(Counter(h.code for h in r.hits)) for r in results]
+    assert list(got["removed_share"]) == [r.metadata["removed_share"] for r in results]
+
+
+def test_dataframe_to_parquet_writes_string_columns(client, cleaner, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from cleaner.run.dask import clean_dataframe
+
+    docs = _docs()
+    clean_dataframe(_frame(docs), "body").to_parquet(tmp_path / "out")
+    got = pq.read_table(tmp_path / "out")
+    strings = ["id", "body", "language", "page_type", "page_type_reason", "rule_hits", "byline", "agency",
+               "date", "time"]
+    for name in strings:
+        assert pa.types.is_string(got.schema.field(name).type) or pa.types.is_large_string(
+            got.schema.field(name).type), (name, got.schema.field(name).type)
+    assert got.schema.field("removed_share").type == pa.float64()
+    assert got.column("body").to_pylist() == [cleaner.clean(d["text"]).text for d in docs]
+    # The metadata rules read a line of some documents and none of others: nulls, not missing columns.
+    agencies = got.column("agency").to_pylist()
+    assert None in agencies and any(agencies)
+
+
+def test_dataframe_refuses_to_overwrite_a_column(client):
+    import pandas as pd
+
+    dd = pytest.importorskip("dask.dataframe")
+    from cleaner.run.dask import clean_dataframe
+
+    with pytest.raises(ValueError, match="language"):
+        clean_dataframe(dd.from_pandas(pd.DataFrame({"text": ["x"], "language": ["en"]}), npartitions=1))
+
+
+@pytest.mark.parametrize("suffix, opener", [(".jsonl.gz", gzip.open), (".jsonl.bz2", bz2.open)])
+def test_read_jsonl_compressed(client, single_process, tmp_path, suffix, opener):
+    from cleaner.run.dask import clean_bag, read_jsonl
+
+    src = tmp_path / f"in{suffix}"
+    with opener(src, "wb") as fh:
+        fh.write(single_process[0].read_bytes())
+    bag = read_jsonl(str(src))
+    assert bag.npartitions == 1  # a compressed file is not split
+    got = clean_bag(bag).map(dumps).compute()
+    assert "".join(line + "\n" for line in got).encode() == single_process[1]

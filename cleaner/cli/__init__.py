@@ -19,7 +19,7 @@ import click
 from cleaner import __version__
 from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display, printable
 from cleaner.review.diff import format_diff, want_color
-from cleaner.run.io import is_inside, walk_inputs
+from cleaner.run.io import is_inside, is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
@@ -27,6 +27,7 @@ from cleaner.run.jsonl import is_jsonl
 from cleaner.run.warc import is_warc
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
 from cleaner.cli.warc import run_warc_command
+from cleaner.cli.parquet import run_parquet_command
 from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
@@ -114,7 +115,7 @@ def main():
                    "for .jsonl names and for '-' starting with '{', warc for .warc names, page for any other "
                    "single file or stdin).")
 @click.option("--text-field", default="text", show_default=True,
-              help="JSONL field holding the page (and receiving the clean text).")
+              help="JSONL field (Parquet column) holding the page (and receiving the clean text).")
 @click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto",
               show_default=True,
               help="What the pages are: auto decides per file by name, else by content, and per JSONL record "
@@ -125,10 +126,10 @@ def main():
                    "(.md files); json: one object a page with text, title, byline, date, url, language, "
                    "page type, removed share and hits per rule (.json files). JSONL takes text or markdown.")
 @click.option("--html-field", metavar="FIELD",
-              help="JSONL: read each record's HTML from FIELD (the clean text goes to --text-field).")
+              help="JSONL, Parquet: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
-@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL batch on the Dask cluster at ADDRESS.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
         show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
@@ -136,6 +137,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
     with a WARC (IN a .warc or .warc.gz file), each HTML response becomes a JSONL line.
     A .gz, .bz2, .xz or .zst OUT name is written compressed.
+    With Parquet (IN a .parquet file; OUT .parquet, .jsonl or -), clean each row's text column.
     With one page (IN a single file, or - holding plain text or HTML), write its clean
     text to OUT (a file, or - for stdout)."""
     spec = _spec(rules_dirs, select, ignore, profile)
@@ -148,6 +150,12 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
                                   no_progress=no_progress, hits_path=hits_path, input=input_kind,
                                   text_field=text_field))
+    if fmt == "auto" and (is_parquet(source) or is_parquet(str(out_dir))):
+        if report_path or show_diff or explain or resume:
+            raise click.UsageError("--report, --diff, --explain and --resume are for folders; Parquet takes --hits")
+        sys.exit(run_parquet_command(source, str(out_dir), cleaner, text_field=text_field, jobs=jobs,
+                                     scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
+                                     input=input_kind, html_field=html_field))
     if html_field and not is_jsonl(source, fmt):
         raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
     one_page = fmt == "page" or (fmt == "auto" and (

@@ -19,6 +19,7 @@ HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 # Pages saved under a server's name for them: HTML or text, told by the content.
 PAGE_SUFFIXES = (".php", ".xhtml", ".shtml", ".asp", ".aspx", ".jsp", ".cfm")
 SNIFF = "sniff"
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 def input_kind(path: Path) -> str | None:
@@ -32,6 +33,11 @@ def input_kind(path: Path) -> str | None:
     if name.endswith(PAGE_SUFFIXES) or ("." not in name and name):
         return SNIFF
     return None
+
+
+def is_parquet(path: str) -> bool:
+    """Is the file named as Parquet (``.parquet``, ``.pq``)?"""
+    return str(path).lower().endswith(PARQUET_SUFFIXES)
 
 
 def is_html(path: Path, data: bytes, input: str = "auto") -> bool:

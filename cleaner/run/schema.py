@@ -1,0 +1,80 @@
+"""The columns a clean adds to a table: one fixed schema for Parquet files and Dask DataFrames.
+
+Every cleaned row gets the same columns, whatever rules fired, so tables from different
+runs, shards or workers concatenate without casting:
+
+====================  =======  =====  ===============================================
+column                type     null   what
+====================  =======  =====  ===============================================
+``language``          string   never  the language the rules ran for (``en``, ``de``...)
+``page_type``         string   yes    ``article``, ``forum``, ``listing``... (none when
+                                      the page-type rule is off or the text too short)
+``page_type_reason``  string   yes    why the page got that type
+``removed_share``     float64  never  share of the input text removed (0.0 - 1.0)
+``rule_hits``         string   never  JSON object of hits per rule code, sorted by code:
+                                      ``{"BP101":2,"WS001":1}``; ``{}`` for none
+``byline``            string   yes    read by the metadata rules from a removed line
+``agency``            string   yes    likewise (a news agency credit)
+``date``              string   yes    likewise, as written on the page
+``time``              string   yes    likewise
+====================  =======  =====  ===============================================
+
+The text column itself becomes ``string`` (the clean text); every other column of the
+input passes through unchanged.  A title or URL is not learnt by the clean: the input's
+own columns (``url``, ``title``...) pass through.  Fields that a custom rule pack's
+``extract`` patterns read under other names are in the JSONL output's metadata, not here.
+An input that already has a column of one of these names is refused (its values would
+be lost): rename it first.
+"""
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from cleaner.model import CleanResult
+from cleaner.pipeline import result_metadata
+
+ADDED = pa.schema([
+    pa.field("language", pa.string(), nullable=False),
+    pa.field("page_type", pa.string()),
+    pa.field("page_type_reason", pa.string()),
+    pa.field("removed_share", pa.float64(), nullable=False),
+    pa.field("rule_hits", pa.string(), nullable=False),
+    pa.field("byline", pa.string()),
+    pa.field("agency", pa.string()),
+    pa.field("date", pa.string()),
+    pa.field("time", pa.string()),
+])
+TEXT_TYPE = pa.string()
+# The fields of the metadata stage that have a column (the rest of ADDED is computed).
+_READ = ("page_type", "page_type_reason", "byline", "agency", "date", "time")
+
+
+def added_values(result: CleanResult) -> dict:
+    """The values of the :data:`ADDED` columns for one cleaned document."""
+    meta = result_metadata(result)
+    row = {"language": result.language,
+           "removed_share": float(meta.get("removed_share", 0.0)),
+           "rule_hits": json.dumps(meta["rule_hits"], separators=(",", ":"))}
+    for name in _READ:
+        value = meta.get(name)
+        row[name] = str(value) if value else None
+    return {name: row[name] for name in ADDED.names}
+
+
+def collisions(columns) -> list[str]:
+    """Input columns that have the name of an added column (in the table's order)."""
+    added = set(ADDED.names)
+    return [c for c in columns if c in added]
+
+
+def output_schema(schema: pa.Schema, text_field: str) -> pa.Schema:
+    """The schema of a table cleaned from one of ``schema``: its columns in their order,
+    the text column as ``string`` (appended when the page came from another column), then
+    :data:`ADDED`.  The input's schema-level metadata (a pandas index, dataset features)
+    describes the input's columns and is not carried over."""
+    fields = [pa.field(f.name, TEXT_TYPE, metadata=f.metadata) if f.name == text_field else f for f in schema]
+    if text_field not in schema.names:
+        fields.append(pa.field(text_field, TEXT_TYPE))
+    return pa.schema(fields + list(ADDED))
