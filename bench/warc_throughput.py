@@ -21,11 +21,9 @@ import gzip
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,23 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cleaner.pipeline import Cleaner  # noqa: E402
 from cleaner.run.executor import cpu_count  # noqa: E402
 from cleaner.run.warc import run_warc  # noqa: E402
+from throughput import Clock  # noqa: E402  (wall and CPU seconds, workers included)
 
 MB = 1_000_000
-
-
-class Clock:
-    """Wall and CPU seconds of a block, worker processes (and children) included."""
-
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        self.child = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        child = resource.getrusage(resource.RUSAGE_CHILDREN)
-        self.cpu = time.process_time() - self.cpu + (child.ru_utime - self.child.ru_utime) + (
-            child.ru_stime - self.child.ru_stime)
 
 
 def write_warc(pages: list[bytes], rounds: int, path: Path) -> int:

@@ -26,7 +26,9 @@ FIELDS = ("text", "title", "byline", "date", "url", "language", "page_type", "re
 # A paragraph line Markdown would read as syntax: a heading, a quote, a list item, a
 # fence, a table row, a thematic break, an HTML tag.
 _MARKDOWN_START = re.compile(r"(?:#{1,6}(?:\s|$)|>|[-*+](?:\s|$)|\d{1,9}[.)](?:\s|$)|```|~~~|\||={3,}|-{3,}|<)")
-_BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2219\u2013\u2014*+-]\s+")
+# A bulleted line of scraped text: a bullet sign, then a space ("-" and "*" count only
+# before a space, so a hyphenated word or an emphasis mark is no bullet).
+BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2219\u2013\u2014*+-]\s+(?=\S)")
 
 
 def lines_with_roles(result: CleanResult) -> Iterator[tuple[str, str, bool]]:
@@ -86,7 +88,7 @@ def to_markdown(result: CleanResult) -> str:
         elif kind[0] == "h" and kind[1:].isdigit():
             block = ["#" * int(kind[1:]) + " " + " ".join(items)]
         elif kind == "li":
-            block = ["- " + _BULLET.sub("", item, count=1) for item in items]
+            block = ["- " + BULLET.sub("", item, count=1) for item in items]
         elif kind == "ol":
             block = list(items)  # numbered as written: "3." and "3)" are Markdown list items
         elif kind == "quote":

@@ -41,6 +41,24 @@ def dask_executor(address: str | None):
         yield executor
 
 
+@contextmanager
+def stream_session(scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None):
+    """What every stream command (JSONL, WARC, Parquet) runs in: ``(executor, progress,
+    hits)`` -- the Dask executor or None, the progress bar (on a terminal only), and the
+    ``--hits`` file or None."""
+    show = not quiet and not no_progress and sys.stderr.isatty()
+    with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
+            (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+        yield executor, progress, hits
+
+
+def pipe_closed() -> int:
+    """The next step of the pipe stopped reading: not our failure.  stdout goes to
+    /dev/null so the interpreter's exit flush raises no second error."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
 def check_destinations(dests, inputs, in_dir=None) -> None:
     """A usage error (exit 2, nothing written) for any destination the tool must not write
     (see :func:`cleaner.run.io.unsafe_destination`), or two options naming one file."""
@@ -73,17 +91,14 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     def on_bad(lineno: int, why: str) -> None:
         click.echo(f"clean-articles: {source}:{lineno}: bad line: {why}", err=True)
 
-    show = not quiet and not no_progress and sys.stderr.isatty()
     try:
-        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
-                (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+        with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
             report = run_jsonl(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                on_bad=on_bad, progress=progress, hits=hits,
                                in_flight=getattr(executor, "in_flight", None), input=input,
                                html_field=html_field, output=output)
-    except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return EXIT_OK
+    except BrokenPipeError:
+        return pipe_closed()
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

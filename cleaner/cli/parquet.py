@@ -8,18 +8,15 @@ Exit codes are the command's: 0 every row cleaned, 1 some rows failed (each name
 from __future__ import annotations
 
 import os
-import sys
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, dask_executor
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, pipe_closed, stream_session
 from cleaner.run.batch import printable
 from cleaner.run.io import is_parquet
 from cleaner.run.jsonl import StreamReport, is_compressed
-from cleaner.run.progress import Progress
 
 
 def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int, scheduler: str | None,
@@ -49,17 +46,14 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
     def on_bad(row: int, why: str) -> None:
         click.echo(f"clean-articles: failed: {source}#row {row}: {printable(why)}", err=True)
 
-    show = not quiet and not no_progress and sys.stderr.isatty()
     try:
-        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
-                (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+        with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
             report = parquet.run_parquet(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                          on_bad=on_bad, progress=progress, hits=hits,
                                          in_flight=getattr(executor, "in_flight", None), input=input,
                                          html_field=html_field)
-    except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    except BrokenPipeError:
+        return pipe_closed()
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

@@ -8,16 +8,13 @@ is no WARC, 2 usage error (fastwarc missing, a bad destination: nothing written)
 from __future__ import annotations
 
 import os
-import sys
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, dask_executor
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, pipe_closed, stream_session
 from cleaner.run.batch import printable
-from cleaner.run.progress import Progress
 from cleaner.run.warc import WarcError, WarcReport, fastwarc_missing, record_name, run_warc
 
 
@@ -39,19 +36,16 @@ def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: s
         click.echo(f"clean-articles: failed: {printable(record_name(source, number))}{where}: {printable(why)}",
                    err=True)
 
-    show = not quiet and not no_progress and sys.stderr.isatty()
     try:
-        with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
-                (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+        with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
             report = run_warc(source, dest, cleaner, jobs=jobs, pool=executor, on_failed=on_failed,
                               progress=progress, hits=hits, in_flight=getattr(executor, "in_flight", None),
                               input=input, text_field=text_field)
     except WarcError as exc:
         click.echo(f"clean-articles: failed: {printable(source)}: {printable(str(exc))}", err=True)
         return EXIT_FAILED
-    except BrokenPipeError:  # the next step of the pipe stopped reading: not our failure
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    except BrokenPipeError:
+        return pipe_closed()
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.failed else EXIT_OK

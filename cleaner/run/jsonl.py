@@ -136,6 +136,18 @@ def open_source(path: str):
 
 # -- the JSONL batch -------------------------------------------------------------------
 
+def write_chunk(out, lines, hits, hit_lines, streaming: bool) -> None:
+    """A cleaned chunk's JSON lines to ``out``, its hit records to ``hits`` (or None);
+    flushed at once when ``streaming`` to stdout, so the next step of a pipe sees each
+    chunk as it is cleaned."""
+    if lines:
+        out.write("".join(lines).encode("utf-8"))
+    if hits is not None:
+        hits.writelines(hit_lines)
+    if streaming:
+        out.flush()
+
+
 @dataclass
 class StreamReport:
     """Totals of a JSONL run, and its number of bad lines."""
@@ -172,12 +184,7 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
                                            None if hits is None else source, input, html_field, output, jobs=jobs, executor=pool,
                                            in_flight=in_flight):
-            if result.lines:
-                out.write("".join(result.lines).encode("utf-8"))
-            if hits is not None:
-                hits.writelines(result.hits)
-            if dest == "-":
-                out.flush()
+            write_chunk(out, result.lines, hits, result.hits, dest == "-")
             for lineno, why in result.bad:
                 if on_bad:
                     on_bad(lineno, why)

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from cleaner.pipeline import BadDocument, Cleaner
 from cleaner.run import executor
 from cleaner.run.io import atomic_open, is_parquet
-from cleaner.run.jsonl import StreamReport
+from cleaner.run.jsonl import StreamReport, write_chunk
 from cleaner.run.schema import ADDED, TEXT_TYPE, added_values, collisions, output_schema
 from cleaner.run.totals import Totals, dumps, hit_record
 from cleaner.run.work import JSONL_CHUNK, one_line
@@ -215,12 +215,7 @@ def run_parquet(source: str, dest: str, cleaner: Cleaner, *, text_field: str = "
                                            in_flight=in_flight):
             if groups is not None:
                 groups.add(result.batch)
-            elif result.lines:
-                out.write("".join(result.lines).encode("utf-8"))
-                if dest == "-":
-                    out.flush()
-            if hits is not None:
-                hits.writelines(result.hits)
+            write_chunk(out, result.lines if groups is None else (), hits, result.hits, dest == "-")
             for row, why in result.bad:
                 if on_bad:
                     on_bad(row, why)

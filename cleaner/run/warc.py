@@ -30,6 +30,7 @@ from cleaner.pipeline import Cleaner, result_metadata
 from cleaner.run import executor
 from cleaner.run.http_payload import PayloadError, decode_payload, undo_codings
 from cleaner.run.io import atomic_output
+from cleaner.run.jsonl import write_chunk
 from cleaner.run.totals import Totals, dumps, hit_record
 from cleaner.run.work import clean_one
 from cleaner.stages.decode import looks_like_html
@@ -249,12 +250,7 @@ def run_warc(source: str, dest: str, cleaner: Cleaner, *, jobs: int | None = 0, 
         for result in executor.ordered_map(clean_records, cleaner, chunks,
                                            None if hits is None else source, input, text_field,
                                            jobs=jobs, executor=pool, in_flight=in_flight):
-            if result.lines:
-                out.write("".join(result.lines).encode("utf-8"))
-                if dest == "-":
-                    out.flush()
-            if hits is not None:
-                hits.writelines(result.hits)
+            write_chunk(out, result.lines, hits, result.hits, dest == "-")
             for number, url, why in result.failed:
                 if on_failed:
                     on_failed(number, url, why)

@@ -339,10 +339,11 @@ def line_roles(cfg, doc: Doc) -> None:
     """The role of each line the output keeps (headline, heading, list item, cell, ...):
     from the DOM for HTML, from the line's shape for text; the headline is the title."""
     j = doc.journal
-    doc.structure = structure.line_roles(j.text, doc.blocks, j.maps[doc.blocks_stage:], doc.dom_roles)
-    if "title" in doc.structure:
-        lines = [line.strip() for line in j.text.split("\n") if line.strip()]
-        doc.metadata["title"] = " ".join(t for t, r in zip(lines, doc.structure) if r == "title")
+    lines = structure.line_roles(j.text, doc.blocks, j.maps[doc.blocks_stage:], doc.dom_roles)
+    doc.structure = tuple(role for _, role in lines)
+    title = " ".join(line for line, role in lines if role == "title")
+    if title:
+        doc.metadata["title"] = title
     if doc.page is not None and doc.page.url:
         doc.metadata["url"] = doc.page.url
 

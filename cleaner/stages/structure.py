@@ -12,12 +12,10 @@ import re
 from bisect import bisect_right
 from typing import Mapping, Sequence
 
+from cleaner.formats import BULLET
 from cleaner.journal.edits import OffsetMap, map_to_source
 from cleaner.model import Block, HtmlBlock
 
-# A bulleted line: a bullet sign, then a space.  "-" and "*" count only when followed by a
-# space, so a hyphenated word or an emphasis mark is no bullet.
-_BULLET = re.compile(r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2219\u2013\u2014*+-]\s+(?=\S)")
 _NUMBERED = re.compile(r"\d{1,3}[.)]\s+(?=\S)")
 
 
@@ -39,7 +37,7 @@ def dom_role(hb: HtmlBlock, tag: str) -> str:
 def text_role(line: str) -> str:
     """The role a scraped line's shape gives it: a bulleted or numbered item, else a
     paragraph line."""
-    if _BULLET.match(line):
+    if BULLET.match(line):
         return "li"
     if _NUMBERED.match(line):
         return "ol"
@@ -47,8 +45,8 @@ def text_role(line: str) -> str:
 
 
 def line_roles(text: str, blocks: Sequence[Block], maps: Sequence[OffsetMap],
-               dom_roles: Mapping[int, str] | None = None) -> tuple[str, ...]:
-    """The role of each non-blank line of ``text`` (the working text after the last edits),
+               dom_roles: Mapping[int, str] | None = None) -> list[tuple[str, str]]:
+    """``(line, role)`` of each non-blank line of ``text`` (stripped) (the working text after the last edits),
     found through the offset maps in the block its first character came from.
 
     ``blocks`` are offsets in the text before ``maps``; ``dom_roles`` maps a block's start
@@ -61,14 +59,15 @@ def line_roles(text: str, blocks: Sequence[Block], maps: Sequence[OffsetMap],
             spans.append((pos + len(line) - len(line.lstrip()), stripped))
         pos += len(line) + 1
     starts = [b.start for b in blocks]
-    roles: list[str] = []
+    roles: list[tuple[str, str]] = []
     for at, (_, line) in zip(map_to_source([s for s, _ in spans], maps), spans):
         i = bisect_right(starts, at) - 1
         block = blocks[i] if i >= 0 and at < max(blocks[i].end, blocks[i].start + 1) else None
         if block is not None and block.tag == "title":
-            roles.append("title")
+            role = "title"
         elif dom_roles is not None:
-            roles.append(dom_roles.get(block.start, "p") if block is not None else "p")
+            role = dom_roles.get(block.start, "p") if block is not None else "p"
         else:
-            roles.append(text_role(line))
-    return tuple(roles)
+            role = text_role(line)
+        roles.append((line, role))
+    return roles
