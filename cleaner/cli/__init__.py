@@ -28,6 +28,7 @@ from cleaner.run.warc import is_warc
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
 from cleaner.cli.warc import run_warc_command
 from cleaner.cli.parquet import run_parquet_command
+from cleaner.cli.config import settings_options, settings_path
 from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
 from cleaner.pipeline import Cleaner, Config
 from cleaner.review.report import ReportWriter
@@ -130,6 +131,7 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
+@settings_options
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
         show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
@@ -237,7 +239,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if writer is not None:
         writer.write(report_path)
     if not quiet:
-        _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread)
+        _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread,
+                 settings_path(click.get_current_context()))
     for name, why in failures:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
@@ -251,7 +254,7 @@ def _is_terminal(stream) -> bool:
 
 
 def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float,
-             unread: Counter | None = None) -> None:
+             unread: Counter | None = None, settings: Path | None = None) -> None:
     up_to_date = f", {stats[UNCHANGED]} up to date" if stats[UNCHANGED] else ""
     head = (f"cleaned {stats[CLEANED]} files{up_to_date}, {len(skipped)} skipped, {len(failures)} failed, "
             f"in {elapsed:.1f}s")
@@ -261,6 +264,8 @@ def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped
         kinds = ", ".join(f"{n} {printable(ext) or 'no-extension'}" for ext, n in sorted(unread.items()))
         lines.insert(1, f"clean-articles: not read: {sum(unread.values())} files of other types ({kinds}); "
                         "pages are .txt, .html, .htm (or gzipped), server pages such as .php, or no extension")
+    if settings is not None:
+        lines.insert(1, f"clean-articles: settings from {display(settings)}")
     for line in lines:
         click.echo(line, err=True)
 
@@ -268,6 +273,7 @@ def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped
 @main.group("rules", invoke_without_command=True)
 @rule_options
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
+@settings_options
 @click.pass_context
 def list_rules(ctx, rules_dirs, select, ignore, profile, as_json):
     """List the rules with their codes, kinds, languages and messages (`rules show CODE`: one rule)."""
