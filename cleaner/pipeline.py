@@ -253,10 +253,7 @@ class Cleaner:
         result = self.clean(text, html=html)
         out = dict(doc)
         out[text_field] = result.text
-        added = result_metadata(result)
-        if "url" in metadata or "url" in doc:  # the record's own address wins over the page's
-            added.pop("url", None)
-        out["metadata"] = {**metadata, **added}
+        out["metadata"] = {**metadata, **result_metadata(result)}
         return out, result
 
     @cached_property
@@ -281,12 +278,21 @@ class BadDocument(ValueError):
     """A document (or JSONL line) the cleaner cannot take; the message says why."""
 
 
+# What the clean measures; every other metadata field was read from the page itself.
+MEASURED = ("language", "rule_hits", "page_type", "page_type_reason", "removed_share")
+PAGE_PREFIX = "article_"
+
+
 def result_metadata(result: CleanResult) -> dict:
-    """What a clean adds to a document's metadata: language, hits per rule, and the
-    result's own metadata (removed share, the fields the metadata stage read)."""
+    """What a clean adds to a record's metadata: what it measured (language, hits per
+    rule, page type, removed share) under its own names, and what it read from the page
+    (title, canonical url, byline, agency, date, time) as ``article_title``,
+    ``article_url``...: a crawl record's own ``url`` and ``date`` (the fetch) stay as they
+    were, beside the article's."""
     meta = {"language": result.language,
             "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
-    meta.update(result.metadata)
+    for key, value in result.metadata.items():
+        meta[key if key in MEASURED else PAGE_PREFIX + key] = value
     return meta
 
 

@@ -102,15 +102,15 @@ def test_dataframe_to_parquet_writes_string_columns(client, cleaner, tmp_path):
     docs = _docs()
     clean_dataframe(_frame(docs), "body").to_parquet(tmp_path / "out")
     got = pq.read_table(tmp_path / "out")
-    strings = ["id", "body", "language", "page_type", "page_type_reason", "rule_hits", "byline", "agency",
-               "date", "time"]
+    strings = ["id", "body", "language", "page_type", "page_type_reason", "rule_hits", "article_title", "article_url",
+               "article_byline", "article_agency", "article_date", "article_time"]
     for name in strings:
         assert pa.types.is_string(got.schema.field(name).type) or pa.types.is_large_string(
             got.schema.field(name).type), (name, got.schema.field(name).type)
     assert got.schema.field("removed_share").type == pa.float64()
     assert got.column("body").to_pylist() == [cleaner.clean(d["text"]).text for d in docs]
     # The metadata rules read a line of some documents and none of others: nulls, not missing columns.
-    agencies = got.column("agency").to_pylist()
+    agencies = got.column("article_agency").to_pylist()
     assert None in agencies and any(agencies)
 
 

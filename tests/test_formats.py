@@ -128,8 +128,9 @@ def test_jsonl_markdown_text_field_and_json_refused(tmp_path):
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["text"].startswith("# Council passes the budget\n")
-    assert doc["metadata"]["url"] == "https://crawl.example/x"  # the record's own address wins
-    assert doc["metadata"]["title"] == "Council passes the budget"
+    assert doc["metadata"]["url"] == "https://crawl.example/x"  # the record's own address stays
+    assert doc["metadata"]["article_url"] == "https://news.example.org/2024/budget"  # beside the page's
+    assert doc["metadata"]["article_title"] == "Council passes the budget"
     res = CliRunner().invoke(main, [str(src), str(tmp_path / "o2.jsonl"), "--output", "json"])
     assert res.exit_code == 2 and "already" in res.output and not (tmp_path / "o2.jsonl").exists()
 

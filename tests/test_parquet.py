@@ -32,10 +32,12 @@ DOCUMENTED = pa.schema([
     pa.field("page_type_reason", pa.string()),
     pa.field("removed_share", pa.float64(), nullable=False),
     pa.field("rule_hits", pa.string(), nullable=False),
-    pa.field("byline", pa.string()),
-    pa.field("agency", pa.string()),
-    pa.field("date", pa.string()),
-    pa.field("time", pa.string()),
+    pa.field("article_title", pa.string()),
+    pa.field("article_url", pa.string()),
+    pa.field("article_byline", pa.string()),
+    pa.field("article_agency", pa.string()),
+    pa.field("article_date", pa.string()),
+    pa.field("article_time", pa.string()),
 ])
 
 

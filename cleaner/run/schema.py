@@ -13,16 +13,19 @@ column                type     null   what
 ``removed_share``     float64  never  share of the input text removed (0.0 - 1.0)
 ``rule_hits``         string   never  JSON object of hits per rule code, sorted by code:
                                       ``{"BP101":2,"WS001":1}``; ``{}`` for none
-``byline``            string   yes    read by the metadata rules from a removed line
-``agency``            string   yes    likewise (a news agency credit)
-``date``              string   yes    likewise, as written on the page
-``time``              string   yes    likewise
+``article_title``     string   yes    the headline kept at the top of the text
+``article_url``       string   yes    HTML: the page's canonical (or og:) URL
+``article_byline``    string   yes    read by the metadata rules from a removed line
+``article_agency``    string   yes    likewise (a news agency credit)
+``article_date``      string   yes    likewise, as written on the page
+``article_time``      string   yes    likewise
 ====================  =======  =====  ===============================================
 
 The text column itself becomes ``string`` (the clean text); every other column of the
-input passes through unchanged.  A title or URL is not learnt by the clean: the input's
-own columns (``url``, ``title``...) pass through.  Fields that a custom rule pack's
-``extract`` patterns read under other names are in the JSONL output's metadata, not here.
+input passes through unchanged.  What was read from the page is prefixed ``article_``, so
+a crawl's own ``url`` and ``date`` columns (the fetch) stand beside the article's.  Fields
+that a custom rule pack's ``extract`` patterns read under other names are in the JSONL
+output's metadata (prefixed likewise), not here.
 An input that already has a column of one of these names is refused (its values would
 be lost): rename it first.
 """
@@ -41,14 +44,17 @@ ADDED = pa.schema([
     pa.field("page_type_reason", pa.string()),
     pa.field("removed_share", pa.float64(), nullable=False),
     pa.field("rule_hits", pa.string(), nullable=False),
-    pa.field("byline", pa.string()),
-    pa.field("agency", pa.string()),
-    pa.field("date", pa.string()),
-    pa.field("time", pa.string()),
+    pa.field("article_title", pa.string()),
+    pa.field("article_url", pa.string()),
+    pa.field("article_byline", pa.string()),
+    pa.field("article_agency", pa.string()),
+    pa.field("article_date", pa.string()),
+    pa.field("article_time", pa.string()),
 ])
 TEXT_TYPE = pa.string()
 # The fields of the metadata stage that have a column (the rest of ADDED is computed).
-_READ = ("page_type", "page_type_reason", "byline", "agency", "date", "time")
+_READ = ("page_type", "page_type_reason", "article_title", "article_url", "article_byline", "article_agency",
+         "article_date", "article_time")
 
 
 def added_values(result: CleanResult) -> dict:
