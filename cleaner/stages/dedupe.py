@@ -8,23 +8,26 @@ In HTML (``repeats=False``) only the standfirst case applies: the DOM pass alrea
 repeated link texts (HT206), and a plain paragraph that recurs inside the chosen article
 is the article's own structure (a meal plan's rows, the same question put to each guest
 of an interview), not a scraping artefact.  In scraped text the same holds for a
-paragraph recurring three times or more on a page read as an article.
+paragraph recurring three times or more on a page whose kept blocks read as an article.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from cleaner.content.textkey import keys_where_shared as _keys
 from cleaner.model import DROP, Block
 
 def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, str],
-                 repeats: bool = True, page_type: str = "") -> None:
+                 repeats: bool = True, page_type_of: Callable[[list[str]], str] | None = None) -> None:
     """Drop repeated kept blocks of at least ``min_chars`` characters (with ``repeats``
-    false, only a lead copy of a paragraph repeated in the body).  In an article (a
-    ``row_page_types`` page) a paragraph standing ``row_min_count`` times or more is a
-    recurring row of it (a meal plan's day, an interview's question) and stays; a
-    duplicated block stands twice."""
-    rows = params["row_min_count"] if page_type and page_type in params["row_page_types"] else 0
+    false, only a lead copy of a paragraph repeated in the body).  In an article (where
+    ``page_type_of`` the kept blocks' texts is a ``row_page_types`` type) a paragraph
+    standing ``row_min_count`` times or more is a recurring row of it (a meal plan's day,
+    an interview's question) and stays; a duplicated block stands twice.
+
+    The type is read from the kept blocks, not from the input: the cruft a first cleaning
+    removes can change how a page reads, and the output cleaned again must decide its
+    rows as the last pass of the first cleaning did, on the same lines."""
     min_chars = params["min_chars"]
     lead_blocks = params["lead_blocks"]
     seen: dict[str, int] = {}
@@ -35,6 +38,10 @@ def mark_repeats(blocks: Sequence[Block], params: Mapping, codes: Mapping[str, s
     for k in keys:
         if k is not None:
             counts[k] = counts.get(k, 0) + 1
+    rows = params["row_min_count"]
+    if not (page_type_of is not None and any(n >= rows for n in counts.values())
+            and page_type_of([b.text for b in blocks if b.kept]) in params["row_page_types"]):
+        rows = 0
     kept_index = 0
     lead: dict[int, int] = {}
     for i, b in enumerate(blocks):

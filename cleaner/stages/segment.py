@@ -49,6 +49,8 @@ def joins(prev: str, line: str, long_line: int = LONG_LINE) -> bool:
     """
     if _CONTINUES_BEFORE.match(line):
         return True
+    # Measured without the edge spaces assembly strips, so the output joins as its input did.
+    prev = prev.strip()
     if long_line and len(prev) >= long_line and not _SENTENCE_END.search(prev):
         return True
     return bool(_CONTINUES_AFTER.search(prev)) and len(prev) > 20

@@ -256,7 +256,13 @@ def dedupe_blocks(cfg, doc: Doc) -> None:
     """A paragraph repeated in the document goes (a standfirst loses its lead copy)."""
     if any(cfg.on(c) for c in cfg.codes.dedupe.values()):
         dedupe.mark_repeats(doc.blocks, cfg.dedupe_params, cfg.codes.dedupe,
-                            page_type=doc.metadata.get("page_type", ""))
+                            page_type_of=lambda texts: _kept_page_type(cfg, texts))
+
+
+def _kept_page_type(cfg, texts: Sequence[str]) -> str:
+    """The page type of kept block texts, line by line as the output will stand."""
+    lines = [s for t in texts for s in map(str.strip, t.split("\n")) if s]
+    return _page_type(cfg, "\n".join(lines), lambda: pagetype.measure(lines))[0]
 
 
 def dedupe_lead(cfg, doc: Doc) -> None:
