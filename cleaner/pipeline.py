@@ -74,6 +74,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("assemble", stages.assemble_text),
     Stage("safety-valve", stages.safety_valve, codes=("SV001",)),
     Stage("metadata", stages.extract_metadata, kinds=("drop-block",)),
+    Stage("confirm-language", stages.confirm_language),
 )
 
 HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
@@ -267,8 +268,12 @@ class Cleaner:
     def clean(self, data: str | bytes, *, lang: str | None = None, html: bool = False) -> CleanResult:
         """Clean one page: scraped text (``str``, or ``bytes`` in any encoding) or, with
         ``html=True``, an HTML page (``bytes`` may be gzipped; the charset is detected)."""
+        steps = HTML_PIPELINE if html else TEXT_PIPELINE
         doc = Doc(data, lang)
-        run_stages(HTML_PIPELINE if html else TEXT_PIPELINE, self, doc)
+        run_stages(steps, self, doc)
+        if doc.relanguage:  # once, in the language the cleaned text reads as
+            doc = Doc(data, doc.relanguage)
+            run_stages(steps, self, doc)
         j = doc.journal
         return CleanResult(text=doc.text, hits=stages.sorted_hits(j.hits), language=doc.language,
                            input_text=j.input, metadata=doc.metadata, structure=doc.structure)

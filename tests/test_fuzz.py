@@ -84,17 +84,36 @@ def test_idempotent_without_the_block_scorer(no_score, doc):
     assert second.text == first.text, [(h.code, h.before) for h in second.changes]
 
 
-def test_language_flip_on_a_tiny_page_is_held_by_the_empty_fallback(cleaner):
-    """Found by hypothesis.  The language is detected on the input, cruft included, and
-    again on the output without it: 'Advertisement\nAdvertisement\nPhoto: AFP' reads as
-    Dutch, so the English credit rule CA101 does not fire and 'Photo: AFP' stays; the
-    output alone is too short to detect ('und', English rules), CA101 drops it, and the
-    empty-page fallback (SV002) keeps it again, flagged.  The text is stable; the flip
-    itself remains (it needs detection on the kept text, a second pass)."""
+def test_a_language_told_from_a_few_words_is_confirmed_on_the_cleaned_text(cleaner):
+    """Found by hypothesis.  'Advertisement\nAdvertisement\nPhoto: AFP' reads as Dutch with
+    its cruft and is too short to tell without it ('und', English rules): the language
+    now comes from the cleaned text, so a second cleaning reads it the same way."""
     first = cleaner.clean("Advertisement\nAdvertisement\nPhoto: AFP")
     second = cleaner.clean(first.text)
     assert second.text == first.text == "Photo: AFP\n"
+    assert first.language == second.language == "und"
     assert [h.code for h in second.hits] == ["SV002"]
+
+
+def test_a_language_flip_no_longer_empties_the_page(cleaner):
+    """Found by hypothesis.  'Advertisement' made the page German, so the English inline
+    credit rule CA201 did not strip '(Photo: Jane Roe/Reuters)'; cleaned again ('und',
+    English rules) the strip emptied the page the block fallback had kept.  The language
+    is confirmed on the output, and inline edits never leave a page without a word."""
+    first = cleaner.clean("Advertisement\n(Photo: Jane Roe/Reuters)")
+    second = cleaner.clean(first.text)
+    assert first.text == second.text == "(Photo: Jane Roe/Reuters)\n"
+    assert "SV002" in [h.code for h in second.hits]
+
+
+def test_an_ideographic_space_at_the_line_edge_does_not_hold_a_width_repair(cleaner):
+    """U+3000 is in the CJK range, so fullwidth Latin beside it was typography and stayed;
+    at the line's edge assembly strips it, and a second cleaning repaired the width."""
+    for doc in ("\uff28\uff45\uff4c\uff4c\uff4f\u3000", "\u3000\uff28\uff45\uff4c\uff4c\uff4f world"):
+        first = cleaner.clean(doc)
+        second = cleaner.clean(first.text, lang=first.language)
+        assert "Hello" in first.text and second.text == first.text
+    assert cleaner.clean("\u6771\u4eac\u3000\uff21\uff22\uff23").text == "\u6771\u4eac\u3000\uff21\uff22\uff23\n"
 
 
 def test_a_join_decided_by_a_trailing_space_holds_when_cleaned_again(cleaner):

@@ -77,7 +77,8 @@ _WIDTH_ALPHABET = "！＆（Ａｚ０９ abc商標シ　\uff66\uff9f."
 
 
 def _width_edits_reference(line: str):
-    """The width repair as one pattern (quadratic on long runs of fullwidth punctuation)."""
+    """The width repair as one pattern (quadratic on long runs of fullwidth punctuation);
+    a neighbour with only spaces between it and the line's edge does not count."""
     import re
     import unicodedata
 
@@ -88,7 +89,7 @@ def _width_edits_reference(line: str):
     run = re.compile(r"[\uff01-\uff5e]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff01-\uff5e]*")
     for m in run.finditer(line):
         s, e = m.span()
-        if (s and _CJK.match(line, s - 1)) or (e < len(line) and _CJK.match(line, e)):
+        if (line[:s].strip() and _CJK.match(line, s - 1)) or (line[e:].strip() and _CJK.match(line, e)):
             continue
         yield s, e, m.group(0).translate(WIDTH_MAP)
     for m in _HALFWIDTH_KANA.finditer(line):

@@ -240,12 +240,19 @@ def width_edits(line: str) -> Iterator[tuple[int, int, str]]:
 
     >>> list(width_edits("Ｔｏｋｙｏ stocks rose")), list(width_edits("商標登録Ｑ＆Ａシリーズ"))
     ([(0, 5, 'Tokyo')], [])
+
+    A neighbour counts only where it will stand in the output: an ideographic space
+    (U+3000, in the CJK range) at the line's edge is stripped by assembly, and deciding by
+    it would leave the run for a second cleaning to repair.
     """
+    bounds = None
     for m in _FULLWIDTH_FORMS.finditer(line):
         if not _FULLWIDTH_ALNUM.search(m.group(0)):
             continue
         s, e = m.span()
-        if (s and _CJK.match(line, s - 1)) or (e < len(line) and _CJK.match(line, e)):
+        if bounds is None:  # where the stripped line starts and ends, once per line
+            bounds = (len(line) - len(line.lstrip()), len(line.rstrip()))
+        if (s > bounds[0] and _CJK.match(line, s - 1)) or (e < bounds[1] and _CJK.match(line, e)):
             continue
         yield s, e, m.group(0).translate(WIDTH_MAP)
     for m in _HALFWIDTH_KANA.finditer(line):

@@ -35,6 +35,8 @@ class Doc:
 
     data: Any                       # what the caller gave: str or bytes
     lang: str | None = None         # the language the caller pinned, if any
+    thin_language: bool = False     # the language was detected on little evidence
+    relanguage: str = ""            # the cleaned text reads as this language instead
     journal: Journal | None = None  # working text, offset maps, hits
     language: str = ""              # the detected (or pinned) language
     rule_lang: str = "*"            # whose language-scoped rules apply
@@ -48,6 +50,7 @@ class Doc:
     # Memos kept across the passes of one document (pure results only).
     checked: set = field(default_factory=set)   # block texts no keyword rule matched
     measured: dict = field(default_factory=dict)  # block texts' scorer features
+    spared: set = field(default_factory=set)    # block texts kept whole against the inline rules
     page: Any = None                # HTML: the parsed page
     decisions: list = field(default_factory=list)  # HTML: the DOM pass's decision per block
     dom_kept: list = field(default_factory=list)   # HTML: (block index, HtmlBlock, tag) kept by the DOM
@@ -77,8 +80,22 @@ def decode_text(cfg, doc: Doc) -> None:
 
 def detect_language(cfg, doc: Doc) -> None:
     """The document's language (seeded langdetect, stopword evidence first)."""
-    doc.language = doc.lang or cfg.detector.detect(doc.journal.text)
+    if doc.lang:
+        doc.language = doc.lang
+    else:
+        doc.language, doc.thin_language = cfg.detector.judge(doc.journal.text)
     doc.rule_lang = cfg.rule_lang(doc.language)
+
+
+def confirm_language(cfg, doc: Doc) -> None:
+    """A language told from a few words is told again from the cleaned text: cruft
+    ("Advertisement") can decide a guess on a short page, and the output alone would be
+    read otherwise, so cleaning it again would apply other rules.  When the two disagree,
+    the document is cleaned again in the output's language (``doc.relanguage``)."""
+    if doc.thin_language:
+        again = cfg.detector.detect(doc.text)
+        if again != doc.language:
+            doc.relanguage = again
 
 
 def parse_html(cfg, doc: Doc) -> None:
@@ -331,12 +348,45 @@ def edit_blocks(cfg, doc: Doc) -> None:
     found = list(inline.matches(j.text, blocks, inline_rules))
     flags = [m for m in found if m[4] == FLAG]
     edits = [m for m in found if m[4] != FLAG]
-    for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits):
-        s, e, after, rule, action = edits[i]
+    chosen = [edits[i] for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits)]
+    chosen = _keep_a_word(cfg, doc, chosen)
+    for s, e, after, rule, action in chosen:
         changes.append((Edit(s, e, after), rule, action, ""))
     for s, e, _, rule, _ in flags:
         j.flag(rule, s, e)
     j.commit(changes)
+
+
+def _keep_a_word(cfg, doc: Doc, edits: list) -> list:
+    """The inline edits, unless they would leave the page without a word (an inline
+    credit that is the whole of what the block rules kept): then the best-supported
+    block keeps its text, flagged like the empty-page fallback."""
+    code = cfg.codes.fallback
+    if not edits or not cfg.on(code):
+        return edits
+    text = doc.journal.text
+    kept = [b for b in doc.blocks if b.final != DROP and _WORDS.search(b.text)]
+    spans = sorted((s, e) for s, e, after, _, _ in edits if not after)
+    for b in kept:  # usually the first kept block has a word no edit touches: cheap
+        pos, rest = b.start, []
+        for s, e in spans:
+            if e <= b.start or s >= b.end:
+                continue
+            rest.append(text[pos:max(s, pos)])
+            pos = max(pos, e)
+        rest.append(text[pos:b.end])
+        if _WORDS.search("".join(rest)):
+            return edits
+    if not kept:
+        return edits
+    best = max(kept, key=_support)
+    spared = [m for m in edits if m[0] >= best.start and m[1] <= best.end]
+    if best.text not in doc.spared:  # flagged once, on the pass that first spared it
+        doc.spared.add(best.text)
+        why = ", ".join(sorted({m[3].code for m in spared}))
+        doc.journal.flag(cfg.by_code[code], best.start, best.end,
+                         f"the inline rules ({why}) would leave no word; kept the best-supported block whole")
+    return [m for m in edits if m not in spared]
 
 
 # -- the end ----------------------------------------------------------------------------
