@@ -17,9 +17,9 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display, printable
+from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, display, printable
 from cleaner.review.diff import format_diff, want_color
-from cleaner.run.io import is_inside, is_parquet, walk_inputs
+from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
@@ -177,9 +177,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                    input=input_kind, html_field=html_field, output=output))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
-    if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
-        raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
-    check_destinations([("--hits", hits_path), ("--report", report_path)], [], in_dir)
+    check_destinations([("--hits", hits_path), ("--report", report_path), ("the manifest", out_dir / MANIFEST_NAME)],
+                       in_dir=in_dir, out_dir=out_dir)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []

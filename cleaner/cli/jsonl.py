@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from cleaner.run import executor as parallel
-from cleaner.run.io import unsafe_destination
+from cleaner.run.batch import display
+from cleaner.run.paths import write_problem
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
 
@@ -59,21 +60,18 @@ def pipe_closed() -> int:
     return EXIT_OK
 
 
-def check_destinations(dests, inputs, in_dir=None) -> None:
-    """A usage error (exit 2, nothing written) for any destination the tool must not write
-    (see :func:`cleaner.run.io.unsafe_destination`), or two options naming one file."""
-    seen: dict = {}
-    for option, dest in dests:
-        if dest is None or str(dest) == "-":
-            continue
-        why = unsafe_destination(Path(dest), inputs, in_dir)
-        if why:
-            raise click.UsageError(f"{option} {dest} {why}: inputs are never modified and nothing is written "
-                                   "through links or onto special files")
-        key = Path(dest).resolve()
-        if key in seen:
-            raise click.UsageError(f"{option} and {seen[key]} name the same file {dest}")
-        seen[key] = option
+def check_destinations(dests, inputs=(), in_dir=None, out_dir=None) -> None:
+    """A usage error (exit 2, nothing written) for the first path the command must not
+    write (see :func:`cleaner.run.paths.write_problem`).  Only OUT takes ``-`` for stdout:
+    callers pass it as None; any other ``-`` is a file of that name, checked like any."""
+    why = write_problem(dests, inputs, in_dir, out_dir)
+    if why:
+        raise click.UsageError(display(why))
+
+
+def file_or_stdout(dest: str):
+    """OUT as a write path: None for ``-`` (stdout is not a file)."""
+    return None if dest == "-" else dest
 
 
 def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
@@ -85,7 +83,7 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     if dest != "-" and os.path.isdir(dest):
         raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
     inputs = [] if source == "-" else [Path(source)]
-    check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], inputs)
     started = time.monotonic()
 
     def on_bad(lineno: int, why: str) -> None:

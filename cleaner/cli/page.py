@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.batch import display, printable
 from cleaner.run.io import atomic_open, is_html
@@ -56,7 +56,7 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     inputs = [] if source == "-" else [Path(source)]
     if dest != "-" and Path(dest).is_dir():
         raise click.UsageError(f"OUT {dest} is a folder; name a file, or - for stdout, for one page")
-    check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], inputs)
     name = "-" if source == "-" else display(source)
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import stat
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -166,42 +165,3 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either complete or untouched."""
     with atomic_open(path) as fh:
         fh.write(data)
-
-
-def is_inside(child: Path, parent: Path) -> bool:
-    child, parent = child.resolve(), parent.resolve()
-    return child == parent or parent in child.parents
-
-
-def unsafe_destination(dest: Path, inputs: list[Path], in_dir: Path | None = None) -> str | None:
-    """Why the tool must not write the file ``dest``, or None.
-
-    Checked for every path it writes (outputs, ``--hits``, ``--report``) before anything
-    runs: never inside IN_DIR, never onto an input, never onto a device, FIFO, socket or
-    folder, never through a symlink (the atomic rename would replace what it points at or
-    is).  ``-`` (stdout) is not a path and is never checked.
-    """
-    try:
-        st = os.lstat(dest)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        return f"cannot check it: {exc.strerror or exc}"
-    if st is not None:
-        if stat.S_ISLNK(st.st_mode):
-            return "is a symlink (writing would replace it, or what it points at)"
-        if not stat.S_ISREG(st.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
-                    else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
-            return f"is {kind}"
-    if in_dir is not None and is_inside(dest, in_dir):
-        return f"is inside IN_DIR {in_dir}"
-    for p in inputs:
-        try:
-            if st is not None and os.path.samefile(dest, p):
-                return f"is the input {p}"
-        except OSError:
-            continue
-        if dest.resolve() == Path(p).resolve():
-            return f"is the input {p}"
-    return None
