@@ -87,3 +87,67 @@ def test_stdout_stays_possible_with_dash(tmp_path):
     src.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", encoding="utf-8")
     res = invoke(src, "-", "-q")
     assert res.exit_code == 0 and json.loads(res.stdout)["id"] == 1
+
+
+# -- 3. symlinked folders of IN_DIR -------------------------------------------------------
+
+def skipped_lines(err: str) -> list[str]:
+    return [ln for ln in err.splitlines() if ln.startswith("clean-articles: skipped:")]
+
+
+@pytest.mark.parametrize("follow", [[], ["--follow-symlinks"]])
+def test_a_link_into_out_dir_is_never_followed_so_out_never_nests(dirs, follow):
+    src, out = dirs
+    out.mkdir()
+    (src / "o").symlink_to(out)
+    for _ in range(3):
+        res = invoke(src, out, *follow)
+        assert res.exit_code == 0, res.output
+        assert any("o: symlink leads into OUT_DIR" in ln for ln in skipped_lines(res.stderr)), res.stderr
+        assert "1 skipped" in res.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [".clean-articles.json", "good.txt"]
+
+
+def test_a_file_link_into_out_dir_is_skipped(dirs):
+    src, out = dirs
+    invoke(src, out, "-q")
+    (src / "again.txt").symlink_to(out / "good.txt")  # would read an output back as an input
+    res = invoke(src, out)
+    assert res.exit_code == 0 and any("again.txt: symlink leads into OUT_DIR" in ln
+                                      for ln in skipped_lines(res.stderr)), res.stderr
+    assert not (out / "again.txt").exists()
+
+
+def test_a_folder_link_outside_in_dir_is_followed_only_when_asked(dirs, tmp_path):
+    src, out = dirs
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "linked").symlink_to(elsewhere)
+    res = invoke(src, out)
+    assert res.exit_code == 0, res.output
+    assert any("linked: symlinked folder leads outside IN_DIR" in ln and "--follow-symlinks" in ln
+               for ln in skipped_lines(res.stderr)), res.stderr
+    assert not (out / "linked").exists() and (out / "good.txt").is_file()
+    res = invoke(src, out, "--follow-symlinks")
+    assert res.exit_code == 0 and (out / "linked" / "e.txt").is_file(), res.output
+
+
+def test_a_followed_link_to_a_parent_still_never_reaches_out(dirs, tmp_path):
+    src, out = dirs
+    (src / "up").symlink_to(tmp_path)  # tmp_path holds IN_DIR and OUT_DIR
+    for _ in range(2):
+        res = invoke(src, out, "--follow-symlinks")
+        assert res.exit_code == 0, res.output
+    assert not (out / "up" / "out").exists() and (out / "good.txt").is_file()
+
+
+def test_a_folder_link_inside_in_dir_is_followed(dirs):
+    src, out = dirs
+    (src / "real").mkdir()
+    (src / "real" / "r.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "alias").symlink_to(src / "real")
+    res = invoke(src, out)
+    assert res.exit_code == 0, res.output
+    assert (out / "alias" / "r.txt").is_file() or (out / "real" / "r.txt").is_file()
+    assert "leads outside" not in res.stderr

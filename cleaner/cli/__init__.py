@@ -106,6 +106,9 @@ def main():
 @click.option("--resume", is_flag=True,
               help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
                    "finishes a killed batch.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symlinked folders that lead outside IN_DIR (skipped by default; one into OUT_DIR "
+                   "never is).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl", "warc", "page"]), default="auto",
@@ -131,7 +134,7 @@ def main():
               help="Worker processes (default 0: every core); the output does not depend on it.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
+        show_diff, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
@@ -183,7 +186,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     failures: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     unread: Counter = Counter()
-    files = list(walk_inputs(in_dir, failures, skipped, unread))
+    files = list(walk_inputs(in_dir, failures, skipped, unread, out_dir=out_dir, follow_symlinks=follow_symlinks))
     if not files and unread:  # a folder of other things: say so, never "cleaned 0 files", exit 0
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()

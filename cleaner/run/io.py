@@ -11,6 +11,7 @@ from typing import BinaryIO, Iterator
 
 from xopen import xopen
 
+from cleaner.run.paths import is_inside
 from cleaner.stages.decode import looks_like_html
 
 TEXT_SUFFIXES = (".txt",)
@@ -63,7 +64,8 @@ def output_name(rel: Path, suffix: str = ".txt") -> Path:
 
 
 def walk_inputs(root: Path, errors: list[tuple[str, str]],
-                skipped: list[tuple[str, str]] | None = None, unread: Counter | None = None) -> Iterator[Path]:
+                skipped: list[tuple[str, str]] | None = None, unread: Counter | None = None, *,
+                out_dir: Path | None = None, follow_symlinks: bool = False) -> Iterator[Path]:
     """Input files under ``root`` in a stable order, following no symlinked folder twice.
 
     Folders that cannot be read, broken links and link loops are reported in ``errors`` and
@@ -71,15 +73,25 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
     folder) is reported in ``skipped`` when given (nothing is lost: its files were cleaned
     once), else in ``errors``.  Files of types the batch does not read are counted in
     ``unread`` by extension (a crawl folder holds images and scripts by the thousand).
+
+    A symlinked folder that leads outside ``root`` is skipped (with its reason) unless
+    ``follow_symlinks``: what a batch reads stays inside IN_DIR unless asked.  Nothing
+    under ``out_dir`` is ever read, through any link: its outputs would come back as
+    inputs and nest one level deeper each run.
     """
     seen: set[tuple[int, int]] = set()
+    real_root = root.resolve()
+    real_out = out_dir.resolve() if out_dir is not None else None
+    quiet_skip = errors if skipped is None else skipped
+
+    def into_out(path: Path) -> bool:
+        return real_out is not None and is_inside(path, real_out)
 
     def visit(folder: Path) -> Iterator[Path]:
         try:
             st = folder.stat()
             if (st.st_dev, st.st_ino) in seen:
-                (errors if skipped is None else skipped).append(
-                    (str(folder), "symlink loop: folder already visited"))
+                quiet_skip.append((str(folder), "symlink loop: folder already visited"))
                 return
             seen.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -89,7 +101,19 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
         for entry in entries:
             path = Path(entry.path)
             try:
+                if entry.is_symlink() and (entry.is_dir() or entry.is_file() and input_kind(path)):
+                    real = path.resolve()
+                    if into_out(real):
+                        quiet_skip.append((str(path), "symlink leads into OUT_DIR (outputs are never read back)"))
+                        continue
+                    if entry.is_dir() and not follow_symlinks and not is_inside(real, real_root):
+                        quiet_skip.append((str(path), "symlinked folder leads outside IN_DIR "
+                                                      "(--follow-symlinks follows it)"))
+                        continue
                 if entry.is_dir():
+                    if into_out(path.resolve()):  # under a followed link to a folder above OUT_DIR
+                        quiet_skip.append((str(path), "is OUT_DIR (outputs are never read back)"))
+                        continue
                     yield from visit(path)
                 elif entry.is_file():
                     if input_kind(path):
