@@ -151,3 +151,66 @@ def test_a_folder_link_inside_in_dir_is_followed(dirs):
     assert res.exit_code == 0, res.output
     assert (out / "alias" / "r.txt").is_file() or (out / "real" / "r.txt").is_file()
     assert "leads outside" not in res.stderr
+
+
+# -- 4. file names and document text reach the terminal escaped --------------------------
+
+def failed_lines(err: str) -> list[str]:
+    return [ln for ln in err.splitlines() if ln.startswith("clean-articles: failed:")]
+
+
+def test_a_newline_in_a_file_name_cannot_split_or_forge_a_failed_line(dirs):
+    src, out = dirs
+    # Two inputs with one output name: the second fails, naming both.
+    (src / "a\nfailed: b.html").write_text(ARTICLE, encoding="utf-8")
+    (src / "a\nfailed: b.txt").write_text(ARTICLE, encoding="utf-8")
+    res = invoke(src, out, "-q")
+    assert res.exit_code == 1
+    lines = failed_lines(res.stderr)
+    assert len(lines) == 1 and lines[0].count("a\\x0afailed: b.") == 3, res.stderr  # input, output, first
+    assert len(res.stderr.splitlines()) == 1
+
+
+def test_bidi_overrides_in_a_file_name_are_shown_not_obeyed(dirs):
+    src, out = dirs
+    (src / "report\u202etxt.gpj.html.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    res = invoke(src, out, "-q")
+    assert res.exit_code == 1 and "report\\u202etxt.gpj" in failed_lines(res.stderr)[0], res.stderr
+    assert "\u202e" not in res.stderr
+
+
+def test_a_jsonl_bad_line_names_its_file_escaped(tmp_path):
+    src = tmp_path / "a\nfailed: b.jsonl"
+    src.write_text("not json\n", encoding="utf-8")
+    res = invoke(src, tmp_path / "out.jsonl", "-q")
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [f"clean-articles: {src.parent}/a\\x0afailed: b.jsonl:1: bad line: "
+                                       + res.stderr.split("bad line: ", 1)[1].rstrip("\n")], res.stderr
+
+
+def test_a_usage_error_names_a_path_escaped(dirs):
+    src, out = dirs
+    res = invoke(src, out, "--hits", src / "x\x1b[2J.jsonl")
+    assert res.exit_code == 2 and "x\\x1b[2J.jsonl is inside IN_DIR" in res.output and "\x1b" not in res.output
+
+
+ESCAPING = ("Storm closes the coast road\n\n\x1b[31mAdvertisement\x1b[0m\n\n"
+            + ARTICLE.split("\n\n", 2)[2])
+
+
+def test_page_diff_escapes_the_text(tmp_path):
+    src = tmp_path / "page.txt"
+    src.write_text(ESCAPING, encoding="utf-8")
+    res = invoke(src, tmp_path / "out.txt", "--diff", "-q")
+    assert res.exit_code == 0 and "\\x1b[31m" in res.stderr and "\x1b" not in res.stderr, res.stderr
+
+
+def test_folder_diff_on_a_terminal_escapes_the_text_and_the_name(dirs, monkeypatch):
+    import cleaner.cli as cli
+    src, out = dirs
+    (src / "ad\x1b]0;title\x07.txt").write_text(ESCAPING, encoding="utf-8")
+    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    res = invoke(src, out, "--diff", "-q")
+    assert res.exit_code == 0 and "\\x1b[31m" in res.stdout and "ad\\x1b]0;title\\x07.txt" in res.stdout
+    assert "\x1b" not in res.stdout and "\x07" not in res.stdout

@@ -17,7 +17,8 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, display, printable
+from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch
+from cleaner.terminal import display, printable
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs

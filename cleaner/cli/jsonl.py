@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 
 from cleaner.run import executor as parallel
-from cleaner.run.batch import display
 from cleaner.run.paths import write_problem
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
+from cleaner.terminal import display, printable
 
 # The exit codes of every clean-articles command (README: "Exit codes").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -87,7 +87,7 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     started = time.monotonic()
 
     def on_bad(lineno: int, why: str) -> None:
-        click.echo(f"clean-articles: {source}:{lineno}: bad line: {why}", err=True)
+        click.echo(f"clean-articles: {display(source)}:{lineno}: bad line: {printable(why)}", err=True)
 
     try:
         with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):

@@ -16,7 +16,7 @@ import click
 
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout
 from cleaner.review.diff import format_diff, want_color
-from cleaner.run.batch import display, printable
+from cleaner.terminal import display, printable
 from cleaner.run.io import atomic_open, is_html
 from cleaner.formats import render
 from cleaner.stages.decode import is_html_input

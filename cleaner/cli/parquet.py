@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session
-from cleaner.run.batch import printable
+from cleaner.terminal import display, printable
 from cleaner.run.io import is_parquet
 from cleaner.run.jsonl import StreamReport, is_compressed
 
@@ -44,7 +44,7 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
     started = time.monotonic()
 
     def on_bad(row: int, why: str) -> None:
-        click.echo(f"clean-articles: failed: {source}#row {row}: {printable(why)}", err=True)
+        click.echo(f"clean-articles: failed: {display(source)}#row {row}: {printable(why)}", err=True)
 
     try:
         with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):

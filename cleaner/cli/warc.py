@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session
-from cleaner.run.batch import printable
+from cleaner.terminal import printable
 from cleaner.run.warc import WarcError, WarcReport, fastwarc_missing, record_name, run_warc
 
 

@@ -30,6 +30,7 @@ from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import atomic_write, is_html, output_name
 from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
+from cleaner.terminal import display
 
 MANIFEST_NAME = ".clean-articles.json"
 MANIFEST_FORMAT = 1
@@ -38,21 +39,6 @@ SAVE_EVERY = 50
 _TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
 
 CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed"
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters (newlines, escape sequences) shown as ``\\xNN``, so a
-    file name or a document's text cannot split a message line or drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
-
-
-def display(path: os.PathLike | str) -> str:
-    """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, control
-    characters too, never a crash."""
-    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 @dataclass
