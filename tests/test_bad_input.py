@@ -341,7 +341,7 @@ def test_exit_2_when_out_dir_cannot_be_created(dirs, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, err = run_cli(src, blocker / "out")
-    assert code == 2 and "cannot start" in err, err
+    assert code == 2 and f"cannot be created: {blocker} is not a folder" in err, err
 
 
 def test_fifo_is_skipped_not_read(dirs):

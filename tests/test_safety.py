@@ -214,3 +214,169 @@ def test_folder_diff_on_a_terminal_escapes_the_text_and_the_name(dirs, monkeypat
     res = invoke(src, out, "--diff", "-q")
     assert res.exit_code == 0 and "\\x1b[31m" in res.stdout and "ad\\x1b]0;title\\x07.txt" in res.stdout
     assert "\x1b" not in res.stdout and "\x07" not in res.stdout
+
+
+# -- 5. a read-only OUT_DIR, a full disk ---------------------------------------------------
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@pytest.fixture
+def tiny_mount(tmp_path):
+    """A mount point of a small tmpfs, ``mount(options)``; skips where mounting is not allowed."""
+    import subprocess
+    mounted = []
+
+    def mount(options: str) -> Path:
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+                          capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here (needs root)")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], capture_output=True)
+
+
+def no_traceback(res) -> None:
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+
+
+@pytest.mark.parametrize("target", ["OUT_DIR", "OUT_DIR/new", "jsonl", "--hits", "--report", "page"])
+def test_a_read_only_destination_is_a_usage_error_before_anything_runs(dirs, tmp_path, tiny_mount, target):
+    src, out = dirs
+    ro = tiny_mount("ro,size=64k")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", encoding="utf-8")
+    args = {"OUT_DIR": [src, ro], "OUT_DIR/new": [src, ro / "new"], "jsonl": [pages, ro / "out.jsonl"],
+            "--hits": [src, out, "--hits", ro / "h.jsonl"], "--report": [src, out, "--report", ro / "r.html"],
+            "page": [src / "good.txt", ro / "good.txt"]}[target]
+    res = CliRunner().invoke(main, [str(a) for a in args] + ["-q"])
+    no_traceback(res)
+    assert res.exit_code == 2 and "read-only file system" in res.output, res.output
+    assert not out.exists()
+
+
+def test_an_out_dir_without_write_permission_is_a_usage_error(dirs, monkeypatch):
+    """As a user without root would meet it (root may write anywhere, so it is simulated)."""
+    from cleaner.run import paths
+    src, out = dirs
+    out.mkdir()
+    real = os.access
+    monkeypatch.setattr(paths.os, "access",
+                        lambda p, mode, **kw: real(p, mode, **kw) and not (mode & os.W_OK and Path(p) == out))
+    res = invoke(src, out, "-q")
+    assert res.exit_code == 2 and "no permission to write" in res.output, res.output
+    assert list(out.iterdir()) == []
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """``full_disk(word)``: fsync of any file whose name holds ``word`` fails with ENOSPC,
+    as a full disk does when the written blocks are committed."""
+    import errno
+
+    def full(word: str) -> None:
+        real = os.fsync
+
+        def fsync(fd):
+            if word in os.readlink(f"/proc/self/fd/{fd}"):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+
+    return full
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if ".tmp-" in p.name]
+
+
+def test_a_full_disk_fails_the_one_output_and_the_batch_goes_on(dirs, full_disk):
+    src, out = dirs
+    (src / "big.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "zz.txt").write_text(ARTICLE, encoding="utf-8")
+    full_disk("big.txt")
+    res = invoke(src, out)
+    assert res.exit_code == 1
+    assert failed_lines(res.stderr) == ["clean-articles: failed: " + str(src / "big.txt")
+                                        + ": cannot write big.txt: No space left on device"], res.stderr
+    assert "cleaned 2 files" in res.stderr
+    assert (out / "good.txt").read_bytes() == (out / "zz.txt").read_bytes() and not (out / "big.txt").exists()
+    assert not temp_files(out)
+
+
+def test_a_full_disk_on_the_manifest_says_so_and_exits_1(dirs, full_disk):
+    src, out = dirs
+    full_disk(".clean-articles.json")
+    res = invoke(src, out)
+    no_traceback(res)
+    assert res.exit_code == 1
+    assert "cleaned 1 files" in res.stderr  # the summary is printed
+    assert any(".clean-articles.json: cannot write the manifest: No space left on device" in ln
+               for ln in failed_lines(res.stderr)), res.stderr
+    assert (out / "good.txt").read_text(encoding="utf-8").startswith("Storm closes") and not temp_files(out)
+    assert not (out / ".clean-articles.json").exists()
+
+
+@pytest.mark.parametrize("command", ["jsonl", "page"])
+def test_a_full_disk_on_a_single_output_file_is_a_named_failure(tmp_path, full_disk, command):
+    if command == "jsonl":
+        src, dest = tmp_path / "pages.jsonl", tmp_path / "out.jsonl"
+        src.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", encoding="utf-8")
+    else:
+        src, dest = tmp_path / "page.txt", tmp_path / "out.txt"
+        src.write_text(ARTICLE, encoding="utf-8")
+    full_disk(dest.name)
+    res = CliRunner().invoke(main, [str(src), str(dest), "-q"])
+    no_traceback(res)
+    assert res.exit_code == 1
+    assert failed_lines(res.stderr) == [f"clean-articles: failed: {dest}: cannot write: No space left on device"]
+    assert not dest.exists() and not temp_files(tmp_path)
+
+
+def test_a_full_disk_on_the_hits_file_is_a_named_failure(dirs, tmp_path, monkeypatch):
+    import builtins
+    import errno
+    src, out = dirs
+    hits = tmp_path / "hits.jsonl"
+    real_open = builtins.open
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: Full(real_open(f, *a, **k)) if Path(str(f)) == hits
+                        else real_open(f, *a, **k))
+    res = CliRunner().invoke(main, [str(src), str(out), "--hits", str(hits)])
+    no_traceback(res)
+    assert res.exit_code == 1 and "cleaned 1 files" in res.stderr
+    assert failed_lines(res.stderr) == [f"clean-articles: failed: {hits}: cannot write: No space left on device"]
+    assert (out / "good.txt").is_file()
+
+
+def test_a_really_full_tmpfs_loses_nothing_already_written(tmp_path, tiny_mount):
+    """Many pages into 64 KiB: the outputs that fit are whole, the others are named, no traceback."""
+    src = tmp_path / "many"
+    src.mkdir()
+    for i in range(40):
+        (src / f"p{i:02d}.txt").write_text(ARTICLE * 8, encoding="utf-8")
+    reference = tmp_path / "reference"
+    assert invoke(src, reference, "-q").exit_code == 0
+    out = tiny_mount("size=64k") / "out"
+    res = CliRunner().invoke(main, [str(src), str(out), "--jobs", "1"])
+    no_traceback(res)
+    assert res.exit_code == 1 and "No space left on device" in res.stderr, res.stderr
+    written = [p for p in out.iterdir() if p.name.endswith(".txt")]
+    assert written and all(p.read_bytes() == (reference / p.name).read_bytes() for p in written)
+    assert len(failed_lines(res.stderr)) >= 40 - len(written) and not temp_files(out)

@@ -185,6 +185,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                        in_dir=in_dir, out_dir=out_dir)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
+    unwritten: list[tuple[str, str]] = []  # --hits, --report, the manifest: not inputs, reported apart
     skipped: list[tuple[str, str]] = []
     unread: Counter = Counter()
     files = list(walk_inputs(in_dir, failures, skipped, unread, out_dir=out_dir, follow_symlinks=follow_symlinks))
@@ -224,7 +225,12 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     continue
                 result = o.result
                 if hits_out:
-                    hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                    try:
+                        hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                    except OSError as exc:  # a full disk: no more hits, the outputs go on
+                        unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
+                        _close(hits_out)
+                        hits_out = None
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:
@@ -235,15 +241,31 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                            result.hits, color=color, escape=escape), nl=False, color=color)
     finally:
         batch.finish()
-        if hits_out:
-            hits_out.close()
+        why = _close(hits_out) if hits_out else ""
+        if why:
+            unwritten.append((str(hits_path), why))
+    if batch.manifest_error:
+        unwritten.append((str(batch.manifest.path), f"{batch.manifest_error} (the outputs written are whole; "
+                                                    "--resume may clean some inputs again)"))
     if writer is not None:
-        writer.write(report_path)
+        try:
+            writer.write(report_path)
+        except OSError as exc:
+            unwritten.append((str(report_path), f"cannot write: {exc.strerror or exc}"))
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread)
-    for name, why in failures:
+    for name, why in failures + unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
-    sys.exit(EXIT_FAILED if failures else EXIT_OK)
+    sys.exit(EXIT_FAILED if failures or unwritten else EXIT_OK)
+
+
+def _close(fh) -> str:
+    """Close ``fh``: "" when its last bytes reached the file, else why they did not."""
+    try:
+        fh.close()
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}"
+    return ""
 
 
 def _is_terminal(stream) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from cleaner.run import executor as parallel
+from cleaner.run.io import WriteError, text_output
 from cleaner.run.paths import write_problem
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
@@ -49,7 +50,7 @@ def stream_session(scheduler: str | None, quiet: bool, no_progress: bool, hits_p
     ``--hits`` file or None."""
     show = not quiet and not no_progress and sys.stderr.isatty()
     with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
-            (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+            (text_output(hits_path) if hits_path else nullcontext()) as hits:
         yield executor, progress, hits
 
 
@@ -58,6 +59,13 @@ def pipe_closed() -> int:
     /dev/null so the interpreter's exit flush raises no second error."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+def write_failed(exc: WriteError) -> int:
+    """A destination could not be written (a full disk): named, exit 1.  A file OUT is
+    never left partial (it is renamed into place only when complete)."""
+    click.echo(f"clean-articles: failed: {display(exc.target)}: cannot write: {printable(exc.strerror or '')}", err=True)
+    return EXIT_FAILED
 
 
 def check_destinations(dests, inputs=(), in_dir=None, out_dir=None) -> None:
@@ -97,6 +105,8 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
                                html_field=html_field, output=output)
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

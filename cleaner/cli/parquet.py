@@ -13,9 +13,10 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session
+from cleaner.cli.jsonl import (EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session,
+                               write_failed)
 from cleaner.terminal import display, printable
-from cleaner.run.io import is_parquet
+from cleaner.run.io import WriteError, is_parquet
 from cleaner.run.jsonl import StreamReport, is_compressed
 
 
@@ -54,6 +55,8 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
                                          html_field=html_field)
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

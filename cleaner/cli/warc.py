@@ -13,7 +13,9 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session
+from cleaner.cli.jsonl import (EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session,
+                               write_failed)
+from cleaner.run.io import WriteError
 from cleaner.terminal import printable
 from cleaner.run.warc import WarcError, WarcReport, fastwarc_missing, record_name, run_warc
 
@@ -46,6 +48,8 @@ def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: s
         return EXIT_FAILED
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.failed else EXIT_OK

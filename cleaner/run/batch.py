@@ -176,6 +176,7 @@ class Batch:
         self.seen: set[str] = set()
         self.outputs: dict[Path, Path] = {}
         self.temp_removed: list[Path] = []
+        self.manifest_error = ""
         self._since_save = 0
 
     def start(self) -> None:
@@ -197,7 +198,7 @@ class Batch:
             if outcome.status in (CLEANED, FAILED):
                 self._since_save += 1
                 if self._since_save >= self.save_every:
-                    self.manifest.save()
+                    self._save()
                     self._since_save = 0
             yield outcome
 
@@ -210,7 +211,17 @@ class Batch:
 
     def finish(self) -> None:
         """Write the manifest: the entries of this run's inputs only."""
-        self.manifest.save(keep=self.seen)
+        self._save(keep=self.seen)
+
+    def _save(self, keep: set[str] | None = None) -> None:
+        """Save the manifest; a failure (a full disk) is kept in ``manifest_error``, not
+        raised: the outputs written are whole, and the batch goes on (the next save may
+        succeed).  The manifest on disk stays the last complete one."""
+        try:
+            self.manifest.save(keep)
+            self.manifest_error = ""
+        except OSError as exc:
+            self.manifest_error = f"cannot write the manifest: {exc.strerror or exc}"
 
     def one(self, path: Path) -> Outcome:
         """Clean one input in this process."""

@@ -7,7 +7,7 @@ import secrets
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, TextIO
 
 from xopen import xopen
 
@@ -136,6 +136,15 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
     yield from visit(root)
 
 
+class WriteError(OSError):
+    """Writing ``target`` failed (a full disk, an I/O error): the destination's fault, not
+    the input's.  Keeps the errno and strerror of the error it wraps."""
+
+    def __init__(self, target, exc: OSError):
+        super().__init__(exc.errno, exc.strerror or str(exc))
+        self.target = str(target)
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` only when the ``with`` block ends without error.
@@ -143,22 +152,55 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file
     is renamed over ``path``; a process killed at any moment leaves no partial output (and
     an error removes the temporary file).  The file is created with ``open(..., "xb")``, so
-    its permissions follow the umask.
+    its permissions follow the umask.  Its own steps failing (creating, flushing, syncing,
+    renaming: a full disk shows there) raise :class:`WriteError`.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        with open(tmp, "xb") as fh:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "xb")
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+        with fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WriteError(path, exc) from exc
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
     except BaseException:
         try:
             tmp.unlink()
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def text_output(path: Path) -> Iterator[TextIO]:
+    """``path`` opened as UTF-8 text (the ``--hits`` file); failing to open or close it
+    raises :class:`WriteError` naming it."""
+    try:
+        fh = open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
+    try:
+        yield fh
+    except BaseException:
+        try:
+            fh.close()
+        except OSError:
+            pass
+        raise
+    try:
+        fh.close()
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
 
 
 # Compression told by a file's name (xopen's format names), for reading and writing alike.

@@ -56,6 +56,28 @@ def out_dir_problem(out_dir: Path, in_dir: Path) -> str | None:
     """Why a batch must not write into the folder ``out_dir``, or None."""
     if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
         return f"must be outside IN_DIR {in_dir} (inputs are never modified)"
+    return not_writable(out_dir)
+
+
+def not_writable(path: Path) -> str | None:
+    """Why nothing can be created at ``path`` (a folder to fill, or a file's folder), or None:
+    the nearest folder that exists on its way is on a read-only file system, not ours to
+    write, or not a folder at all.  Found here, it is a usage error before anything runs,
+    not a traceback after the first output."""
+    folder = Path(path)
+    while not os.path.lexists(folder) and folder.parent != folder:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot be created: {folder} is not a folder"
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        return "is on a read-only file system"
+    effective = os.access in os.supports_effective_ids  # the set-uid user's rights, not the caller's
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
+        return f"cannot be written: no permission to write in {folder}"
     return None
 
 
@@ -78,7 +100,7 @@ def write_problem(files: Iterable[tuple[str, os.PathLike | str | None]], inputs:
         if dest is None:
             continue
         dest = Path(dest)
-        why = unsafe_destination(dest, inputs, in_dir)
+        why = unsafe_destination(dest, inputs, in_dir) or not_writable(dest.parent)
         if why:
             return (f"{what} {dest} {why}: inputs are never modified and nothing is written through "
                     "links or onto special files")
