@@ -3,13 +3,15 @@
 * Each input gets one :class:`Outcome`: ``cleaned``, ``unchanged`` (``--resume`` found its
   output up to date), ``skipped`` (binary, not a page) or ``failed`` (a one-line reason).
   One bad file never stops the batch.
-* Outputs are written atomically (:func:`cleaner.io.atomic_write`), always inside OUT:
+* Outputs are written atomically (:func:`cleaner.run.io.atomic_write`), always inside OUT:
   an output path whose real folder would lie outside OUT (a symlink planted in OUT) fails.
 * The manifest ``OUT/.clean-articles.json`` maps each input's relative path to its sha256
   and size, the rules hash and the tool version; it is written atomically every
   ``save_every`` files and at the end.  With ``resume=True`` an input whose entry matches
   and whose output exists is not cleaned again, so a killed batch re-run with ``--resume``
   ends with the same OUT tree as an uninterrupted run.  The manifest holds no timestamps.
+  A save that fails (a full disk) is kept in ``Batch.manifest_error`` for the command to
+  report: the batch goes on, and the manifest on disk stays the last complete one.
 """
 from __future__ import annotations
 
