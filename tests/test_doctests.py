@@ -8,7 +8,7 @@ import pytest
 
 # The modules whose docstrings hold examples.
 MODULES = ["cleaner.pipeline", "cleaner.rules.pack", "cleaner.stages.repair", "cleaner.stages.segment", "cleaner.content.score",
-           "cleaner.run.totals"]
+           "cleaner.run.totals", "cleaner.terminal"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -17,9 +17,10 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, SKIPPED, UNCHANGED, Batch, display, printable
+from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch
+from cleaner.terminal import display, printable
 from cleaner.review.diff import format_diff, want_color
-from cleaner.run.io import is_inside, is_parquet, walk_inputs
+from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
@@ -107,6 +108,9 @@ def main():
 @click.option("--resume", is_flag=True,
               help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
                    "finishes a killed batch.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symlinked folders that lead outside IN_DIR (skipped by default; one into OUT_DIR "
+                   "never is).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "files", "jsonl", "warc", "page"]), default="auto",
@@ -133,7 +137,7 @@ def main():
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
 @settings_options
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
+        show_diff, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
@@ -179,14 +183,14 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                    input=input_kind, html_field=html_field, output=output))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
-    if is_inside(out_dir, in_dir) or is_inside(in_dir, out_dir):
-        raise click.UsageError(f"OUT_DIR {out_dir} must be outside IN_DIR {in_dir} (inputs are never modified)")
-    check_destinations([("--hits", hits_path), ("--report", report_path)], [], in_dir)
+    check_destinations([("--hits", hits_path), ("--report", report_path), ("the manifest", out_dir / MANIFEST_NAME)],
+                       in_dir=in_dir, out_dir=out_dir)
     started = time.monotonic()
     failures: list[tuple[str, str]] = []
+    unwritten: list[tuple[str, str]] = []  # --hits, --report, the manifest: not inputs, reported apart
     skipped: list[tuple[str, str]] = []
     unread: Counter = Counter()
-    files = list(walk_inputs(in_dir, failures, skipped, unread))
+    files = list(walk_inputs(in_dir, failures, skipped, unread, out_dir=out_dir, follow_symlinks=follow_symlinks))
     if not files and unread:  # a folder of other things: say so, never "cleaned 0 files", exit 0
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
@@ -223,7 +227,12 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     continue
                 result = o.result
                 if hits_out:
-                    hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                    try:
+                        hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                    except OSError as exc:  # a full disk: no more hits, the outputs go on
+                        unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
+                        _close(hits_out)
+                        hits_out = None
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:
@@ -234,16 +243,32 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                                            result.hits, color=color, escape=escape), nl=False, color=color)
     finally:
         batch.finish()
-        if hits_out:
-            hits_out.close()
+        why = _close(hits_out) if hits_out else ""
+        if why:
+            unwritten.append((str(hits_path), why))
+    if batch.manifest_error:
+        unwritten.append((str(batch.manifest.path), f"{batch.manifest_error} (the outputs written are whole; "
+                                                    "--resume may clean some inputs again)"))
     if writer is not None:
-        writer.write(report_path)
+        try:
+            writer.write(report_path)
+        except OSError as exc:
+            unwritten.append((str(report_path), f"cannot write: {exc.strerror or exc}"))
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread,
                  settings_path(click.get_current_context()))
-    for name, why in failures:
+    for name, why in failures + unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
-    sys.exit(EXIT_FAILED if failures else EXIT_OK)
+    sys.exit(EXIT_FAILED if failures or unwritten else EXIT_OK)
+
+
+def _close(fh) -> str:
+    """Close ``fh``: "" when its last bytes reached the file, else why they did not."""
+    try:
+        fh.close()
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}"
+    return ""
 
 
 def _is_terminal(stream) -> bool:

@@ -16,9 +16,11 @@ from pathlib import Path
 import click
 
 from cleaner.run import executor as parallel
-from cleaner.run.io import unsafe_destination
+from cleaner.run.io import WriteError, text_output
+from cleaner.run.paths import write_problem
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
+from cleaner.terminal import display, printable
 
 # The exit codes of every clean-articles command (README: "Exit codes").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,7 +50,7 @@ def stream_session(scheduler: str | None, quiet: bool, no_progress: bool, hits_p
     ``--hits`` file or None."""
     show = not quiet and not no_progress and sys.stderr.isatty()
     with dask_executor(scheduler) as executor, Progress("cleaning", enabled=show) as progress, \
-            (open(hits_path, "w", encoding="utf-8") if hits_path else nullcontext()) as hits:
+            (text_output(hits_path) if hits_path else nullcontext()) as hits:
         yield executor, progress, hits
 
 
@@ -59,21 +61,25 @@ def pipe_closed() -> int:
     return EXIT_OK
 
 
-def check_destinations(dests, inputs, in_dir=None) -> None:
-    """A usage error (exit 2, nothing written) for any destination the tool must not write
-    (see :func:`cleaner.run.io.unsafe_destination`), or two options naming one file."""
-    seen: dict = {}
-    for option, dest in dests:
-        if dest is None or str(dest) == "-":
-            continue
-        why = unsafe_destination(Path(dest), inputs, in_dir)
-        if why:
-            raise click.UsageError(f"{option} {dest} {why}: inputs are never modified and nothing is written "
-                                   "through links or onto special files")
-        key = Path(dest).resolve()
-        if key in seen:
-            raise click.UsageError(f"{option} and {seen[key]} name the same file {dest}")
-        seen[key] = option
+def write_failed(exc: WriteError) -> int:
+    """A destination could not be written (a full disk): named, exit 1.  A file OUT is
+    never left partial (it is renamed into place only when complete)."""
+    click.echo(f"clean-articles: failed: {display(exc.target)}: cannot write: {printable(exc.strerror or '')}", err=True)
+    return EXIT_FAILED
+
+
+def check_destinations(dests, inputs=(), in_dir=None, out_dir=None) -> None:
+    """A usage error (exit 2, nothing written) for the first path the command must not
+    write (see :func:`cleaner.run.paths.write_problem`).  Only OUT takes ``-`` for stdout:
+    callers pass it as None; any other ``-`` is a file of that name, checked like any."""
+    why = write_problem(dests, inputs, in_dir, out_dir)
+    if why:
+        raise click.UsageError(display(why))
+
+
+def file_or_stdout(dest: str):
+    """OUT as a write path: None for ``-`` (stdout is not a file)."""
+    return None if dest == "-" else dest
 
 
 def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
@@ -85,11 +91,11 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
     if dest != "-" and os.path.isdir(dest):
         raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl file or - for stdout")
     inputs = [] if source == "-" else [Path(source)]
-    check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], inputs)
     started = time.monotonic()
 
     def on_bad(lineno: int, why: str) -> None:
-        click.echo(f"clean-articles: {source}:{lineno}: bad line: {why}", err=True)
+        click.echo(f"clean-articles: {display(source)}:{lineno}: bad line: {printable(why)}", err=True)
 
     try:
         with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
@@ -99,6 +105,8 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
                                html_field=html_field, output=output)
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

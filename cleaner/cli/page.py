@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
+from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, write_failed
 from cleaner.review.diff import format_diff, want_color
-from cleaner.run.batch import display, printable
-from cleaner.run.io import atomic_open, is_html
+from cleaner.terminal import display, printable
+from cleaner.run.io import WriteError, atomic_write, is_html
 from cleaner.formats import render
 from cleaner.stages.decode import is_html_input
 from cleaner.run.totals import hit_record
@@ -56,7 +56,7 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
     inputs = [] if source == "-" else [Path(source)]
     if dest != "-" and Path(dest).is_dir():
         raise click.UsageError(f"OUT {dest} is a folder; name a file, or - for stdout, for one page")
-    check_destinations([("OUT", dest), ("--hits", hits_path)], inputs)
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], inputs)
     name = "-" if source == "-" else display(source)
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -69,15 +69,16 @@ def run_page_command(source: str, dest: str, cleaner, *, hits_path=None, explain
         click.echo(f"clean-articles: failed: {name}: {printable(error)}", err=True)
         return EXIT_FAILED
     out = render(result, output, source=name).encode("utf-8")
-    if dest == "-":
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-    else:
-        with atomic_open(Path(dest)) as fh:
-            fh.write(out)
-    if hits_path:
-        with atomic_open(Path(hits_path)) as fh:
-            fh.write(hit_record(name, name, result).encode("utf-8"))
+    try:
+        if dest == "-":
+            sys.stdout.buffer.write(out)
+            sys.stdout.flush()
+        else:
+            atomic_write(Path(dest), out)
+        if hits_path:
+            atomic_write(Path(hits_path), hit_record(name, name, result).encode("utf-8"))
+    except WriteError as exc:
+        return write_failed(exc)
     if explain:  # on stderr: stdout may carry the clean text
         print_explain(name, result, err=True)
     if show_diff:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, pipe_closed, stream_session
-from cleaner.run.batch import printable
-from cleaner.run.io import is_parquet
+from cleaner.cli.jsonl import (EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session,
+                               write_failed)
+from cleaner.terminal import display, printable
+from cleaner.run.io import WriteError, is_parquet
 from cleaner.run.jsonl import StreamReport, is_compressed
 
 
@@ -36,7 +37,7 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
         raise click.UsageError(f"OUT {dest} is a folder; name a .parquet or .jsonl file, or - for stdout")
     if dest != "-" and is_compressed(dest):
         raise click.UsageError(f"OUT {dest}: compressed JSONL is not written; name a .parquet or .jsonl file")
-    check_destinations([("OUT", dest), ("--hits", hits_path)], [Path(source)])
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], [Path(source)])
     try:  # the input's own problems are usage errors, found before anything is written
         parquet.open_input(source, text_field, html_field).close()
     except parquet.TableError as exc:
@@ -44,7 +45,7 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
     started = time.monotonic()
 
     def on_bad(row: int, why: str) -> None:
-        click.echo(f"clean-articles: failed: {source}#row {row}: {printable(why)}", err=True)
+        click.echo(f"clean-articles: failed: {display(source)}#row {row}: {printable(why)}", err=True)
 
     try:
         with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
@@ -54,6 +55,8 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
                                          html_field=html_field)
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, pipe_closed, stream_session
-from cleaner.run.batch import printable
+from cleaner.cli.jsonl import (EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, pipe_closed, stream_session,
+                               write_failed)
+from cleaner.run.io import WriteError
+from cleaner.terminal import printable
 from cleaner.run.warc import WarcError, WarcReport, fastwarc_missing, record_name, run_warc
 
 
@@ -28,7 +30,7 @@ def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: s
         raise click.UsageError(f"WARC input {source} is a folder; name a .warc or .warc.gz file")
     if dest != "-" and os.path.isdir(dest):
         raise click.UsageError(f"JSONL output {dest} is a folder; name a .jsonl (or .jsonl.gz) file or - for stdout")
-    check_destinations([("OUT", dest), ("--hits", hits_path)], [] if source == "-" else [Path(source)])
+    check_destinations([("OUT", file_or_stdout(dest)), ("--hits", hits_path)], [] if source == "-" else [Path(source)])
     started = time.monotonic()
 
     def on_failed(number: int, url: str | None, why: str) -> None:
@@ -46,6 +48,8 @@ def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: s
         return EXIT_FAILED
     except BrokenPipeError:
         return pipe_closed()
+    except WriteError as exc:
+        return write_failed(exc)
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.failed else EXIT_OK

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from typing import Any, Iterable, Mapping, TextIO
+
+from cleaner.terminal import printable
 
 RED = "\x1b[31m"
 GREEN = "\x1b[32m"
@@ -107,7 +108,7 @@ def format_diff(
     b = output_text.splitlines(keepends=True)
     a_starts = _line_starts(a)  # offsets in the input as it is, for the hits' spans
     if escape:
-        a, b = _escaped(a), _escaped(b)
+        a, b, doc_id = _escaped(a), _escaped(b), printable(doc_id)
     spans = _spans(hits)
     paint = _painter(color)
     out: list[str] = []
@@ -135,17 +136,13 @@ def format_diff(
     return "".join(out)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
-
-
 def _escaped(lines: list[str]) -> list[str]:
-    """Each line with its control characters shown as ``\\xNN`` and its line end (of any
+    """Each line with its control characters shown (tabs kept) and its line end (of any
     kind: ``\\r``, ``\\x0c``, ...) as a newline, so the terminal sees text only."""
     out = []
     for line in lines:
         body = line.rstrip("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        ended = len(body) < len(line)
-        out.append(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body) + ("\n" if ended else ""))
+        out.append(printable(body, tabs=True) + ("\n" if len(body) < len(line) else ""))
     return out
 
 

@@ -3,13 +3,15 @@
 * Each input gets one :class:`Outcome`: ``cleaned``, ``unchanged`` (``--resume`` found its
   output up to date), ``skipped`` (binary, not a page) or ``failed`` (a one-line reason).
   One bad file never stops the batch.
-* Outputs are written atomically (:func:`cleaner.io.atomic_write`), always inside OUT:
+* Outputs are written atomically (:func:`cleaner.run.io.atomic_write`), always inside OUT:
   an output path whose real folder would lie outside OUT (a symlink planted in OUT) fails.
 * The manifest ``OUT/.clean-articles.json`` maps each input's relative path to its sha256
   and size, the rules hash and the tool version; it is written atomically every
   ``save_every`` files and at the end.  With ``resume=True`` an input whose entry matches
   and whose output exists is not cleaned again, so a killed batch re-run with ``--resume``
   ends with the same OUT tree as an uninterrupted run.  The manifest holds no timestamps.
+  A save that fails (a full disk) is kept in ``Batch.manifest_error`` for the command to
+  report: the batch goes on, and the manifest on disk stays the last complete one.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import atomic_write, is_html, output_name
 from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
+from cleaner.terminal import display
 
 MANIFEST_NAME = ".clean-articles.json"
 MANIFEST_FORMAT = 1
@@ -38,21 +41,6 @@ SAVE_EVERY = 50
 _TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
 
 CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed"
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters (newlines, escape sequences) shown as ``\\xNN``, so a
-    file name or a document's text cannot split a message line or drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
-
-
-def display(path: os.PathLike | str) -> str:
-    """A path for messages: undecodable bytes of a file name shown as ``\\xNN``, control
-    characters too, never a crash."""
-    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 @dataclass
@@ -190,6 +178,7 @@ class Batch:
         self.seen: set[str] = set()
         self.outputs: dict[Path, Path] = {}
         self.temp_removed: list[Path] = []
+        self.manifest_error = ""
         self._since_save = 0
 
     def start(self) -> None:
@@ -211,7 +200,7 @@ class Batch:
             if outcome.status in (CLEANED, FAILED):
                 self._since_save += 1
                 if self._since_save >= self.save_every:
-                    self.manifest.save()
+                    self._save()
                     self._since_save = 0
             yield outcome
 
@@ -224,7 +213,17 @@ class Batch:
 
     def finish(self) -> None:
         """Write the manifest: the entries of this run's inputs only."""
-        self.manifest.save(keep=self.seen)
+        self._save(keep=self.seen)
+
+    def _save(self, keep: set[str] | None = None) -> None:
+        """Save the manifest; a failure (a full disk) is kept in ``manifest_error``, not
+        raised: the outputs written are whole, and the batch goes on (the next save may
+        succeed).  The manifest on disk stays the last complete one."""
+        try:
+            self.manifest.save(keep)
+            self.manifest_error = ""
+        except OSError as exc:
+            self.manifest_error = f"cannot write the manifest: {exc.strerror or exc}"
 
     def one(self, path: Path) -> Outcome:
         """Clean one input in this process."""

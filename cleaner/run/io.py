@@ -4,14 +4,14 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import stat
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, TextIO
 
 from xopen import xopen
 
+from cleaner.run.paths import is_inside
 from cleaner.stages.decode import looks_like_html
 
 TEXT_SUFFIXES = (".txt",)
@@ -64,7 +64,8 @@ def output_name(rel: Path, suffix: str = ".txt") -> Path:
 
 
 def walk_inputs(root: Path, errors: list[tuple[str, str]],
-                skipped: list[tuple[str, str]] | None = None, unread: Counter | None = None) -> Iterator[Path]:
+                skipped: list[tuple[str, str]] | None = None, unread: Counter | None = None, *,
+                out_dir: Path | None = None, follow_symlinks: bool = False) -> Iterator[Path]:
     """Input files under ``root`` in a stable order, following no symlinked folder twice.
 
     Folders that cannot be read, broken links and link loops are reported in ``errors`` and
@@ -72,15 +73,25 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
     folder) is reported in ``skipped`` when given (nothing is lost: its files were cleaned
     once), else in ``errors``.  Files of types the batch does not read are counted in
     ``unread`` by extension (a crawl folder holds images and scripts by the thousand).
+
+    A symlinked folder that leads outside ``root`` is skipped (with its reason) unless
+    ``follow_symlinks``: what a batch reads stays inside IN_DIR unless asked.  Nothing
+    under ``out_dir`` is ever read, through any link: its outputs would come back as
+    inputs and nest one level deeper each run.
     """
     seen: set[tuple[int, int]] = set()
+    real_root = root.resolve()
+    real_out = out_dir.resolve() if out_dir is not None else None
+    quiet_skip = errors if skipped is None else skipped
+
+    def into_out(path: Path) -> bool:
+        return real_out is not None and is_inside(path, real_out)
 
     def visit(folder: Path) -> Iterator[Path]:
         try:
             st = folder.stat()
             if (st.st_dev, st.st_ino) in seen:
-                (errors if skipped is None else skipped).append(
-                    (str(folder), "symlink loop: folder already visited"))
+                quiet_skip.append((str(folder), "symlink loop: folder already visited"))
                 return
             seen.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -90,7 +101,19 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
         for entry in entries:
             path = Path(entry.path)
             try:
+                if entry.is_symlink() and (entry.is_dir() or entry.is_file() and input_kind(path)):
+                    real = path.resolve()
+                    if into_out(real):
+                        quiet_skip.append((str(path), "symlink leads into OUT_DIR (outputs are never read back)"))
+                        continue
+                    if entry.is_dir() and not follow_symlinks and not is_inside(real, real_root):
+                        quiet_skip.append((str(path), "symlinked folder leads outside IN_DIR "
+                                                      "(--follow-symlinks follows it)"))
+                        continue
                 if entry.is_dir():
+                    if into_out(path.resolve()):  # under a followed link to a folder above OUT_DIR
+                        quiet_skip.append((str(path), "is OUT_DIR (outputs are never read back)"))
+                        continue
                     yield from visit(path)
                 elif entry.is_file():
                     if input_kind(path):
@@ -113,6 +136,15 @@ def walk_inputs(root: Path, errors: list[tuple[str, str]],
     yield from visit(root)
 
 
+class WriteError(OSError):
+    """Writing ``target`` failed (a full disk, an I/O error): the destination's fault, not
+    the input's.  Keeps the errno and strerror of the error it wraps."""
+
+    def __init__(self, target, exc: OSError):
+        super().__init__(exc.errno, exc.strerror or str(exc))
+        self.target = str(target)
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` only when the ``with`` block ends without error.
@@ -120,22 +152,55 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file
     is renamed over ``path``; a process killed at any moment leaves no partial output (and
     an error removes the temporary file).  The file is created with ``open(..., "xb")``, so
-    its permissions follow the umask.
+    its permissions follow the umask.  Its own steps failing (creating, flushing, syncing,
+    renaming: a full disk shows there) raise :class:`WriteError`.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        with open(tmp, "xb") as fh:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "xb")
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+        with fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WriteError(path, exc) from exc
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
     except BaseException:
         try:
             tmp.unlink()
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def text_output(path: Path) -> Iterator[TextIO]:
+    """``path`` opened as UTF-8 text (the ``--hits`` file); failing to open or close it
+    raises :class:`WriteError` naming it."""
+    try:
+        fh = open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
+    try:
+        yield fh
+    except BaseException:
+        try:
+            fh.close()
+        except OSError:
+            pass
+        raise
+    try:
+        fh.close()
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
 
 
 # Compression told by a file's name (xopen's format names), for reading and writing alike.
@@ -166,42 +231,3 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either complete or untouched."""
     with atomic_open(path) as fh:
         fh.write(data)
-
-
-def is_inside(child: Path, parent: Path) -> bool:
-    child, parent = child.resolve(), parent.resolve()
-    return child == parent or parent in child.parents
-
-
-def unsafe_destination(dest: Path, inputs: list[Path], in_dir: Path | None = None) -> str | None:
-    """Why the tool must not write the file ``dest``, or None.
-
-    Checked for every path it writes (outputs, ``--hits``, ``--report``) before anything
-    runs: never inside IN_DIR, never onto an input, never onto a device, FIFO, socket or
-    folder, never through a symlink (the atomic rename would replace what it points at or
-    is).  ``-`` (stdout) is not a path and is never checked.
-    """
-    try:
-        st = os.lstat(dest)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        return f"cannot check it: {exc.strerror or exc}"
-    if st is not None:
-        if stat.S_ISLNK(st.st_mode):
-            return "is a symlink (writing would replace it, or what it points at)"
-        if not stat.S_ISREG(st.st_mode):
-            kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
-                    else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
-            return f"is {kind}"
-    if in_dir is not None and is_inside(dest, in_dir):
-        return f"is inside IN_DIR {in_dir}"
-    for p in inputs:
-        try:
-            if st is not None and os.path.samefile(dest, p):
-                return f"is the input {p}"
-        except OSError:
-            continue
-        if dest.resolve() == Path(p).resolve():
-            return f"is the input {p}"
-    return None

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 from xopen import xopen
 
 from cleaner.run import executor
-from cleaner.run.io import COMPRESSION, atomic_output, compression_of
+from cleaner.run.io import COMPRESSION, WriteError, atomic_output, compression_of
 from cleaner.run.totals import Totals
 from cleaner.run.work import JSONL_CHUNK, ChunkResult, jsonl_task
 
@@ -138,16 +138,24 @@ def open_source(path: str):
 
 # -- the JSONL batch -------------------------------------------------------------------
 
-def write_chunk(out, lines, hits, hit_lines, streaming: bool) -> None:
-    """A cleaned chunk's JSON lines to ``out``, its hit records to ``hits`` (or None);
-    flushed at once when ``streaming`` to stdout, so the next step of a pipe sees each
-    chunk as it is cleaned."""
-    if lines:
-        out.write("".join(lines).encode("utf-8"))
+def write_chunk(out, lines, hits, hit_lines, dest: str) -> None:
+    """A cleaned chunk's JSON lines to ``out`` (the file ``dest``), its hit records to
+    ``hits`` (or None); flushed at once when ``dest`` is ``-`` (stdout), so the next step of a pipe sees each
+    chunk as it is cleaned.  A failed write (a full disk) raises :class:`WriteError`."""
+    try:
+        if lines:
+            out.write("".join(lines).encode("utf-8"))
+        if dest == "-":
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise WriteError("stdout" if dest == "-" else dest, exc) from exc
     if hits is not None:
-        hits.writelines(hit_lines)
-    if streaming:
-        out.flush()
+        try:
+            hits.writelines(hit_lines)
+        except OSError as exc:
+            raise WriteError(getattr(hits, "name", "--hits"), exc) from exc
 
 
 @dataclass
@@ -186,7 +194,7 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
                                            None if hits is None else source, input, html_field, output, jobs=jobs, executor=pool,
                                            in_flight=in_flight):
-            write_chunk(out, result.lines, hits, result.hits, dest == "-")
+            write_chunk(out, result.lines, hits, result.hits, dest)
             for lineno, why in result.bad:
                 if on_bad:
                     on_bad(lineno, why)

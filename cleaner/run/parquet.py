@@ -215,7 +215,7 @@ def run_parquet(source: str, dest: str, cleaner: Cleaner, *, text_field: str = "
                                            in_flight=in_flight):
             if groups is not None:
                 groups.add(result.batch)
-            write_chunk(out, result.lines if groups is None else (), hits, result.hits, dest == "-")
+            write_chunk(out, result.lines if groups is None else (), hits, result.hits, dest)
             for row, why in result.bad:
                 if on_bad:
                     on_bad(row, why)

@@ -250,7 +250,7 @@ def run_warc(source: str, dest: str, cleaner: Cleaner, *, jobs: int | None = 0, 
         for result in executor.ordered_map(clean_records, cleaner, chunks,
                                            None if hits is None else source, input, text_field,
                                            jobs=jobs, executor=pool, in_flight=in_flight):
-            write_chunk(out, result.lines, hits, result.hits, dest == "-")
+            write_chunk(out, result.lines, hits, result.hits, dest)
             for number, url, why in result.failed:
                 if on_failed:
                     on_failed(number, url, why)
