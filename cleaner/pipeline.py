@@ -283,21 +283,20 @@ class BadDocument(ValueError):
     """A document (or JSONL line) the cleaner cannot take; the message says why."""
 
 
-# What the clean measures; every other metadata field was read from the page itself.
-MEASURED = ("language", "rule_hits", "page_type", "page_type_reason", "removed_share")
-PAGE_PREFIX = "article_"
+# The prefix of every field a clean adds to a record (JSONL metadata, Parquet columns,
+# the engines' documents): a crawl's own url, date or language is never overwritten.
+PREFIX = "article_"
 
 
 def result_metadata(result: CleanResult) -> dict:
-    """What a clean adds to a record's metadata: what it measured (language, hits per
-    rule, page type, removed share) under its own names, and what it read from the page
-    (title, canonical url, byline, agency, date, time) as ``article_title``,
-    ``article_url``...: a crawl record's own ``url`` and ``date`` (the fetch) stay as they
-    were, beside the article's."""
-    meta = {"language": result.language,
-            "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
+    """What a clean adds to a record's metadata, each name prefixed ``article_``: the
+    language, hits per rule, page type, removed share, and what was read from the page
+    (title, canonical url, byline, agency, date, time).  A record's own ``url``, ``date``
+    (the fetch) or ``language`` (an earlier filter's) stays as it was, beside these."""
+    meta = {PREFIX + "language": result.language,
+            PREFIX + "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
     for key, value in result.metadata.items():
-        meta[key if key in MEASURED else PAGE_PREFIX + key] = value
+        meta[PREFIX + key] = value
     return meta
 
 

@@ -89,9 +89,9 @@ def test_dataframe_column(client, cleaner):
     results = [cleaner.clean(d["text"]) for d in docs]
     assert list(got["id"]) == [d["id"] for d in docs]
     assert list(got["body"]) == [r.text for r in results]
-    assert set(got["language"]) == {"en"}
-    assert [json.loads(h) for h in got["rule_hits"]] == [dict(Counter(h.code for h in r.hits)) for r in results]
-    assert list(got["removed_share"]) == [r.metadata["removed_share"] for r in results]
+    assert set(got["article_language"]) == {"en"}
+    assert [json.loads(h) for h in got["article_rule_hits"]] == [dict(Counter(h.code for h in r.hits)) for r in results]
+    assert list(got["article_removed_share"]) == [r.metadata["removed_share"] for r in results]
 
 
 def test_dataframe_to_parquet_writes_string_columns(client, cleaner, tmp_path):
@@ -102,12 +102,12 @@ def test_dataframe_to_parquet_writes_string_columns(client, cleaner, tmp_path):
     docs = _docs()
     clean_dataframe(_frame(docs), "body").to_parquet(tmp_path / "out")
     got = pq.read_table(tmp_path / "out")
-    strings = ["id", "body", "language", "page_type", "page_type_reason", "rule_hits", "article_title", "article_url",
+    strings = ["id", "body", "article_language", "article_page_type", "article_page_type_reason", "article_rule_hits", "article_title", "article_url",
                "article_byline", "article_agency", "article_date", "article_time"]
     for name in strings:
         assert pa.types.is_string(got.schema.field(name).type) or pa.types.is_large_string(
             got.schema.field(name).type), (name, got.schema.field(name).type)
-    assert got.schema.field("removed_share").type == pa.float64()
+    assert got.schema.field("article_removed_share").type == pa.float64()
     assert got.column("body").to_pylist() == [cleaner.clean(d["text"]).text for d in docs]
     # The metadata rules read a line of some documents and none of others: nulls, not missing columns.
     agencies = got.column("article_agency").to_pylist()
@@ -120,8 +120,8 @@ def test_dataframe_refuses_to_overwrite_a_column(client):
     dd = pytest.importorskip("dask.dataframe")
     from cleaner.run.dask import clean_dataframe
 
-    with pytest.raises(ValueError, match="language"):
-        clean_dataframe(dd.from_pandas(pd.DataFrame({"text": ["x"], "language": ["en"]}), npartitions=1))
+    with pytest.raises(ValueError, match="article_language"):
+        clean_dataframe(dd.from_pandas(pd.DataFrame({"text": ["x"], "article_language": ["en"]}), npartitions=1))
 
 
 @pytest.mark.parametrize("suffix, opener", [(".jsonl.gz", gzip.open), (".jsonl.bz2", bz2.open)])

@@ -27,11 +27,11 @@ PASSTHROUGH = ["id", "n", "ts", "tags", "url"]
 
 # The added columns as the documentation (cleaner/run/schema.py, README) states them.
 DOCUMENTED = pa.schema([
-    pa.field("language", pa.string(), nullable=False),
-    pa.field("page_type", pa.string()),
-    pa.field("page_type_reason", pa.string()),
-    pa.field("removed_share", pa.float64(), nullable=False),
-    pa.field("rule_hits", pa.string(), nullable=False),
+    pa.field("article_language", pa.string(), nullable=False),
+    pa.field("article_page_type", pa.string()),
+    pa.field("article_page_type_reason", pa.string()),
+    pa.field("article_removed_share", pa.float64(), nullable=False),
+    pa.field("article_rule_hits", pa.string(), nullable=False),
     pa.field("article_title", pa.string()),
     pa.field("article_url", pa.string()),
     pa.field("article_byline", pa.string()),
@@ -94,11 +94,11 @@ def test_every_row_is_cleaned_in_order_and_the_rest_passes_through(many, cleaner
     assert got.select(PASSTHROUGH).equals(table.select(PASSTHROUGH))
     results = [cleaner.clean(page, html=is_html) for page, is_html in pages]
     assert got.column("text").to_pylist() == [r.text for r in results]
-    assert got.column("language").to_pylist() == [r.language for r in results]
-    assert got.column("removed_share").to_pylist() == [r.metadata["removed_share"] for r in results]
-    assert [json.loads(h) for h in got.column("rule_hits").to_pylist()] == \
+    assert got.column("article_language").to_pylist() == [r.language for r in results]
+    assert got.column("article_removed_share").to_pylist() == [r.metadata["removed_share"] for r in results]
+    assert [json.loads(h) for h in got.column("article_rule_hits").to_pylist()] == \
         [dict(Counter(h.code for h in r.hits)) for r in results]
-    assert got.column("page_type").to_pylist() == [r.metadata.get("page_type") for r in results]
+    assert got.column("article_page_type").to_pylist() == [r.metadata.get("page_type") for r in results]
 
 
 def test_jobs_do_not_change_the_output(many):
@@ -117,7 +117,7 @@ def test_the_schema_is_the_same_whatever_rules_fire(tmp_path, cleaner):
         assert res.exit_code == 0, res.output
         got = pq.read_table(dest)
         schemas.append(got.schema)
-        hits.append(json.loads(got.column("rule_hits")[0].as_py()))
+        hits.append(json.loads(got.column("article_rule_hits")[0].as_py()))
     assert len({frozenset(h) for h in hits}) == 3  # the rules that fired differ...
     assert hits[2] == {}
     assert all(s.equals(_expected_schema(_table([plain]))) for s in schemas)  # ...the schema does not
@@ -162,7 +162,7 @@ def test_parquet_in_jsonl_out(many, tmp_path):
 
 @pytest.mark.parametrize("table, args, why", [
     (pa.table({"id": ["a"], "body": ["x"]}), [], "has no column 'text'"),
-    (pa.table({"text": ["x"], "language": ["en"]}), [], "already has the column(s) language"),
+    (pa.table({"text": ["x"], "article_language": ["en"]}), [], "already has the column(s) article_language"),
     (pa.table({"text": ["x"]}), ["--report", "r.html"], "Parquet takes --hits"),
 ])
 def test_usage_errors_write_nothing(tmp_path, table, args, why):
@@ -210,4 +210,4 @@ def test_hits_name_the_row(tmp_path):
     records = [json.loads(line) for line in (tmp_path / "hits.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["source"], r["id"]) for r in records] == [(f"{src}#row 0", "doc-0"), (f"{src}#row 1", "doc-1")]
     assert [sum(Counter(h["code"] for h in r["hits"]).values()) for r in records] == \
-        [sum(json.loads(h).values()) for h in pq.read_table(dest).column("rule_hits").to_pylist()]
+        [sum(json.loads(h).values()) for h in pq.read_table(dest).column("article_rule_hits").to_pylist()]

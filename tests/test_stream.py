@@ -44,8 +44,8 @@ def test_clean_iter_passes_fields_through_and_adds_metadata(cleaner):
     assert out["text"] == cleaner.clean(PAGE).text
     meta = out["metadata"]
     assert meta["source"] == "crawl"
-    assert meta["language"] == "en"
-    assert meta["rule_hits"]["MD105"] == 1 and meta["rule_hits"]["AD201"] == 1
+    assert meta["article_language"] == "en"
+    assert meta["article_rule_hits"]["MD105"] == 1 and meta["article_rule_hits"]["AD201"] == 1
     assert meta["article_byline"] == "Jane Doe and John Roe"
     assert meta["article_agency"] == "AFP" and meta["article_date"] == "4 May 2023" and meta["article_time"] == "08:15"
     assert meta["date"] == "2024-01-02T03:04:05Z", "the crawl's own date was overwritten"
@@ -91,8 +91,7 @@ def test_clean_and_clean_iter_give_the_same_metadata(cleaner):
     result = cleaner.clean(page)
     (doc,) = cleaner.clean_iter([{"id": "a", "text": page}])
     assert result.metadata["byline"] == "Jane Doe and John Roe"
-    measured = ("page_type", "page_type_reason", "removed_share")
-    assert {k: doc["metadata"][k if k in measured else "article_" + k] for k in result.metadata} == result.metadata
+    assert {k: doc["metadata"]["article_" + k] for k in result.metadata} == result.metadata
 
 
 def test_a_user_rule_can_feed_metadata(tmp_path):

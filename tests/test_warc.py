@@ -125,12 +125,12 @@ def test_each_page_record_becomes_one_document_in_order(archive, tmp_path):
         assert doc["id"] == rec["id"] == doc["metadata"]["warc_record_id"]
         assert doc["metadata"]["warc_date"] == rec["date"]
         assert "<" not in doc["text"] and "Copyright 2024" not in doc["text"]
-        assert "language" in doc["metadata"] and "rule_hits" in doc["metadata"]
+        assert "article_language" in doc["metadata"] and "article_rule_hits" in doc["metadata"]
     by_url = {d["metadata"]["url"]: d for d in docs}
     koeln, ru = by_url["https://example.com/koeln"], by_url["https://example.com/ru"]
     assert GERMAN in koeln["text"] and koeln["metadata"]["charset"] == "utf-8"
     assert RUSSIAN in ru["text"] and ru["metadata"]["charset"] == "windows-1251"
-    assert ru["metadata"]["language"] == "ru"
+    assert ru["metadata"]["article_language"] == "ru"
     assert GERMAN in by_url["https://example.com/zipped"]["text"]  # chunked, then gzip, undone
     assert by_url["https://example.com/zipped"]["metadata"]["charset"] is None
     assert by_url["https://example.com/notes.txt"]["metadata"]["content_type"] == "text/plain"
@@ -170,8 +170,8 @@ def test_hits_name_each_record(archive, tmp_path):
     numbers = {w["id"]: i for i, w in enumerate(archive.written, 1)}
     assert [r["source"] for r in records] == [f"{archive.path}#record {numbers[d['id']]}" for d in docs]
     koeln = records[0]
-    assert koeln["language"] == docs[0]["metadata"]["language"]
-    assert sum(docs[0]["metadata"]["rule_hits"].values()) == len(koeln["hits"])
+    assert koeln["language"] == docs[0]["metadata"]["article_language"]
+    assert sum(docs[0]["metadata"]["article_rule_hits"].values()) == len(koeln["hits"])
 
 
 def test_warc_gz_to_compressed_jsonl_and_to_stdout(tmp_path):

@@ -1,11 +1,12 @@
 """JSONL streams: ``clean-articles in.jsonl out.jsonl`` and ``- -``, in order, on every core.
 
 Each cleaned document (see :meth:`cleaner.pipeline.Cleaner.clean_doc`) is a copy of its input with the text replaced and ``metadata``
-extended with what the clean measured: ``language``, ``rule_hits`` (hits per rule code),
-``page_type``, ``removed_share``; and what it read from the page, prefixed so a crawl's own
-``url`` and ``date`` stay: ``article_title``, ``article_url`` (HTML) and -- when the
-metadata rules removed such lines -- ``article_byline``, ``article_agency``,
-``article_date`` (and ``article_time``).  Every other field passes through unchanged.
+extended with what the clean learnt, every name prefixed ``article_`` so a crawl's own
+``url``, ``date`` or ``language`` stays: ``article_language``, ``article_rule_hits`` (hits
+per rule code), ``article_page_type``, ``article_removed_share``, ``article_title``,
+``article_url`` (HTML) and -- when the metadata rules removed such lines --
+``article_byline``, ``article_agency``, ``article_date`` (and ``article_time``).  Every
+other field passes through unchanged.
 
 JSONL is one such object a line.  A line that is not a JSON object with a string text
 field is a *bad line*: it is reported with its line number, nothing is written for it,

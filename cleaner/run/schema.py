@@ -3,27 +3,28 @@
 Every cleaned row gets the same columns, whatever rules fired, so tables from different
 runs, shards or workers concatenate without casting:
 
-====================  =======  =====  ===============================================
-column                type     null   what
-====================  =======  =====  ===============================================
-``language``          string   never  the language the rules ran for (``en``, ``de``...)
-``page_type``         string   yes    ``article``, ``forum``, ``listing``... (none when
-                                      the page-type rule is off or the text too short)
-``page_type_reason``  string   yes    why the page got that type
-``removed_share``     float64  never  share of the input text removed (0.0 - 1.0)
-``rule_hits``         string   never  JSON object of hits per rule code, sorted by code:
-                                      ``{"BP101":2,"WS001":1}``; ``{}`` for none
-``article_title``     string   yes    the headline kept at the top of the text
-``article_url``       string   yes    HTML: the page's canonical (or og:) URL
-``article_byline``    string   yes    read by the metadata rules from a removed line
-``article_agency``    string   yes    likewise (a news agency credit)
-``article_date``      string   yes    likewise, as written on the page
-``article_time``      string   yes    likewise
-====================  =======  =====  ===============================================
+============================  =======  =====  =========================================
+column                        type     null   what
+============================  =======  =====  =========================================
+``article_language``          string   never  the language the rules ran for (``en``...)
+``article_page_type``         string   yes    ``article``, ``forum``, ``listing``... (none
+                                              when the page-type rule is off or the text
+                                              is too short)
+``article_page_type_reason``  string   yes    why the page got that type
+``article_removed_share``     float64  never  share of the input text removed (0.0 - 1.0)
+``article_rule_hits``         string   never  JSON object of hits per rule code, sorted
+                                              by code: ``{"BP101":2,"WS001":1}``; ``{}``
+``article_title``             string   yes    the headline kept at the top of the text
+``article_url``               string   yes    HTML: the page's canonical (or og:) URL
+``article_byline``            string   yes    read by the metadata rules from a removed line
+``article_agency``            string   yes    likewise (a news agency credit)
+``article_date``              string   yes    likewise, as written on the page
+``article_time``              string   yes    likewise
+============================  =======  =====  =========================================
 
 The text column itself becomes ``string`` (the clean text); every other column of the
-input passes through unchanged.  What was read from the page is prefixed ``article_``, so
-a crawl's own ``url`` and ``date`` columns (the fetch) stand beside the article's.  Fields
+input passes through unchanged.  Every added name is prefixed ``article_``, so a crawl's
+own ``url``, ``date`` (the fetch) or ``language`` columns stand beside the article's.  Fields
 that a custom rule pack's ``extract`` patterns read under other names are in the JSONL
 output's metadata (prefixed likewise), not here.
 An input that already has a column of one of these names is refused (its values would
@@ -39,11 +40,11 @@ from cleaner.model import CleanResult
 from cleaner.pipeline import result_metadata
 
 ADDED = pa.schema([
-    pa.field("language", pa.string(), nullable=False),
-    pa.field("page_type", pa.string()),
-    pa.field("page_type_reason", pa.string()),
-    pa.field("removed_share", pa.float64(), nullable=False),
-    pa.field("rule_hits", pa.string(), nullable=False),
+    pa.field("article_language", pa.string(), nullable=False),
+    pa.field("article_page_type", pa.string()),
+    pa.field("article_page_type_reason", pa.string()),
+    pa.field("article_removed_share", pa.float64(), nullable=False),
+    pa.field("article_rule_hits", pa.string(), nullable=False),
     pa.field("article_title", pa.string()),
     pa.field("article_url", pa.string()),
     pa.field("article_byline", pa.string()),
@@ -53,16 +54,16 @@ ADDED = pa.schema([
 ])
 TEXT_TYPE = pa.string()
 # The fields of the metadata stage that have a column (the rest of ADDED is computed).
-_READ = ("page_type", "page_type_reason", "article_title", "article_url", "article_byline", "article_agency",
+_READ = ("article_page_type", "article_page_type_reason", "article_title", "article_url", "article_byline", "article_agency",
          "article_date", "article_time")
 
 
 def added_values(result: CleanResult) -> dict:
     """The values of the :data:`ADDED` columns for one cleaned document."""
     meta = result_metadata(result)
-    row = {"language": result.language,
-           "removed_share": float(meta.get("removed_share", 0.0)),
-           "rule_hits": json.dumps(meta["rule_hits"], separators=(",", ":"))}
+    row = {"article_language": result.language,
+           "article_removed_share": float(meta.get("article_removed_share", 0.0)),
+           "article_rule_hits": json.dumps(meta["article_rule_hits"], separators=(",", ":"))}
     for name in _READ:
         value = meta.get(name)
         row[name] = str(value) if value else None
