@@ -171,6 +171,8 @@ def test_the_step_pickles_as_its_config_for_worker_processes():
     assert "Advertisement" in out.text and "council met" in out.text  # only the spacing rules ran
     with pytest.raises(TypeError, match="rule folders"):
         CleanArticles(Cleaner(rules=()))
+    with pytest.raises(ValueError, match="input must be one of"):
+        CleanArticles(input="htm")
 
 
 def test_the_command_reads_the_datatrove_jsonl_gz(crawl, tmp_path, cleaner):

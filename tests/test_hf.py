@@ -76,6 +76,8 @@ def test_the_function_pickles_as_its_config_and_hashes_the_same():
     assert Hasher.hash(fn) != Hasher.hash(clean_function(input="text"))
     with pytest.raises(TypeError, match="rule folders"):
         clean_function(Cleaner(rules=()))
+    with pytest.raises(ValueError, match="input must be one of"):
+        clean_function(input="htm")
 
 
 def test_a_row_without_a_page_is_a_bad_document():

@@ -54,3 +54,5 @@ def test_the_modifier_pickles_as_its_config():
     assert back.modify_document("Advertisement\n\nThe council  met.") == "Advertisement\n\nThe council met.\n"
     with pytest.raises(BadDocument):
         back.modify_document(None)
+    with pytest.raises(ValueError, match="input must be one of"):
+        CleanArticle(input="htm")

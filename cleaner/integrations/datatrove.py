@@ -28,7 +28,7 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 from loguru import logger  # datatrove's own logger
 
-from cleaner.integrations.fields import article_fields, clean, config_of
+from cleaner.integrations.fields import article_fields, clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
 
 
@@ -46,7 +46,7 @@ class CleanArticles(PipelineStep):
     def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto"):
         super().__init__()
         self.config = config_of(cleaner)
-        self.input = input
+        self.input = input_kind(input)
         self._warned = False
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, Config
 from cleaner.run.schema import ADDED, added_values
+from cleaner.stages.decode import INPUTS
 
 PREFIX = "article_"
 FIELDS: tuple[str, ...] = tuple(PREFIX + name for name in ADDED.names)
@@ -43,6 +44,14 @@ def config_of(cleaner: Cleaner | Config | None) -> Config:
         raise TypeError("an adapter needs a Cleaner built from rule folders (Cleaner(rule_dirs, ...)), "
                         "not from loaded rules: it is rebuilt in each worker process")
     return cleaner.config
+
+
+def input_kind(kind: str) -> str:
+    """``kind`` when it is one of ``auto``, ``html``, ``text``: checked when an adapter is
+    made, since a wrong one found per document would drop every document as a failure."""
+    if kind not in INPUTS:
+        raise ValueError(f"input must be one of {', '.join(INPUTS)} (got {kind!r})")
+    return kind
 
 
 def clean(cleaner: Cleaner, text, *, input: str = "auto"):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cleaner.integrations.fields import FIELDS, article_fields, config_of
+from cleaner.integrations.fields import FIELDS, article_fields, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
 
 
@@ -57,4 +57,4 @@ def clean_function(cleaner: Cleaner | Config | None = None, *, text_field: str =
 
     ``cleaner``: a :class:`~cleaner.pipeline.Cleaner` built from rule folders, or its
     :class:`~cleaner.pipeline.Config` (default: the built-in packs)."""
-    return CleanMap(config_of(cleaner), text_field, input, html_field)
+    return CleanMap(config_of(cleaner), text_field, input_kind(input), html_field)

@@ -29,7 +29,7 @@ try:
 except ImportError:  # NeMo Curator 0.x
     from nemo_curator.modifiers import DocumentModifier
 
-from cleaner.integrations.fields import clean, config_of
+from cleaner.integrations.fields import clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
 
 
@@ -40,7 +40,7 @@ class CleanArticle(DocumentModifier):
     def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto"):
         super().__init__()
         self.config = config_of(cleaner)
-        self.input = input
+        self.input = input_kind(input)
 
     def modify_document(self, text: str) -> str:
         return clean(self.config.build(), text, input=self.input).text
