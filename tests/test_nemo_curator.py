@@ -11,8 +11,8 @@ import pytest
 
 modifiers = pytest.importorskip(
     "nemo_curator.stages.text.modifiers",
-    reason="NeMo Curator is not installed (see HANDOFF: pip install --no-deps nemo-curator cosmos-xenna==0.2.0, "
-           "then ray and regex)")
+    reason="NeMo Curator is not importable (without torch: pip install 'ray>=2.57' regex, then "
+           "pip install --no-deps nemo-curator==1.4.0 cosmos-xenna==0.2.0)")
 
 from nemo_curator.stages.text.io.reader.jsonl import JsonlReaderStage  # noqa: E402
 from nemo_curator.stages.text.io.writer import JsonlWriter  # noqa: E402
