@@ -1,0 +1,60 @@
+"""The fields every adapter adds to a cleaned document: one fixed set of names and types.
+
+They are the columns of :mod:`cleaner.run.schema`, each prefixed ``article_`` so a crawl's
+own ``url``, ``date`` or ``language`` (set by a reader or an earlier language filter) is
+never overwritten.  Engines that write Parquet infer a schema from the first document (or
+batch) they see, so every document has every field and each field one type, always:
+
+* ``article_removed_share`` is a float; ``article_rule_hits`` a JSON string (``{"BP101":2}``,
+  ``{}`` for none), never a dict whose keys vary by document;
+* every other field is a string, ``""`` where the page did not say -- a ``None`` in the
+  first document would fix the column's type as null and fail on the first real value.
+"""
+from __future__ import annotations
+
+from cleaner.model import CleanResult
+from cleaner.pipeline import Cleaner, Config
+from cleaner.run.schema import ADDED, added_values
+from cleaner.stages.decode import INPUTS
+
+PREFIX = "article_"
+FIELDS: tuple[str, ...] = tuple(PREFIX + name for name in ADDED.names)
+FLOAT_FIELDS = frozenset({PREFIX + "removed_share"})
+
+
+def article_fields(result: CleanResult) -> dict:
+    """The :data:`FIELDS` of one clean, in their order, with no ``None`` value."""
+    row = added_values(result)
+    return {PREFIX + name: ("" if value is None else value) for name, value in row.items()}
+
+
+def empty_fields() -> dict:
+    """:data:`FIELDS` with their empty values (for a row that could not be cleaned)."""
+    return {name: (0.0 if name in FLOAT_FIELDS else "") for name in FIELDS}
+
+
+def config_of(cleaner: Cleaner | Config | None) -> Config:
+    """What an adapter keeps of a cleaner: its picklable :class:`Config` (each worker
+    process builds the Cleaner once from it, see :meth:`Config.build`)."""
+    if cleaner is None:
+        return Config()
+    if isinstance(cleaner, Config):
+        return cleaner
+    if cleaner.config is None:
+        raise TypeError("an adapter needs a Cleaner built from rule folders (Cleaner(rule_dirs, ...)), "
+                        "not from loaded rules: it is rebuilt in each worker process")
+    return cleaner.config
+
+
+def input_kind(kind: str) -> str:
+    """``kind`` when it is one of ``auto``, ``html``, ``text``: checked when an adapter is
+    made, since a wrong one found per document would drop every document as a failure."""
+    if kind not in INPUTS:
+        raise ValueError(f"input must be one of {', '.join(INPUTS)} (got {kind!r})")
+    return kind
+
+
+def clean(cleaner: Cleaner, text, *, input: str = "auto"):
+    """Clean one page (HTML or text by content, or as ``input`` says) as the JSONL command
+    does (:meth:`Cleaner.clean_doc`); a page that is not a string is a ``BadDocument``."""
+    return cleaner.clean_doc({"text": text}, "text", input=input)[1]
