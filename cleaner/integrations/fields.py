@@ -1,8 +1,8 @@
 """The fields every adapter adds to a cleaned document: one fixed set of names and types.
 
-They are the columns of :mod:`cleaner.run.schema`, each prefixed ``article_`` so a crawl's
-own ``url``, ``date`` or ``language`` (set by a reader or an earlier language filter) is
-never overwritten.  Engines that write Parquet infer a schema from the first document (or
+They are the columns of :mod:`cleaner.run.schema` (the names of the JSONL metadata too),
+each prefixed ``article_`` so a crawl's own ``url``, ``date`` or ``language`` (set by a
+reader or an earlier language filter) is never overwritten.  Engines that write Parquet infer a schema from the first document (or
 batch) they see, so every document has every field and each field one type, always:
 
 * ``article_removed_share`` is a float; ``article_rule_hits`` a JSON string (``{"BP101":2}``,
@@ -12,20 +12,20 @@ batch) they see, so every document has every field and each field one type, alwa
 """
 from __future__ import annotations
 
+import pyarrow as pa
+
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, Config
 from cleaner.run.schema import ADDED, added_values
 from cleaner.stages.decode import INPUTS
 
-PREFIX = "article_"
-FIELDS: tuple[str, ...] = tuple(PREFIX + name for name in ADDED.names)
-FLOAT_FIELDS = frozenset({PREFIX + "removed_share"})
+FIELDS: tuple[str, ...] = tuple(ADDED.names)
+FLOAT_FIELDS = frozenset(f.name for f in ADDED if pa.types.is_floating(f.type))
 
 
 def article_fields(result: CleanResult) -> dict:
     """The :data:`FIELDS` of one clean, in their order, with no ``None`` value."""
-    row = added_values(result)
-    return {PREFIX + name: ("" if value is None else value) for name, value in row.items()}
+    return {name: ("" if value is None else value) for name, value in added_values(result).items()}
 
 
 def empty_fields() -> dict:
