@@ -57,9 +57,19 @@ def joins(prev: str, line: str, long_line: int = LONG_LINE) -> bool:
 
 
 def split_lines(text: str) -> list[Block]:
-    """One block per non-blank line."""
+    """One block per non-blank line, without the spaces at its edges: assembly strips them,
+    so every decision is made on the line as the output will hold it (a trailing space
+    must not decide a bullet or a join that a second cleaning would decide otherwise)."""
     parts = text.split("\n")
-    return [Block(start, start + len(part), part) for start, part in zip(_starts(parts), parts) if part.strip()]
+    out = []
+    for start, part in zip(_starts(parts), parts):
+        line = part.strip()  # the same object when there is nothing to strip
+        if not line:
+            continue
+        if line is not part:
+            start += len(part) - len(part.lstrip())
+        out.append(Block(start, start + len(line), line))
+    return out
 
 
 def join_fragments(blocks: list[Block], text: str, long_line: int = LONG_LINE) -> list[Block]:
