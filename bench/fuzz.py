@@ -1,0 +1,87 @@
+"""A long fuzz run of ``clean()``: N generated documents (scraped text and HTML, from the
+strategies of tests/test_fuzz.py), each cleaned, checked for replayable hits, cleaned
+again (language pinned or detected again) and timed.
+
+    python bench/fuzz.py --examples 100000
+
+Prints the counts, the slowest clean and, on the first failure (an exception, a
+non-idempotent output, or a clean slower than --max-seconds), hypothesis's shrunk example;
+exit 1 then.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_fuzz import DOCS, HTML_DOCS  # noqa: E402
+from cleaner.journal.edits import replay  # noqa: E402
+from cleaner.pipeline import Cleaner  # noqa: E402
+from cleaner.stages.decode import NotTextError  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--examples", type=int, default=100_000)
+    ap.add_argument("--max-seconds", type=float, default=1.0, help="slowest clean allowed")
+    args = ap.parse_args()
+    full, rules_only = Cleaner(), Cleaner(ignore=["BS", "DU"])
+    for c in (full, rules_only):  # load langdetect's profiles and the matchers before timing
+        c.clean("Hai người đàn ông đứng trên bờ sông và nhìn những chiếc thuyền cho đến khi trời tối hẳn.")
+        c.clean(b"<html><body><p>Warm up the HTML path once.</p></body></html>", html=True)
+    seen = {"text": 0, "html": 0, "binary": 0}
+    slowest = [0.0, ""]
+
+    def timed(fn, *a, **kw):
+        t = time.perf_counter()
+        out = fn(*a, **kw)
+        took = time.perf_counter() - t
+        if took > slowest[0]:
+            slowest[:] = [took, repr(a[0])[:120]]
+        assert took <= args.max_seconds, f"one clean took {took:.2f} s"
+        return out
+
+    @settings(max_examples=args.examples, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(doc=st.one_of(DOCS.map(lambda d: ("text", d)), HTML_DOCS.map(lambda d: ("html", d))), pin=st.booleans())
+    def check(doc, pin):
+        kind, data = doc
+        if kind == "text":
+            first = timed(full.clean, data)
+            again = full
+        else:
+            try:
+                first = timed(full.clean, data.encode(), html=True)
+            except NotTextError:
+                assert "\x00" in data
+                seen["binary"] += 1
+                return
+            again = rules_only
+        seen[kind] += 1
+        assert replay(first.input_text, first.hits) == first.text
+        second = timed(again.clean, first.text, lang=first.language if pin else None)
+        assert second.text == first.text, [(h.code, h.before) for h in second.changes]
+
+    started = time.monotonic()
+    status = 0
+    try:
+        check()
+    except Exception as exc:  # hypothesis re-raises the shrunk failure
+        print(f"FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        status = 1
+    total = sum(seen.values())
+    print(f"{total} documents ({seen['text']} text, {seen['html']} HTML, {seen['binary']} binary) in "
+          f"{time.monotonic() - started:.0f} s: {'a failure' if status else 'no exception, every output idempotent'}; "
+          f"slowest clean {slowest[0] * 1000:.0f} ms ({slowest[1]})")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
