@@ -211,3 +211,15 @@ def test_hits_name_the_row(tmp_path):
     assert [(r["source"], r["id"]) for r in records] == [(f"{src}#row 0", "doc-0"), (f"{src}#row 1", "doc-1")]
     assert [sum(Counter(h["code"] for h in r["hits"]).values()) for r in records] == \
         [sum(json.loads(h).values()) for h in pq.read_table(dest).column("article_rule_hits").to_pylist()]
+
+
+def test_markdown_output_fills_the_text_column_and_json_is_refused(tmp_path, cleaner):
+    from cleaner.formats import to_markdown
+
+    table = pa.table({"id": ["a"], "html": [HTML]})
+    res, _, dest = _clean(tmp_path, table, "--html-field", "html", "--output", "markdown")
+    assert res.exit_code == 0, res.output
+    (text,) = pq.read_table(dest).column("text").to_pylist()
+    assert text == to_markdown(cleaner.clean(HTML, html=True)) and text.startswith("# Council approves budget\n")
+    res, _, dest = _clean(tmp_path, table, "--html-field", "html", "--output", "json", out="o2.parquet")
+    assert res.exit_code == 2 and "--output json" in res.output and not dest.exists()

@@ -271,3 +271,15 @@ def test_payload_charset():
     assert decode_payload("Köln".encode("latin-1"), "utf-8") == "Köln".encode("latin-1")  # does not decode
     assert decode_payload("“quoted”".encode("cp1252"), "iso-8859-1") == "“quoted”"  # as browsers read it
     assert decode_payload(b"\xef\xbb\xbf<p>x</p>", "latin-1") == b"\xef\xbb\xbf<p>x</p>"  # the BOM wins
+
+
+def test_markdown_output_fills_the_text_field_and_json_is_refused(tmp_path):
+    archive = crawl(tmp_path / "crawl.warc.gz")
+    out = tmp_path / "out.jsonl"
+    res = run(archive.path, out, "-j", "1", "--output", "markdown")
+    assert res.exit_code == 1, res.output  # the broken record, as without --output
+    koeln = next(d for d in read_jsonl(out) if d["metadata"]["url"] == "https://example.com/koeln")
+    assert koeln["text"].startswith("# Haushalt beschlossen\n"), koeln["text"]
+    assert koeln["metadata"]["article_title"] == "Haushalt beschlossen"
+    res = run(archive.path, tmp_path / "o2.jsonl", "--output", "json")
+    assert res.exit_code == 2 and "--output json" in res.output and not (tmp_path / "o2.jsonl").exists()

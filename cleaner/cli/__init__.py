@@ -129,7 +129,7 @@ def main():
               show_default=True,
               help="text: the clean text; markdown: the same lines with headings, lists, quotes and tables "
                    "(.md files); json: one object a page with text, title, byline, date, url, language, "
-                   "page type, removed share and hits per rule (.json files). JSONL takes text or markdown.")
+                   "page type, removed share and hits per rule (.json files). JSONL, WARC and Parquet take text or markdown.")
 @click.option("--html-field", metavar="FIELD",
               help="JSONL, Parquet: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
@@ -153,15 +153,17 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         if report_path or show_diff or explain or resume or html_field:
             raise click.UsageError("--report, --diff, --explain, --resume and --html-field are not for WARC "
                                    "input; it takes --hits")
+        _records_take_text_or_markdown(output)
         sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
                                   no_progress=no_progress, hits_path=hits_path, input=input_kind,
-                                  text_field=text_field))
+                                  text_field=text_field, output=output))
     if fmt == "auto" and (is_parquet(source) or is_parquet(str(out_dir))):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; Parquet takes --hits")
+        _records_take_text_or_markdown(output)
         sys.exit(run_parquet_command(source, str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                      scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                     input=input_kind, html_field=html_field))
+                                     input=input_kind, html_field=html_field, output=output))
     if html_field and not is_jsonl(source, fmt):
         raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
     one_page = fmt == "page" or (fmt == "auto" and (
@@ -175,9 +177,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if is_jsonl(source, fmt):
         if report_path or show_diff or explain or resume:
             raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
-        if output == "json":
-            raise click.UsageError("JSONL records are JSON already: their metadata holds the fields of "
-                                   "--output json; use --output text or markdown for the text field")
+        _records_take_text_or_markdown(output)
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
                                    input=input_kind, html_field=html_field, output=output))
@@ -269,6 +269,14 @@ def _close(fh) -> str:
     except OSError as exc:
         return f"cannot write: {exc.strerror or exc}"
     return ""
+
+
+def _records_take_text_or_markdown(output: str) -> None:
+    """JSONL, WARC and Parquet records carry the fields of ``--output json`` already (their
+    metadata or columns); their text field takes the text or its Markdown."""
+    if output == "json":
+        raise click.UsageError("JSONL, WARC and Parquet records are JSON or columns already: they carry the "
+                               "fields of --output json; use --output text or markdown for the text field")
 
 
 def _is_terminal(stream) -> bool:

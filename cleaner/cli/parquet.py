@@ -22,7 +22,7 @@ from cleaner.run.jsonl import StreamReport, is_compressed
 
 def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int, scheduler: str | None,
                         quiet: bool, no_progress: bool, hits_path=None, input: str = "auto",
-                        html_field: str | None = None) -> int:
+                        html_field: str | None = None, output: str = "text") -> int:
     """Run the Parquet batch; returns the exit code."""
     if not is_parquet(source):
         raise click.UsageError(f"OUT {dest} is Parquet but IN {source} is not: Parquet is written from a "
@@ -52,7 +52,7 @@ def run_parquet_command(source: str, dest: str, cleaner, *, text_field: str, job
             report = parquet.run_parquet(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                          on_bad=on_bad, progress=progress, hits=hits,
                                          in_flight=getattr(executor, "in_flight", None), input=input,
-                                         html_field=html_field)
+                                         html_field=html_field, output=output)
     except BrokenPipeError:
         return pipe_closed()
     except WriteError as exc:

@@ -21,7 +21,8 @@ from cleaner.run.warc import WarcError, WarcReport, fastwarc_missing, record_nam
 
 
 def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: str | None, quiet: bool,
-                     no_progress: bool, hits_path=None, input: str = "auto", text_field: str = "text") -> int:
+                     no_progress: bool, hits_path=None, input: str = "auto", text_field: str = "text",
+                     output: str = "text") -> int:
     """Run the WARC batch; returns the exit code."""
     missing = fastwarc_missing()
     if missing:
@@ -42,7 +43,7 @@ def run_warc_command(source: str, dest: str, cleaner, *, jobs: int, scheduler: s
         with stream_session(scheduler, quiet, no_progress, hits_path) as (executor, progress, hits):
             report = run_warc(source, dest, cleaner, jobs=jobs, pool=executor, on_failed=on_failed,
                               progress=progress, hits=hits, in_flight=getattr(executor, "in_flight", None),
-                              input=input, text_field=text_field)
+                              input=input, text_field=text_field, output=output)
     except WarcError as exc:
         click.echo(f"clean-articles: failed: {printable(source)}: {printable(str(exc))}", err=True)
         return EXIT_FAILED

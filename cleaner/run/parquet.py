@@ -27,6 +27,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaner.formats import to_markdown
 from cleaner.pipeline import BadDocument, Cleaner
 from cleaner.run import executor
 from cleaner.run.io import atomic_open, is_parquet
@@ -90,8 +91,9 @@ class RowsResult:
 
 def rows_task(cleaner: Cleaner, chunk: tuple[int, pa.RecordBatch], text_field: str = "text",
               input: str = "auto", html_field: str | None = None, jsonl: bool = False,
-              hits_source: str | None = None) -> RowsResult:
-    """Clean one numbered batch (see :func:`numbered_batches`); module-level so it pickles."""
+              hits_source: str | None = None, output: str = "text") -> RowsResult:
+    """Clean one numbered batch (see :func:`numbered_batches`); module-level so it pickles.
+    With ``output="markdown"`` the text column holds the clean text as Markdown."""
     first, batch = chunk
     out = RowsResult()
     source = html_field or text_field
@@ -112,7 +114,7 @@ def rows_task(cleaner: Cleaner, chunk: tuple[int, pa.RecordBatch], text_field: s
             out.bad.append((first + i, one_line(exc)))
             continue
         kept.append(i)
-        texts.append(result.text)
+        texts.append(to_markdown(result) if output == "markdown" else result.text)
         added.append(added_values(result))
         results.append(result)
     table = _cleaned_batch(batch, kept, texts, added, text_field)
@@ -190,7 +192,8 @@ class RowGroups:
 
 def run_parquet(source: str, dest: str, cleaner: Cleaner, *, text_field: str = "text", jobs: int | None = 0,
                 pool=None, on_bad=None, progress=None, hits=None, in_flight: int | None = None,
-                input: str = "auto", html_field: str | None = None, chunk: int | None = None) -> StreamReport:
+                input: str = "auto", html_field: str | None = None, chunk: int | None = None,
+                output: str = "text") -> StreamReport:
     """Clean the Parquet file ``source`` into ``dest``: Parquet for a ``.parquet`` name,
     else JSON lines (``-``: stdout).
 
@@ -211,7 +214,7 @@ def run_parquet(source: str, dest: str, cleaner: Cleaner, *, text_field: str = "
             groups = RowGroups(writer)
         for result in executor.ordered_map(rows_task, cleaner, numbered_batches(pf, chunk or ROWS_A_TASK),
                                            text_field, input, html_field, jsonl,
-                                           None if hits is None else source, jobs=jobs, executor=pool,
+                                           None if hits is None else source, output, jobs=jobs, executor=pool,
                                            in_flight=in_flight):
             if groups is not None:
                 groups.add(result.batch)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from cleaner.formats import to_markdown
 from cleaner.pipeline import Cleaner, result_metadata
 from cleaner.run import executor
 from cleaner.run.http_payload import PayloadError, decode_payload, undo_codings
@@ -190,9 +191,10 @@ def _is_html(record: Record, body: bytes, input: str) -> bool | None:
 
 
 def clean_records(cleaner: Cleaner, records: list[Record], hits_source: str | None = None,
-                  input: str = "auto", text_field: str = "text") -> RecordsResult:
+                  input: str = "auto", text_field: str = "text", output: str = "text") -> RecordsResult:
     """Clean a chunk of records (module level, so it pickles for the pool).  With
-    ``hits_source`` (the input's name), each document's ``--hits`` record too."""
+    ``hits_source`` (the input's name), each document's ``--hits`` record too; with
+    ``output="markdown"`` the text field holds the clean text as Markdown."""
     out = RecordsResult()
     for record in records:
         if record.broken:
@@ -216,7 +218,8 @@ def clean_records(cleaner: Cleaner, records: list[Record], hits_source: str | No
             continue
         meta = {"url": record.url, "warc_date": record.date, "warc_record_id": record.record_id,
                 "http_status": record.status, "content_type": record.content_type, "charset": record.charset}
-        out.lines.append(dumps({"id": record.record_id, text_field: result.text,
+        text = to_markdown(result) if output == "markdown" else result.text
+        out.lines.append(dumps({"id": record.record_id, text_field: text,
                                 "metadata": {**meta, **result_metadata(result)}}) + "\n")
         if hits_source is not None:
             out.hits.append(hit_record(record_name(hits_source, record.number), record.record_id, result))
@@ -233,7 +236,7 @@ def record_name(source: str, number: int) -> str:
 
 def run_warc(source: str, dest: str, cleaner: Cleaner, *, jobs: int | None = 0, pool=None, on_failed=None,
              progress=None, chunk: int | None = None, hits=None, in_flight: int | None = None,
-             input: str = "auto", text_field: str = "text") -> WarcReport:
+             input: str = "auto", text_field: str = "text", output: str = "text") -> WarcReport:
     """Clean the WARC file ``source`` (``-``: stdin) into the JSONL file ``dest`` (``-``: stdout).
 
     Records are read here, cleaned on ``jobs`` processes (or on ``pool``) and written in
@@ -248,7 +251,7 @@ def run_warc(source: str, dest: str, cleaner: Cleaner, *, jobs: int | None = 0, 
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_output(Path(dest)))
         chunks = executor.batched(read_records(src, report), chunk or WARC_CHUNK)
         for result in executor.ordered_map(clean_records, cleaner, chunks,
-                                           None if hits is None else source, input, text_field,
+                                           None if hits is None else source, input, text_field, output,
                                            jobs=jobs, executor=pool, in_flight=in_flight):
             write_chunk(out, result.lines, hits, result.hits, dest)
             for number, url, why in result.failed:
