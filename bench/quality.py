@@ -152,15 +152,15 @@ def _read(dataset: Path, kind: str, i: str) -> bytes | None:
     return gzip.decompress(path.read_bytes()) if path.is_file() else None
 
 
-_CLEANER: Cleaner | None = None
+_CLEANERS: dict[str, Cleaner] = {}
 
 
-def _clean_page(job: tuple[str, str, str]):
+def _clean_page(job: tuple[str, str, str, str]):
     """Worker: clean one page; returns what the report needs (picklable)."""
-    global _CLEANER  # one cleaner per worker process, built on first use
-    if _CLEANER is None:
-        _CLEANER = Cleaner()
-    dataset, kind, i = job
+    dataset, kind, i, profile = job
+    if profile not in _CLEANERS:  # one cleaner per worker process and profile, built on first use
+        _CLEANERS[profile] = Cleaner(profile=profile)
+    _CLEANER = _CLEANERS[profile]
     data = _read(Path(dataset), kind, i)
     if data is None:
         return i, None, 0.0, "", "", []
@@ -179,10 +179,10 @@ class _Result:  # what why() reads, rebuilt from a worker's answer
                      for c, n, b in hits]
 
 
-def run(dataset: Path, kind: str, out: Path | None, worst: int, jobs: int) -> dict | None:
+def run(dataset: Path, kind: str, out: Path | None, worst: int, jobs: int, profile: str = "default") -> dict | None:
     truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)
-    work = [(str(dataset), kind, i) for i in ids]
+    work = [(str(dataset), kind, i, profile) for i in ids]
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
             answers = list(pool.map(_clean_page, work, chunksize=4))
@@ -261,11 +261,13 @@ def main(argv=None) -> int:
     ap.add_argument("--worst", type=int, default=10)
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (outputs do not depend on it)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    ap.add_argument("--profile", choices=("safe", "default", "aggressive"), default="default",
+                    help="which rules run (as the command's --profile)")
     args = ap.parse_args(argv)
     kinds = ["text", "html"] if args.kind == "both" else [args.kind]
     figures = {}
     for kind in kinds:
-        row = run(args.dataset, kind, args.out, args.worst, args.jobs)
+        row = run(args.dataset, kind, args.out, args.worst, args.jobs, args.profile)
         if row is None:
             print(f"{kind}: no pages")
             continue
