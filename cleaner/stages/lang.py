@@ -14,9 +14,10 @@ FAST_PATH_SHARE = 0.25
 FAST_PATH_LEAD = 0.08
 # Fewer letters than this in the sample: too little to tell the language.
 MIN_LETTERS = 30
-# Fewer letters than this: a guess that a removed cruft line can change, so the language
-# is confirmed on the cleaned text (see cleaner.stages.steps.confirm_language).
-CONFIRM_LETTERS = 200
+# Fewer letters than this and no clear stopword evidence: langdetect's guess from a few
+# dozen letters flips when one cruft line goes ("Advertisement" made a two-line page
+# German), so cleaning the output would apply other rules: "und" instead.
+MIN_GUESS_LETTERS = 100
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
@@ -75,26 +76,19 @@ class LanguageDetector:
 
     def detect(self, text: str) -> str:
         """ISO 639-1 code of the text's language, or ``"und"`` when it cannot tell."""
-        return self.judge(text)[0]
-
-    def judge(self, text: str) -> tuple[str, bool]:
-        """The language, and whether the evidence was thin (fewer than
-        :data:`CONFIRM_LETTERS` letters in the sample)."""
         text = sample(text)
         words = _WORD.findall(text.lower())
         letters = sum(map(len, words))
         if letters < MIN_LETTERS:
             # langdetect guesses on a few words ("Home" -> "da", "Home\\n" -> "en"), and such a
             # guess flips when a cruft line goes, so cleaning the output would change it again.
-            return "und", True
-        return self._language(text, words), letters < CONFIRM_LETTERS
-
-    def _language(self, text: str, words: list[str]) -> str:
-        """Stopword evidence when one language clearly leads, else seeded langdetect."""
+            return "und"
         shares = sorted(((sum(map(stops.__contains__, words)) / len(words), lang) for lang, stops in self._fast),
                         reverse=True)
         if shares and shares[0][0] >= FAST_PATH_SHARE and (len(shares) == 1 or shares[0][0] - shares[1][0] >= FAST_PATH_LEAD):
             return shares[0][1]
+        if letters < MIN_GUESS_LETTERS:
+            return "und"
         from langdetect.lang_detect_exception import LangDetectException
 
         try:

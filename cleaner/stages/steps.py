@@ -35,7 +35,6 @@ class Doc:
 
     data: Any                       # what the caller gave: str or bytes
     lang: str | None = None         # the language the caller pinned, if any
-    thin_language: bool = False     # the language was detected on little evidence
     relanguage: str = ""            # the cleaned text reads as this language instead
     journal: Journal | None = None  # working text, offset maps, hits
     language: str = ""              # the detected (or pinned) language
@@ -80,22 +79,16 @@ def decode_text(cfg, doc: Doc) -> None:
 
 def detect_language(cfg, doc: Doc) -> None:
     """The document's language (seeded langdetect, stopword evidence first)."""
-    if doc.lang:
-        doc.language = doc.lang
-    else:
-        doc.language, doc.thin_language = cfg.detector.judge(doc.journal.text)
+    doc.language = doc.lang or cfg.detector.detect(doc.journal.text)
     doc.rule_lang = cfg.rule_lang(doc.language)
 
 
 def confirm_language(cfg, doc: Doc) -> None:
-    """A language told from a few words is told again from the cleaned text: cruft
-    ("Advertisement") can decide a guess on a short page, and the output alone would be
-    read otherwise, so cleaning it again would apply other rules.  When the two disagree,
-    the document is cleaned again in the output's language (``doc.relanguage``)."""
-    if doc.thin_language:
-        again = cfg.detector.detect(doc.text)
-        if again != doc.language:
-            doc.relanguage = again
+    """A page whose cleaned text is too short to tell its language is cleaned again as
+    such (``und``): its output alone would be read so, and cleaning it again would apply
+    other rules than the first cleaning did (``doc.relanguage``)."""
+    if not doc.lang and doc.language != "und" and cfg.detector.detect(doc.text) == "und":
+        doc.relanguage = "und"
 
 
 def parse_html(cfg, doc: Doc) -> None:
