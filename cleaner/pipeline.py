@@ -92,6 +92,7 @@ HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("assemble", stages.assemble_text),
     Stage("safety-valve", stages.safety_valve, codes=("SV001",)),
     Stage("metadata", stages.extract_metadata, kinds=("drop-block",)),
+    Stage("confirm-language", stages.confirm_language),
 )
 
 

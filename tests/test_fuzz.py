@@ -133,6 +133,15 @@ def test_a_language_flip_no_longer_empties_the_page(cleaner):
     assert "SV002" in [h.code for h in second.hits]
 
 
+def test_an_html_page_too_short_to_tell_its_language_is_cleaned_as_such(cleaner, rules_only):
+    """Found by hypothesis.  The HTML path read '0:A A' as French (the stopword 'a'), so
+    the English doubled-word repair MT103 did not run; the output alone reads as 'und'
+    (English rules) and a second cleaning repaired it."""
+    first = cleaner.clean(b"<html><body><p>\\n\\t</p><p>0:A A</p></body></html>", html=True)
+    second = rules_only.clean(first.text)
+    assert first.language == "und" and second.text == first.text == "0:A\n"
+
+
 def test_an_ideographic_space_at_the_line_edge_does_not_hold_a_width_repair(cleaner):
     """U+3000 is in the CJK range, so fullwidth Latin beside it was typography and stayed;
     at the line's edge assembly strips it, and a second cleaning repaired the width."""

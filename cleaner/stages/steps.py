@@ -86,7 +86,8 @@ def detect_language(cfg, doc: Doc) -> None:
 def confirm_language(cfg, doc: Doc) -> None:
     """A page whose cleaned text is too short to tell its language is cleaned again as
     such (``und``): its output alone would be read so, and cleaning it again would apply
-    other rules than the first cleaning did (``doc.relanguage``)."""
+    other rules than the first cleaning did (``doc.relanguage``).  For HTML too: a
+    declared ``lang`` or a stopword of a few words ("a" is French) is not in the text."""
     if not doc.lang and doc.language != "und" and cfg.detector.detect(doc.text) == "und":
         doc.relanguage = "und"
 
