@@ -4,9 +4,10 @@ again (language pinned or detected again) and timed.
 
     python bench/fuzz.py --examples 100000
 
-Prints the counts, the slowest clean and, on the first failure (an exception, a
-non-idempotent output, or a clean slower than --max-seconds), hypothesis's shrunk example;
-exit 1 then.
+Prints the counts, the slowest clean and, on the first failure (an exception or a
+non-idempotent output), hypothesis's shrunk example; exit 1 then.  A clean slower than
+--max-seconds is timed again three times after the run (a loaded machine stalls a
+process now and then): it fails the run when the fastest of those is still too slow.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def main() -> int:
         c.clean(b"<html><body><p>Warm up the HTML path once.</p></body></html>", html=True)
     seen = {"text": 0, "html": 0, "binary": 0}
     slowest = [0.0, ""]
+    slow: list[tuple] = []  # (fn, args, kwargs) of cleans over --max-seconds, timed again later
 
     def timed(fn, *a, **kw):
         t = time.perf_counter()
@@ -46,7 +48,8 @@ def main() -> int:
         took = time.perf_counter() - t
         if took > slowest[0]:
             slowest[:] = [took, repr(a[0])[:120]]
-        assert took <= args.max_seconds, f"one clean took {took:.2f} s"
+        if took > args.max_seconds:
+            slow.append((fn, a, kw))
         return out
 
     @settings(max_examples=args.examples, deadline=None, database=None,
@@ -77,10 +80,23 @@ def main() -> int:
     except Exception as exc:  # hypothesis re-raises the shrunk failure
         print(f"FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         status = 1
+    still_slow = 0
+    for fn, a, kw in slow:
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            fn(*a, **kw)
+            best = min(best, time.perf_counter() - t)
+        if best > args.max_seconds:
+            still_slow += 1
+            print(f"SLOW: {best:.2f} s at best: {a[0]!r:.200}", file=sys.stderr)
+    if still_slow:
+        status = 1
     total = sum(seen.values())
     print(f"{total} documents ({seen['text']} text, {seen['html']} HTML, {seen['binary']} binary) in "
           f"{time.monotonic() - started:.0f} s: {'a failure' if status else 'no exception, every output idempotent'}; "
-          f"slowest clean {slowest[0] * 1000:.0f} ms ({slowest[1]})")
+          f"slowest clean {slowest[0] * 1000:.0f} ms ({slowest[1]}); {len(slow)} over {args.max_seconds:g} s, "
+          f"{still_slow} of them still when timed again")
     return status
 
 
