@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch
+from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
@@ -199,6 +199,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
+    except OutDirBusy as exc:
+        raise click.UsageError(str(exc)) from None
     except OSError as exc:
         click.echo(f"clean-articles: cannot start: {display(exc.filename or out_dir)}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)

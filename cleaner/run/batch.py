@@ -15,10 +15,10 @@
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -30,15 +30,14 @@ from cleaner.model import CleanResult
 from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
-from cleaner.run.io import atomic_write, is_html, output_name
+from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
 from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
 from cleaner.terminal import display
 
 MANIFEST_NAME = ".clean-articles.json"
 MANIFEST_FORMAT = 1
+LOCK_NAME = ".clean-articles.lock"
 SAVE_EVERY = 50
-# Temporary files of io.atomic_write: ".NAME.tmp-<pid>-<8 hex>".
-_TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
 
 CLEANED, UNCHANGED, SKIPPED, FAILED = "cleaned", "unchanged", "skipped", "failed"
 
@@ -128,19 +127,49 @@ class Manifest:
         atomic_write(self.path, (json.dumps(data, indent=1, ensure_ascii=True) + "\n").encode("ascii"))
 
 
+class OutDirBusy(Exception):
+    """Another run holds OUT_DIR's lock: two runs would overwrite each other's outputs
+    and manifest, and delete each other's temporary files."""
+
+
+def lock_out_dir(out_dir: Path):
+    """Hold ``OUT/.clean-articles.lock`` (an exclusive ``flock``) for the whole run; the
+    kernel releases it when the process ends, however it ends.  Returns the open file;
+    :func:`unlock_out_dir` removes it.  A lock taken on a file another run removed in the
+    meantime is no lock: it is taken again on the file the path names now."""
+    path = out_dir / LOCK_NAME
+    while True:
+        fh = open(path, "a")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held, named = os.fstat(fh.fileno()), os.stat(path)
+        except BlockingIOError:
+            fh.close()
+            raise OutDirBusy(f"another clean-articles run is writing {display(out_dir)} "
+                             f"(it holds {LOCK_NAME}); wait for it to end") from None
+        except FileNotFoundError:  # removed between open and stat: take the new one
+            fh.close()
+            continue
+        except OSError:
+            fh.close()
+            raise
+        if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+            return fh
+        fh.close()
+
+
+def unlock_out_dir(fh) -> None:
+    """Remove the lock file while holding it (so OUT holds only outputs), then release it."""
+    try:
+        os.unlink(fh.name)
+    except OSError:
+        pass
+    fh.close()
+
+
 def remove_temp_files(out_dir: Path) -> list[Path]:
     """Delete temporary files a killed run left in OUT (``.NAME.tmp-<pid>-<hex>``)."""
-    removed = []
-    for folder, dirs, files in os.walk(out_dir):
-        for name in files:
-            if _TMP_NAME.match(name):
-                p = Path(folder) / name
-                try:
-                    p.unlink()
-                    removed.append(p)
-                except OSError:
-                    pass
-    return removed
+    return remove_dead_temps(out_dir, recursive=True)
 
 
 def safe_output(out_dir: Path, rel_out: Path) -> Path:
@@ -180,13 +209,16 @@ class Batch:
         self.temp_removed: list[Path] = []
         self.manifest_error = ""
         self._since_save = 0
+        self._lock = None
 
     def start(self) -> None:
-        """Create OUT; with ``resume``, read the manifest and remove stale temporary files."""
+        """Create OUT and lock it (:class:`OutDirBusy` when another run holds it); remove
+        the temporary files a killed run left; with ``resume``, read the manifest."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = lock_out_dir(self.out_dir)
+        self.temp_removed = remove_temp_files(self.out_dir)
         if self.resume:
             self.manifest.load()
-            self.temp_removed = remove_temp_files(self.out_dir)
 
     def run(self, inputs: Iterable[Path], *, jobs: int = 1) -> Iterator[Outcome]:
         """Outcomes in input order. With ``jobs`` > 1 the cleaning runs in worker processes
@@ -212,8 +244,12 @@ class Batch:
                 yield item if isinstance(item, Outcome) else self.complete(item, result, error, skipped)
 
     def finish(self) -> None:
-        """Write the manifest: the entries of this run's inputs only."""
+        """Write the manifest: the entries of this run's inputs only; release OUT."""
+        if self._lock is None:
+            return
         self._save(keep=self.seen)
+        unlock_out_dir(self._lock)
+        self._lock = None
 
     def _save(self, keep: set[str] | None = None) -> None:
         """Save the manifest; a failure (a full disk) is kept in ``manifest_error``, not

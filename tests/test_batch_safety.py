@@ -1,0 +1,60 @@
+"""Issue 16, "nothing lost, nothing overwritten": one run per OUT_DIR (a lock), temporary
+files of dead runs only are removed, and the manifest's cost per file stays constant."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.run.batch import LOCK_NAME, MANIFEST_NAME
+
+
+def _pages(src, n):
+    src.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (src / f"doc{i:03d}.txt").write_text(f"Story number {i} begins here with a sentence.\n"
+                                            "Advertisement\nIt goes on with a second sentence.\n",
+                                            encoding="utf-8")
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_a_second_run_on_one_out_dir_is_refused_and_touches_nothing(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    _pages(src, 3)
+    out.mkdir()
+    theirs = out / ".doc000.txt.tmp-4242-deadbeef"  # the other run's file being written
+    theirs.write_bytes(b"half")
+    (out / MANIFEST_NAME).write_text(json.dumps({"format": 1, "files": {}}))
+    with open(out / LOCK_NAME, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the other run holds OUT_DIR
+        r = _run(src, out, "--resume", "-j", "1")
+    assert r.exit_code == 2, r.output
+    assert "another clean-articles run" in r.output
+    assert theirs.read_bytes() == b"half"
+    assert not (out / "doc000.txt").exists()
+    # Once the other run is gone, the next one runs and removes its leftovers.
+    r = _run(src, out, "--resume", "-j", "1", "-q")
+    assert r.exit_code == 0, r.output
+    assert not theirs.exists() and (out / "doc000.txt").is_file()
+
+
+def test_jsonl_removes_a_dead_runs_temp_files_but_not_a_live_ones(tmp_path):
+    src, dest = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "One sentence of a story here.\nAdvertisement\n"}) + "\n")
+    dead = tmp_path / ".out.jsonl.tmp-4242-deadbeef"
+    live = tmp_path / ".out.jsonl.tmp-4343-0badcafe"
+    dead.write_bytes(b"killed mid-write")
+    live.write_bytes(b"still being written")
+    with open(live, "rb") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # its writer is alive
+        r = _run(src, dest, "-j", "1", "-q")
+        assert r.exit_code == 0, r.output
+        assert not dead.exists()
+        assert live.exists()
+    assert json.loads(dest.read_text())["id"] == "a"
