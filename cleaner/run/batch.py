@@ -31,7 +31,7 @@ from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
-from cleaner.run.work import FILES_CHUNK, clean_one, clean_payloads, one_line
+from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_payloads, files_recovery, one_line
 from cleaner.terminal import display
 
 MANIFEST_NAME = ".clean-articles.json"
@@ -194,8 +194,10 @@ class Batch:
     """Clean ``inputs`` (paths under ``in_dir``) into ``out_dir``; see the module docstring."""
 
     def __init__(self, cleaner, in_dir: Path, out_dir: Path, *, resume: bool = False,
-                 save_every: int = SAVE_EVERY, input: str = "auto", output: str = "text"):
+                 save_every: int = SAVE_EVERY, input: str = "auto", output: str = "text",
+                 budget: Budget = NO_BUDGET):
         self.cleaner = cleaner
+        self.budget = budget  # --max-bytes, --timeout: what one input may cost
         self.input = input  # --input: html, text, or auto (by name, else by content)
         self.output = output  # --output: text, markdown or json (cleaner.formats)
         self.in_dir = in_dir
@@ -239,7 +241,8 @@ class Batch:
     def _parallel(self, inputs: Iterable[Path], jobs: int) -> Iterator[Outcome]:
         chunks, payloads = tee(batched((self.prepare(path) for path in inputs), FILES_CHUNK))
         work = ([(p.data, p.html) if isinstance(p, _Pending) else None for p in chunk] for chunk in payloads)
-        for chunk, results in zip(chunks, ordered_map(clean_payloads, self.cleaner, work, jobs=jobs)):
+        for chunk, results in zip(chunks, ordered_map(clean_payloads, self.cleaner, work, self.budget, jobs=jobs,
+                                                      recovery=files_recovery(self.budget))):
             for item, (result, error, skipped) in zip(chunk, results):
                 yield item if isinstance(item, Outcome) else self.complete(item, result, error, skipped)
 
@@ -266,7 +269,7 @@ class Batch:
         item = self.prepare(path)
         if isinstance(item, Outcome):
             return item
-        return self.complete(item, *clean_one(self.cleaner, item.data, item.html))
+        return self.complete(item, *clean_one(self.cleaner, item.data, item.html, self.budget))
 
     def prepare(self, path: Path) -> "Outcome | _Pending":
         """Read one input and decide whether it needs cleaning (an Outcome when it does not)."""
@@ -280,6 +283,10 @@ class Batch:
             return Outcome(path, rel, FAILED, f"output {display(rel_out)} is already written from {display(first)}")
         try:
             out_path = safe_output(self.out_dir, rel_out)
+            too_large = self.budget.too_large(path.stat().st_size)  # never read a file past the budget
+            if too_large:
+                self.manifest.forget(key)
+                return Outcome(path, rel, FAILED, too_large)
             data = _read(path)
         except (OSError, ValueError) as exc:
             self.manifest.forget(key)
