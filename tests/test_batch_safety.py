@@ -58,3 +58,55 @@ def test_jsonl_removes_a_dead_runs_temp_files_but_not_a_live_ones(tmp_path):
         assert not dead.exists()
         assert live.exists()
     assert json.loads(dest.read_text())["id"] == "a"
+
+
+# -- the manifest: an append-only journal, compacted once a run ----------------------------
+
+def _batch(src, out, **kw):
+    from cleaner.pipeline import Cleaner
+    from cleaner.run.batch import Batch
+
+    return Batch(Cleaner(), src, out, **kw)
+
+
+def test_the_manifest_is_journalled_not_rewritten_every_few_files(tmp_path, monkeypatch):
+    import cleaner.run.batch as batch_mod
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    _pages(src, 120)
+    rewrites = []
+    real = batch_mod.atomic_write
+    monkeypatch.setattr(batch_mod, "atomic_write",
+                        lambda path, data: (rewrites.append(path) if path.name == MANIFEST_NAME else None,
+                                            real(path, data))[1])
+    b = _batch(src, out, save_every=10)
+    b.start()
+    for _ in b.run(sorted(src.iterdir())):
+        pass
+    journal = out / batch_mod.JOURNAL_NAME
+    per_file = journal.stat().st_size / 120
+    b.finish()
+    assert len(rewrites) == 1  # compacted once, at the end (it was once every 10 files)
+    assert per_file < 400  # one short line a file, whatever the batch's size
+    assert not journal.exists()
+    assert len(json.loads((out / MANIFEST_NAME).read_bytes())["files"]) == 120
+
+
+def test_a_killed_runs_journal_is_resumed_and_a_torn_last_line_ignored(tmp_path):
+    import cleaner.run.batch as batch_mod
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    _pages(src, 30)
+    b = _batch(src, out, save_every=5)
+    b.start()
+    outcomes = list(b.run(sorted(src.iterdir())))
+    assert {o.status for o in outcomes} == {"cleaned"}
+    b._lock.close()  # killed: no finish, no compaction; the journal holds every entry
+    assert not (out / MANIFEST_NAME).exists()
+    with open(out / batch_mod.JOURNAL_NAME, "ab") as fh:
+        fh.write(b'{"key": "doc000.txt", "entry": {"sha')  # torn by the kill
+    b = _batch(src, out, resume=True)
+    b.start()
+    assert not b.manifest.warning
+    assert {o.status for o in b.run(sorted(src.iterdir()))} == {"unchanged"}
+    b.finish()

@@ -6,8 +6,9 @@
 * Outputs are written atomically (:func:`cleaner.run.io.atomic_write`), always inside OUT:
   an output path whose real folder would lie outside OUT (a symlink planted in OUT) fails.
 * The manifest ``OUT/.clean-articles.json`` maps each input's relative path to its sha256
-  and size, the rules hash and the tool version; it is written atomically every
-  ``save_every`` files and at the end.  With ``resume=True`` an input whose entry matches
+  and size, the rules hash and the tool version; each finished input is a line appended to
+  its journal (on disk every ``save_every`` files), folded into it at the end
+  (:class:`Manifest`).  With ``resume=True`` an input whose entry matches
   and whose output exists is not cleaned again, so a killed batch re-run with ``--resume``
   ends with the same OUT tree as an uninterrupted run.  The manifest holds no timestamps.
   A save that fails (a full disk) is kept in ``Batch.manifest_error`` for the command to
@@ -35,6 +36,7 @@ from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_pa
 from cleaner.terminal import display
 
 MANIFEST_NAME = ".clean-articles.json"
+JOURNAL_NAME = ".clean-articles.journal"
 MANIFEST_FORMAT = 1
 LOCK_NAME = ".clean-articles.lock"
 SAVE_EVERY = 50
@@ -78,53 +80,147 @@ def rules_hash(cleaner) -> str:
 
 
 class Manifest:
-    """``OUT/.clean-articles.json``: relative input path -> input hash, rules hash, version."""
+    """``OUT/.clean-articles.json``: relative input path -> input hash, rules hash, version.
+
+    During a run each finished input appends one JSON line to the journal
+    ``OUT/.clean-articles.journal`` (``{"key": ..., "entry": {...}}``, or ``"forget"``),
+    flushed to disk every ``save_every`` lines, so the cost per file is constant however
+    large the batch.  The snapshot (the format-1 file earlier versions wrote, which still
+    loads) is rewritten once at the start of a resumed run and once at its end, when the
+    journal is folded into it and removed.  Loading reads the snapshot, then replays the
+    journal: the last line of an input wins, and a line torn by a kill is ignored.
+    """
 
     def __init__(self, out_dir: Path, rules: str):
         self.path = out_dir / MANIFEST_NAME
+        self.journal_path = out_dir / JOURNAL_NAME
         self.rules = rules
         self.entries: dict[str, dict] = {}
         self.warning = ""
+        self._journal = None
+        self._unsynced = 0
+        self.error = ""  # a journal line that could not be written (a full disk)
 
     def load(self) -> None:
-        """Read an earlier manifest; an unreadable or foreign one is ignored with a warning."""
+        """Read an earlier manifest and journal; an unreadable or foreign manifest is
+        ignored with a warning (the journal of that run with it)."""
         try:
             data = json.loads(self.path.read_bytes())
             entries = data["files"]
             if data.get("format") != MANIFEST_FORMAT or not isinstance(entries, dict):
                 raise ValueError("unknown format")
         except FileNotFoundError:
-            return
+            entries = {}
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self.warning = f"{display(self.path)}: manifest ignored, every input is cleaned again ({one_line(exc)})"
             return
         self.entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
+        self._replay()
 
-    def up_to_date(self, key: str, sha: str, size: int, out_path: Path) -> bool:
+    def _replay(self) -> None:
+        try:
+            raw = self.journal_path.read_bytes()
+        except OSError:
+            return
+        for line in raw.splitlines():
+            try:
+                item = json.loads(line)
+                key = item["key"]
+            except (ValueError, KeyError, TypeError):
+                continue  # torn by a kill (the last line), or not ours
+            if isinstance(item.get("entry"), dict):
+                self.entries[key] = item["entry"]
+            elif item.get("forget"):
+                self.entries.pop(key, None)
+
+    def up_to_date(self, key: str, sha: str, size: int, out_path: Path, need: tuple[str, ...] = ()) -> bool:
+        """Is ``key``'s output the one these bytes and rules give (and its entry holds
+        the fields ``need``, such as its hits)?"""
         e = self.entries.get(key)
         if not e or e.get("sha256") != sha or e.get("size") != size:
             return False
         if e.get("rules") != self.rules or e.get("version") != __version__:
+            return False
+        if any(field not in e for field in need):
             return False
         try:
             return out_path.is_file() and out_path.stat().st_size == e.get("output_size")
         except OSError:
             return False
 
-    def record(self, key: str, sha: str, size: int, output: str, output_size: int) -> None:
-        self.entries[key] = {"sha256": sha, "size": size, "rules": self.rules, "version": __version__,
-                             "output": output, "output_size": output_size}
+    def record(self, key: str, sha: str, size: int, output: str, output_size: int, **extra) -> None:
+        self.entries[key] = entry = {"sha256": sha, "size": size, "rules": self.rules, "version": __version__,
+                                     "output": output, "output_size": output_size, **extra}
+        self._append({"key": key, "entry": entry})
 
     def forget(self, key: str) -> None:
-        self.entries.pop(key, None)
+        if self.entries.pop(key, None) is not None:
+            self._append({"key": key, "forget": True})
+
+    def open_journal(self) -> None:
+        """Start this run's journal: after a resume's load, the snapshot holds everything
+        read so far, so the journal starts empty (and no torn line is appended to)."""
+        if self._journal is None:
+            self._journal = open(self.journal_path, "wb")
+            _sync_folder(self.journal_path.parent)
+
+    def _append(self, item: dict) -> None:
+        if self._journal is None:
+            return
+        # ensure_ascii: names that are not UTF-8 round-trip as \udcNN escapes.
+        try:
+            self._journal.write(json.dumps(item, ensure_ascii=True).encode("ascii") + b"\n")
+        except OSError as exc:  # kept for the command; the outputs go on
+            self.error = f"cannot write the manifest journal: {exc.strerror or exc}"
+        self._unsynced += 1
+
+    def sync(self) -> None:
+        """The journal's lines to disk (every ``save_every`` entries: a kill loses no more)."""
+        if self._journal is not None and self._unsynced:
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+            self._unsynced = 0
 
     def save(self, keep: set[str] | None = None) -> None:
-        """Write atomically; ``keep`` limits the entries to the inputs of this run."""
+        """Compact: write the snapshot atomically (``keep`` limits the entries to the inputs
+        of this run), then empty the journal, whose lines it now holds."""
         entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in keep}
         data = {"format": MANIFEST_FORMAT, "tool": "clean-articles", "version": __version__,
                 "rules": self.rules, "files": dict(sorted(entries.items()))}
         # ensure_ascii: names that are not UTF-8 round-trip as \udcNN escapes.
         atomic_write(self.path, (json.dumps(data, indent=1, ensure_ascii=True) + "\n").encode("ascii"))
+        if self._journal is not None:
+            self._journal.seek(0)
+            self._journal.truncate()
+            self._unsynced = 0
+
+    def close(self) -> None:
+        """End the run's journal (compacted already: it is removed)."""
+        if self._journal is not None:
+            journal, self._journal = self._journal, None
+            try:
+                journal.close()
+            except OSError as exc:
+                self.error = f"cannot write the manifest journal: {exc.strerror or exc}"
+            try:
+                if self.journal_path.stat().st_size == 0:
+                    self.journal_path.unlink()
+            except OSError:
+                pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """A new file's name to disk (its folder's entry), so a crash keeps the file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class OutDirBusy(Exception):
@@ -221,6 +317,9 @@ class Batch:
         self.temp_removed = remove_temp_files(self.out_dir)
         if self.resume:
             self.manifest.load()
+            if self.manifest.journal_path.exists():  # a killed run's: fold it in first
+                self.manifest.save()
+        self.manifest.open_journal()
 
     def run(self, inputs: Iterable[Path], *, jobs: int = 1) -> Iterator[Outcome]:
         """Outcomes in input order. With ``jobs`` > 1 the cleaning runs in worker processes
@@ -234,7 +333,7 @@ class Batch:
             if outcome.status in (CLEANED, FAILED):
                 self._since_save += 1
                 if self._since_save >= self.save_every:
-                    self._save()
+                    self._sync()
                     self._since_save = 0
             yield outcome
 
@@ -251,8 +350,17 @@ class Batch:
         if self._lock is None:
             return
         self._save(keep=self.seen)
+        self.manifest.close()
+        self.manifest_error = self.manifest_error or self.manifest.error
         unlock_out_dir(self._lock)
         self._lock = None
+
+    def _sync(self) -> None:
+        try:
+            self.manifest.sync()
+        except OSError as exc:
+            self.manifest.error = f"cannot write the manifest journal: {exc.strerror or exc}"
+        self.manifest_error = self.manifest.error
 
     def _save(self, keep: set[str] | None = None) -> None:
         """Save the manifest; a failure (a full disk) is kept in ``manifest_error``, not
@@ -260,7 +368,7 @@ class Batch:
         succeed).  The manifest on disk stays the last complete one."""
         try:
             self.manifest.save(keep)
-            self.manifest_error = ""
+            self.manifest_error = self.manifest.error = ""  # the snapshot holds every entry
         except OSError as exc:
             self.manifest_error = f"cannot write the manifest: {exc.strerror or exc}"
 
