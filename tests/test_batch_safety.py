@@ -110,3 +110,29 @@ def test_a_killed_runs_journal_is_resumed_and_a_torn_last_line_ignored(tmp_path)
     assert not b.manifest.warning
     assert {o.status for o in b.run(sorted(src.iterdir()))} == {"unchanged"}
     b.finish()
+
+
+# -- --hits and --report after --resume cover every document ------------------------------
+
+def test_hits_and_report_after_a_resume_cover_every_document(tmp_path):
+    src, out, ref = tmp_path / "in", tmp_path / "out", tmp_path / "ref"
+    _pages(src, 30)
+    assert _run(src, ref, "-j", "1", "-q", "--hits", tmp_path / "ref.hits").exit_code == 0
+    assert _run(src, out, "-j", "1", "-q", "--hits", tmp_path / "first.hits").exit_code == 0
+    for i in range(0, 30, 3):  # as if the batch had been killed before these
+        (out / f"doc{i:03d}.txt").unlink()
+    r = _run(src, out, "-j", "1", "--resume", "--hits", tmp_path / "resumed.hits", "--report", tmp_path / "r.html")
+    assert r.exit_code == 0, r.output
+    assert "10 files" in r.stderr and "20 up to date" in r.stderr, r.stderr
+    assert (tmp_path / "resumed.hits").read_bytes() == (tmp_path / "ref.hits").read_bytes()
+    report = (tmp_path / "r.html").read_text()
+    assert all(f"doc{i:03d}.txt" in report for i in range(30))
+
+
+def test_a_resume_with_hits_recleans_what_an_earlier_run_kept_no_hits_for(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    _pages(src, 5)
+    assert _run(src, out, "-j", "1", "-q").exit_code == 0
+    r = _run(src, out, "-j", "1", "--resume", "--hits", tmp_path / "h.jsonl")
+    assert r.stderr.startswith("cleaned 5 files"), r.stderr
+    assert len((tmp_path / "h.jsonl").read_text().splitlines()) == 5

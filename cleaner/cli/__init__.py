@@ -204,7 +204,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
     totals = Totals()
-    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget)
+    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
+                  keep_hits=bool(hits_path), need_results=bool(report_path))
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
@@ -234,16 +235,16 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     skipped.append((str(o.path), o.reason))
                     continue
                 totals.add(o.result, o.bytes_in, o.bytes_out)
-                if o.result is None:
-                    continue
-                result = o.result
-                if hits_out:
+                if hits_out and (o.hits or o.result is not None):
                     try:
-                        hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                        hits_out.write(o.hits or hit_record(display(o.rel), display(o.rel), o.result))
                     except OSError as exc:  # a full disk: no more hits, the outputs go on
                         unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
                         _close(hits_out)
                         hits_out = None
+                if o.result is None:
+                    continue
+                result = o.result
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:

@@ -32,6 +32,7 @@ from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
+from cleaner.run.totals import hit_record
 from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_payloads, files_recovery, one_line
 from cleaner.terminal import display
 
@@ -55,6 +56,7 @@ class Outcome:
     result: CleanResult | None = None
     bytes_in: int = 0
     bytes_out: int = 0
+    hits: str = ""  # its --hits line, kept in the manifest (``keep_hits``)
 
 
 def rules_hash(cleaner) -> str:
@@ -291,9 +293,14 @@ class Batch:
 
     def __init__(self, cleaner, in_dir: Path, out_dir: Path, *, resume: bool = False,
                  save_every: int = SAVE_EVERY, input: str = "auto", output: str = "text",
-                 budget: Budget = NO_BUDGET):
+                 budget: Budget = NO_BUDGET, keep_hits: bool = False, need_results: bool = False):
         self.cleaner = cleaner
         self.budget = budget  # --max-bytes, --timeout: what one input may cost
+        # --hits: each entry keeps its document's hit line, so a resumed run's hits file
+        # holds every document; --report needs every result, so an up-to-date input is
+        # cleaned again in memory (its output is not rewritten).
+        self.keep_hits = keep_hits
+        self.need_results = need_results
         self.input = input  # --input: html, text, or auto (by name, else by content)
         self.output = output  # --output: text, markdown or json (cleaner.formats)
         self.in_dir = in_dir
@@ -400,10 +407,13 @@ class Batch:
             self.manifest.forget(key)
             return Outcome(path, rel, FAILED, one_line(exc) if isinstance(exc, OSError) else str(exc))
         sha = hashlib.sha256(data).hexdigest()
-        if self.resume and self.manifest.up_to_date(key, sha, len(data), out_path):
+        need = ("hits",) if self.keep_hits else ()
+        fresh = self.resume and self.manifest.up_to_date(key, sha, len(data), out_path, need)
+        if fresh and not self.need_results:
+            entry = self.manifest.entries[key]
             return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
-                           bytes_out=self.manifest.entries[key]["output_size"])
-        return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data, self.input))
+                           bytes_out=entry["output_size"], hits=entry.get("hits", ""))
+        return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data, self.input), fresh)
 
     def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
         """Write one cleaned input atomically and record it in the manifest."""
@@ -412,14 +422,17 @@ class Batch:
             self.manifest.forget(key)
             return Outcome(path, rel, SKIPPED if skipped else FAILED, error, bytes_in=n)
         out = render(result, self.output, source=display(rel.as_posix())).encode("utf-8")
+        if item.fresh:  # up to date, cleaned again only for its result
+            return Outcome(path, rel, UNCHANGED, "output up to date", result=result, bytes_in=n, bytes_out=len(out))
         try:
             atomic_write(item.out_path, out)
         except OSError as exc:
             self.manifest.forget(key)
             return Outcome(path, rel, FAILED, f"cannot write {display(item.rel_out)}: {exc.strerror or exc}",
                            bytes_in=n)
-        self.manifest.record(key, item.sha, n, item.rel_out.as_posix(), len(out))
-        return Outcome(path, rel, CLEANED, result=result, bytes_in=n, bytes_out=len(out))
+        hits = hit_record(display(rel), display(rel), result) if self.keep_hits else ""
+        self.manifest.record(key, item.sha, n, item.rel_out.as_posix(), len(out), **({"hits": hits} if hits else {}))
+        return Outcome(path, rel, CLEANED, result=result, bytes_in=n, bytes_out=len(out), hits=hits)
 
 
 @dataclass
@@ -434,3 +447,4 @@ class _Pending:
     data: bytes
     sha: str
     html: bool
+    fresh: bool = False  # its output is up to date (cleaned for its result only)
