@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch
+from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
 from cleaner.review.diff import format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
@@ -25,6 +25,7 @@ from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
 from cleaner.run.totals import Totals, hit_record
 from cleaner.run.jsonl import is_jsonl
+from cleaner.run.work import MAX_BYTES, TIMEOUT, Budget
 from cleaner.run.warc import is_warc
 from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
 from cleaner.cli.warc import run_warc_command
@@ -135,9 +136,16 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
+@click.option("--max-bytes", type=click.IntRange(min=0), default=MAX_BYTES, show_default=True,
+              help="Largest document (file, decompressed .gz page, or JSONL line) cleaned; a larger one "
+                   "fails, named, and the batch goes on (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=TIMEOUT, show_default=True,
+              help="Seconds one document may take; a slower one fails, named, and the batch goes on "
+                   "(0: no limit).")
 @settings_options
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs, scheduler):
+        show_diff, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs,
+        scheduler, max_bytes, timeout):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
@@ -148,6 +156,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     text to OUT (a file, or - for stdout)."""
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
+    budget = Budget(max_bytes, timeout)
     source = str(in_dir)
     if is_warc(source, fmt):
         if report_path or show_diff or explain or resume or html_field:
@@ -180,7 +189,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         _records_take_text_or_markdown(output)
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                   input=input_kind, html_field=html_field, output=output))
+                                   input=input_kind, html_field=html_field, output=output, budget=budget))
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
     check_destinations([("--hits", hits_path), ("--report", report_path), ("the manifest", out_dir / MANIFEST_NAME)],
@@ -195,10 +204,13 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
     stats = Counter()
     totals = Totals()
-    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output)
+    batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
+                  keep_hits=bool(hits_path), need_results=bool(report_path))
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
+    except OutDirBusy as exc:
+        raise click.UsageError(str(exc)) from None
     except OSError as exc:
         click.echo(f"clean-articles: cannot start: {display(exc.filename or out_dir)}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -223,16 +235,16 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     skipped.append((str(o.path), o.reason))
                     continue
                 totals.add(o.result, o.bytes_in, o.bytes_out)
-                if o.result is None:
-                    continue
-                result = o.result
-                if hits_out:
+                if hits_out and (o.hits or o.result is not None):
                     try:
-                        hits_out.write(hit_record(display(o.rel), display(o.rel), result))
+                        hits_out.write(o.hits or hit_record(display(o.rel), display(o.rel), o.result))
                     except OSError as exc:  # a full disk: no more hits, the outputs go on
                         unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
                         _close(hits_out)
                         hits_out = None
+                if o.result is None:
+                    continue
+                result = o.result
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:

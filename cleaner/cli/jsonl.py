@@ -84,7 +84,7 @@ def file_or_stdout(dest: str):
 
 def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs: int,
                       scheduler: str | None, quiet: bool, no_progress: bool, hits_path=None, input: str = "auto",
-                      html_field: str | None = None, output: str = "text") -> int:
+                      html_field: str | None = None, output: str = "text", budget=None) -> int:
     """Run the JSONL batch; returns the exit code."""
     if source != "-" and os.path.isdir(source):
         raise click.UsageError(f"JSONL input {source} is a folder; use --format files")
@@ -102,7 +102,8 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
             report = run_jsonl(source, dest, cleaner, text_field=text_field, jobs=jobs, pool=executor,
                                on_bad=on_bad, progress=progress, hits=hits,
                                in_flight=getattr(executor, "in_flight", None), input=input,
-                               html_field=html_field, output=output)
+                               html_field=html_field, output=output,
+                               **({} if budget is None else {"budget": budget}))
     except BrokenPipeError:
         return pipe_closed()
     except WriteError as exc:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import re
 import secrets
 from collections import Counter
 from contextlib import contextmanager
@@ -145,6 +147,53 @@ class WriteError(OSError):
         self.target = str(target)
 
 
+# Temporary files of atomic_open: ".NAME.tmp-<pid>-<8 hex>".
+TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
+
+
+def _owner_gone(path: Path) -> bool:
+    """Is no live process writing the temporary file ``path``?  Its writer holds an
+    exclusive lock on it (:func:`atomic_open`), which the kernel drops when it dies."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_dead_temps(folder: Path, name: str | None = None, *, recursive: bool = False) -> list[Path]:
+    """Delete the temporary files (of ``name`` only, when given) a killed run left in
+    ``folder``: only those whose writer is gone, so a run still writing keeps its own."""
+    removed = []
+    prefix = None if name is None else f".{name}.tmp-"
+    walk = os.walk(folder) if recursive else [(str(folder), [], _names(folder))]
+    for where, _, files in walk:
+        for entry in files:
+            if not TMP_NAME.match(entry) or (prefix and not entry.startswith(prefix)):
+                continue
+            p = Path(where) / entry
+            if _owner_gone(p):
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except OSError:
+                    pass
+    return removed
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` only when the ``with`` block ends without error.
@@ -153,13 +202,16 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     is renamed over ``path``; a process killed at any moment leaves no partial output (and
     an error removes the temporary file).  The file is created with ``open(..., "xb")``, so
     its permissions follow the umask.  Its own steps failing (creating, flushing, syncing,
-    renaming: a full disk shows there) raise :class:`WriteError`.
+    renaming: a full disk shows there) raise :class:`WriteError`.  The temporary file is
+    locked (``flock``) until it is renamed, which tells a dead run's leftovers
+    (:func:`remove_dead_temps`) from a live one's.
     """
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fh = open(tmp, "xb")
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
         except OSError as exc:
             raise WriteError(path, exc) from exc
         with fh:
@@ -167,12 +219,9 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
             try:
                 fh.flush()
                 os.fsync(fh.fileno())
+                os.replace(tmp, path)  # still locked: never taken for a dead run's leftover
             except OSError as exc:
                 raise WriteError(path, exc) from exc
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise WriteError(path, exc) from exc
     except BaseException:
         try:
             tmp.unlink()
@@ -216,7 +265,9 @@ def compression_of(path: str | Path) -> str | None:
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
     """:func:`atomic_open`, compressed through xopen when the name says so (``.gz``,
     ``.bz2``, ``.xz``, ``.zst``): the compressed stream is closed (its trailer written)
-    before the temporary file is renamed, so ``path`` never holds a partial archive."""
+    before the temporary file is renamed, so ``path`` never holds a partial archive.
+    A stream's output is one file: the temporary files a killed run left for it go first."""
+    remove_dead_temps(path.parent, path.name)
     fmt = compression_of(path)
     with atomic_open(path) as raw:
         if fmt is None:

@@ -28,7 +28,7 @@ from xopen import xopen
 from cleaner.run import executor
 from cleaner.run.io import COMPRESSION, WriteError, atomic_output, compression_of
 from cleaner.run.totals import Totals
-from cleaner.run.work import JSONL_CHUNK, ChunkResult, jsonl_task
+from cleaner.run.work import JSONL_CHUNK, NO_BUDGET, Budget, ChunkResult, jsonl_recovery, jsonl_task
 
 IDLE_FLUSH = 0.5  # seconds without input after which a pipe's partial chunk is cleaned
 
@@ -174,7 +174,7 @@ class StreamReport:
 def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs: int | None = 0,
               pool=None, on_bad=None, progress=None, chunk: int | None = None, hits=None,
               in_flight: int | None = None, input: str = "auto", html_field: str | None = None,
-              output: str = "text") -> StreamReport:
+              output: str = "text", budget: Budget = NO_BUDGET) -> StreamReport:
     """Clean the JSONL file ``source`` (``-``: stdin) into ``dest`` (``-``: stdout).
 
     Lines are read, cleaned (on ``jobs`` processes, or on ``pool``) and written in
@@ -184,7 +184,9 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
     holds the Markdown of the clean (:func:`cleaner.formats.to_markdown`).  ``hits`` (a text file) receives each document's hits as a JSON line.
     ``on_bad(lineno, why)`` is called for each bad line as it is found.  A file
     ``dest`` is written under a temporary name and renamed when complete, compressed
-    when its name says so (``.jsonl.gz``, ``.bz2``, ``.xz``, ``.zst``).
+    when its name says so (``.jsonl.gz``, ``.bz2``, ``.xz``, ``.zst``).  A record over
+    ``budget`` (its line's bytes, its cleaning time), or one whose worker process died, is
+    a bad line and the stream goes on.
     """
     size = chunk or JSONL_CHUNK
     report = StreamReport()
@@ -193,8 +195,9 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_output(Path(dest)))
         lines = _stdin_lines(src) if src is sys.stdin.buffer else src
         for result in executor.ordered_map(jsonl_task, cleaner, numbered_chunks(lines, size), text_field,
-                                           None if hits is None else source, input, html_field, output, jobs=jobs, executor=pool,
-                                           in_flight=in_flight):
+                                           None if hits is None else source, input, html_field, output, budget,
+                                           jobs=jobs, executor=pool, in_flight=in_flight,
+                                           recovery=jsonl_recovery(budget)):
             write_chunk(out, result.lines, hits, result.hits, dest)
             for lineno, why in result.bad:
                 if on_bad:

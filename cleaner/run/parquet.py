@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from cleaner.formats import to_markdown
 from cleaner.pipeline import BadDocument, Cleaner
 from cleaner.run import executor
-from cleaner.run.io import atomic_open, is_parquet
+from cleaner.run.io import atomic_open, is_parquet, remove_dead_temps
 from cleaner.run.jsonl import StreamReport, write_chunk
 from cleaner.run.schema import ADDED, TEXT_TYPE, added_values, collisions, output_schema
 from cleaner.run.totals import Totals, dumps, hit_record
@@ -207,6 +207,8 @@ def run_parquet(source: str, dest: str, cleaner: Cleaner, *, text_field: str = "
     with ExitStack() as stack:
         pf = open_input(source, text_field, html_field)
         stack.callback(pf.close)
+        if dest != "-":
+            remove_dead_temps(Path(dest).parent, Path(dest).name)  # a killed run's leftovers
         out = stack.enter_context(nullcontext(sys.stdout.buffer) if dest == "-" else atomic_open(Path(dest)))
         groups = None
         if not jsonl:

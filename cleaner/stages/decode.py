@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -19,12 +20,30 @@ class NotTextError(ValueError):
     """The input is binary (an image, a PDF, an archive), not a page."""
 
 
-def gunzip(data: bytes) -> bytes:
-    """Decompress gzip data; a truncated or corrupt stream raises a clear error."""
+class TooLarge(ValueError):
+    """A document is larger than its size budget (``limit`` bytes)."""
+
+    def __init__(self, limit: int, what: str = ""):
+        super().__init__(f"larger than {limit} bytes{what}")
+        self.limit, self.what = limit, what
+
+
+def gunzip(data: bytes, limit: int = 0) -> bytes:
+    """Decompress gzip data; a truncated or corrupt stream raises a clear error.
+
+    With ``limit`` (bytes), no more than ``limit + 1`` bytes are ever inflated: a stream
+    that holds more raises :class:`TooLarge` with memory bounded by the limit, so a small
+    file that expands to gigabytes (a "gzip bomb") costs no more than a page at the limit."""
     try:
-        return gzip.decompress(data)
+        if not limit:
+            return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
     except (EOFError, OSError, zlib.error) as exc:
         raise ValueError(f"corrupt or truncated gzip data ({exc})") from None
+    if len(out) > limit:
+        raise TooLarge(limit, " when decompressed")
+    return out
 
 
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
