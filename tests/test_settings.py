@@ -65,6 +65,12 @@ def test_output_from_the_file_changes_the_outputs(project):
     assert (project / "out" / "a.json").exists()
 
 
+def test_budgets_come_from_the_file(project):
+    (project / "work" / "clean-articles.toml").write_text("max-bytes = 10\n")
+    res = _run(project)
+    assert res.exit_code == 1 and "max-bytes" in res.output, res.output
+
+
 def test_rule_packs_are_relative_to_the_file(project):
     packs = project / "work" / "packs"
     packs.mkdir()

@@ -25,7 +25,8 @@ TABLE = "clean-articles"
 # The options a project may fix, per command; everything else is per run (outputs,
 # --hits, --report, --resume, --diff) and stays on the command line.
 SETTABLE = {
-    "run": ("rules", "select", "ignore", "profile", "input", "output", "text-field", "html-field", "jobs", "format"),
+    "run": ("rules", "select", "ignore", "profile", "input", "output", "text-field", "html-field", "jobs", "format",
+            "max-bytes", "timeout", "follow-symlinks"),
     "rules": ("rules", "select", "ignore", "profile"),
 }
 _PARAM = {"rules": "rules_dirs", "format": "fmt", "input": "input_kind"}
