@@ -13,7 +13,11 @@ behind that, on the ``re._parser`` tree:
   and come back to it reading the same characters are exponential ambiguity
   (``(?:a?a)+``, ``(?:\\w+|\\d)+``, ``(.*a){20}``);
 * a conditional group ``(?(1)...|...)`` and a back-reference under a repeat: what they
-  match depends on earlier captures, so no analysis here can bound their cost.
+  match depends on earlier captures, so no analysis here can bound their cost;
+* two unbounded runs of one element each (``\\s*``, ``[a-z]+``) that can read the same
+  character one after the other, with nothing required between them (``\\s*\\.?\\s*$``,
+  ``\\w+\\s*\\w+``): on a long run that then fails, every split of it between the two is
+  tried, so the time is quadratic.
 
 Character classes are compared on a sample alphabet: every character the pattern names,
 the ends and middles of its ranges and one member of each category (``\\w``, ``\\d``,
@@ -35,10 +39,15 @@ AMBIGUOUS = ("a repeat whose body can match the same text in more than one way (
              "quantifiers, such as (?:a?a)+, (?:\\w+|\\d)+ or (.*a){20})")
 CONDITIONAL = "a conditional group (?(...)...|...) (its cost cannot be bounded)"
 BACKREF = "a back-reference under a repeat (what it matches depends on earlier captures)"
+RUNS = ("two unbounded runs that can read the same characters one after the other (such as \\s*,?\\s*$): "
+        "quadratic on a long run; make the part between them required, e.g. \\s*(?:,\\s*)?$")
 
 
-def check_linear(pattern: str, flags: int = 0) -> str | None:
-    """Return why ``pattern`` may backtrack badly, or None if it is linear enough."""
+def check_linear(pattern: str, flags: int = 0, *, runs: bool = True) -> str | None:
+    """Return why ``pattern`` may backtrack badly, or None if it is linear enough.
+
+    ``runs=False`` leaves out the quadratic shape of two runs in a row, for a pattern whose
+    input is bounded (an ``extract`` pattern reads a block no longer than ``max_chars``)."""
     try:
         tree = sre_parse.parse(pattern, flags)
     except re.error as exc:  # reported by the caller
@@ -48,7 +57,12 @@ def check_linear(pattern: str, flags: int = 0) -> str | None:
     if found:
         return found
     ignorecase = bool((flags | tree.state.flags) & re.IGNORECASE)
-    return AMBIGUOUS if _exponentially_ambiguous(list(tree), ignorecase, _alphabet(tree), groups) else None
+    alphabet = _alphabet(tree)
+    if _exponentially_ambiguous(list(tree), ignorecase, alphabet, groups):
+        return AMBIGUOUS
+    if runs and _runs_in_a_row(list(tree), ignorecase, alphabet, groups):
+        return RUNS
+    return None
 
 
 def _groups(items, out: dict | None = None) -> dict[int, list]:
@@ -305,6 +319,7 @@ class _Automaton:
         self.keys: list[tuple] = []  # each state's tree element and case flag
         self.follow: list[set[int]] = []
         self._copying: set[int] = set()
+        self.runs: set[int] = set()  # states of an unbounded repeat of one element (\\s*, [a-z]+)
         self._masks = masks  # each element's mask, by its tree node: words repeat letters
 
     def position(self, op, av, icase: bool) -> int:
@@ -370,6 +385,8 @@ class _Automaton:
             if hi > 1:
                 for p in la:
                     self.follow[p] |= f
+            if hi == sre_constants.MAXREPEAT and len(f) == 1 and f == la:
+                self.runs |= f
             return f, la, n or lo == 0
         if op == sre_constants.BRANCH:
             first, last, nullable = set(), set(), False
@@ -428,6 +445,26 @@ def _exponentially_ambiguous(items, ignorecase: bool, alphabet: list[str], group
                 return True
     return any(_exponentially_ambiguous(list(body), ignorecase, alphabet, groups, masks_by_node)
                for body in _lookaround_bodies(items))
+
+
+def _runs_in_a_row(items, ignorecase: bool, alphabet: list[str], groups: dict[int, list]) -> bool:
+    """Can a run state ``p`` reach another run state ``q`` through states that all read
+    one character ``c`` that both runs read (so ``c * n`` splits between them n ways)?"""
+    auto = _Automaton(alphabet, groups, {})
+    auto.build(items, ignorecase)
+    follow = auto.follow
+    for p in auto.runs:
+        seen: set[tuple[int, int]] = set()
+        todo = [(q, auto.mask(p) & auto.mask(q)) for q in follow[p] if q != p]
+        while todo:
+            q, common = todo.pop()
+            if not common or (q, common) in seen:
+                continue
+            seen.add((q, common))
+            if q in auto.runs:
+                return True
+            todo.extend((r, common & auto.mask(r)) for r in follow[q] if r != q)
+    return any(_runs_in_a_row(list(body), ignorecase, alphabet, groups) for body in _lookaround_bodies(items))
 
 
 def _lookaround_bodies(items):

@@ -297,14 +297,16 @@ def _exact_seq(items) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _compile_checked(pattern: str, ignorecase: bool, source: str, rid: str, what: str) -> re.Pattern:
+def _compile_checked(pattern: str, ignorecase: bool, source: str, rid: str, what: str,
+                     bounded: bool = False) -> re.Pattern:
     """A rule's pattern compiled with the flags it runs with; a bad or backtracking-prone
-    pattern is an error naming the file, the rule and the pattern."""
+    pattern is an error naming the file, the rule and the pattern.  ``bounded``: the
+    pattern reads only text of bounded length, where a quadratic shape costs a constant."""
     try:
         compiled = re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignorecase else 0))
     except re.error as exc:
         raise _fail(source, rid, f"bad {what} {pattern!r}: {exc}") from None
-    why = check_linear(pattern, re.IGNORECASE if ignorecase else 0)
+    why = check_linear(pattern, re.IGNORECASE if ignorecase else 0, runs=not bounded)
     if why:
         raise _fail(source, rid, f"{what} {pattern!r} may take exponential time: {why}")
     return compiled
@@ -405,7 +407,9 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     extract: tuple[re.Pattern, ...] = ()
     if "extract" in raw:
         # Case-sensitive unless the pattern says otherwise ((?i:...)): fields are read, not matched.
-        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern")
+        if not isinstance(raw.get("max_chars"), int):
+            raise _fail(source, rid, "'extract' needs 'max_chars': the fields are read from blocks no longer than that")
+        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern", bounded=True)
                         for p in _as_tuple(raw["extract"], source, rid, "extract"))
         for p in extract:
             if not p.groupindex:
