@@ -144,12 +144,12 @@ examples.fixed = ["color"]
     assert f"rule US102: bad replacement {template!r}" in msg
 
 
-def test_an_extract_pattern_needs_max_chars_and_may_hold_two_runs(tmp_path):
-    """An extract pattern reads a dropped block no longer than max_chars: two runs in a row
-    cost a bounded amount there, but without max_chars the block could be any length."""
+def test_an_extract_pattern_may_hold_two_runs_only_under_max_chars(tmp_path):
+    """An extract pattern reads a block its rule dropped: under max_chars two runs in a row
+    cost a bounded amount, without it the block could be any length."""
     rule = GOOD + "extract = '''^Promo code:\\s*(?P<code>.*?)\\s*$'''\n"
     msg = load_error(write(tmp_path, rule))
-    assert "rule US101: 'extract' needs 'max_chars'" in msg
+    assert "rule US101: extract pattern" in msg and "two unbounded runs" in msg
     rules = load_rules([write(tmp_path, rule + "max_chars = 80\n")])
     assert rules[-1].fields("Promo code: SAVE10 ") == {"code": "SAVE10"}
 

@@ -407,9 +407,10 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     extract: tuple[re.Pattern, ...] = ()
     if "extract" in raw:
         # Case-sensitive unless the pattern says otherwise ((?i:...)): fields are read, not matched.
-        if not isinstance(raw.get("max_chars"), int):
-            raise _fail(source, rid, "'extract' needs 'max_chars': the fields are read from blocks no longer than that")
-        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern", bounded=True)
+        # It reads only a block this rule dropped: with max_chars that block is short, and
+        # a quadratic shape (a lazy field before a trailing run) costs a bounded amount.
+        bounded = isinstance(raw.get("max_chars"), int)
+        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern", bounded=bounded)
                         for p in _as_tuple(raw["extract"], source, rid, "extract"))
         for p in extract:
             if not p.groupindex:
