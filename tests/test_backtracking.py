@@ -95,3 +95,22 @@ def test_many_short_lines_scale_linearly(all_rules):
     t_small = min(per_mb(cleaner, small) for _ in range(2))
     t_big = min(per_mb(cleaner, big) for _ in range(2))
     assert t_big / t_small < 3, f"4x the lines cost {t_big / t_small * 4:.1f}x the time"
+
+
+def test_a_run_of_fullwidth_punctuation_scales_linearly():
+    """The width repair once matched "[forms]*[alnum][forms]*", rescanning a run of
+    fullwidth punctuation (U+FF01) from every position: quadratic (32k: 3 s, 192 KB: 19 s)."""
+    cleaner = Cleaner()
+    small, big = "\uff01" * 8000, "\uff01" * 64000
+    cleaner.clean(small)  # warm up
+
+    def best(text: str) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            cleaner.clean(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    ratio = best(big) / best(small)
+    assert ratio < 24, f"8x the text cost {ratio:.1f}x the time (linear: ~8x)"

@@ -31,6 +31,12 @@ LINE = st.one_of(
     st.text(alphabet=" \t.,;:()[]-–—\"'aAbBéÃ©01\u00a0\u200b\u00ad&#/\\n\r", max_size=40), st.just(""),
 )
 DOCS = st.lists(LINE, max_size=30).map("\n".join)
+
+
+def _control_share(data: bytes) -> float:
+    """The share of C0 control bytes (not tab, line ends, form feed, ESC) in the first 8 KiB."""
+    head = data[:8192]
+    return sum(b < 32 and b not in b"\t\n\v\f\r\x1b" for b in head) / max(len(head), 1)
 COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
@@ -58,11 +64,12 @@ def test_no_exception_replay_and_determinism(cleaner, doc):
         t.join()
     assert out[0].text == out[1].text == result.text
     assert out[0].hits == out[1].hits == result.hits
-    # bytes take the decoding path: text, or NotTextError for what looks binary (NUL bytes)
+    # bytes take the decoding path: text, or NotTextError for what looks binary (a share of
+    # control bytes; a stray one is repaired)
     try:
         cleaner.clean(doc.encode("utf-8", "surrogatepass"))
     except NotTextError:
-        assert "\x00" in doc
+        assert _control_share(doc.encode("utf-8", "surrogatepass")) > 0.05
 
 
 TAGS = st.sampled_from(["<div>", "</div>", "<script>x</script>", "<br>", "<nav>Home</nav>", "<!--", "<p", "&amp;",
@@ -201,8 +208,8 @@ def test_html_path_no_exception_and_replay(cleaner, body):
     html = "<html><body>" + "".join(body) + "</body></html>"
     try:
         result = cleaner.clean(html.encode(), html=True)
-    except NotTextError:  # NUL bytes: binary, not a page
-        assert "\x00" in html
+    except NotTextError:  # control bytes: binary, not a page
+        assert _control_share(html.encode()) > 0.05
         return
     assert replay(result.input_text, result.hits) == result.text
     assert cleaner.clean(html.encode(), html=True).text == result.text

@@ -102,14 +102,27 @@ def test_cli_exits_2_on_each_bad_rule_file(tmp_path):
     (r"^(?:a|a)*$", "alternatives that can match the same text"),
     (r"(?:ab|ab)+c", "alternatives that can match the same text"),
     (r"^(x)?(?(1)y|z)+$", "conditional group"),
+    (r"^(?:a?a)+$", "can match the same text in more than one way"),  # an optional part is a choice too
+    (r"^(?:\w+|\d)+$", "nested unbounded quantifiers"),
+    (r"^(.*a){20}$", "can match the same text in more than one way"),  # a bounded repeat multiplies too
+    (r"^(?:\s?[:|]?\s?x){0,8}$", "can match the same text in more than one way"),
+    (r"^(?:(?i:A)|a)+$", "can match the same text in more than one way"),  # case per group
+    (r"^(?:(a|b)\1)+$", "back-reference under a repeat"),
+    (r"(?=(?:a|a)+b)", "alternatives that can match the same text"),
+    (r"^Photo\s*:?\s*$", "two unbounded runs"),  # quadratic: "Photo" + spaces + "x" splits the spaces n ways
+    (r"^\s*[(\[]?\s*photo", "two unbounded runs"),
+    (r"\w+\s*\w+!", "two unbounded runs"),
 ])
 def test_super_linear_shapes_are_rejected(tmp_path, pattern, why):
-    text = GOOD.replace("'^Promo code: [A-Z0-9]+$'", repr(pattern).replace("\\\\", "\\"))
+    text = GOOD.replace("'^Promo code: [A-Z0-9]+$'", "'''" + pattern + "'''")
     msg = load_error(write(tmp_path, text))
-    assert "rule US101: pattern" in msg and why in msg
+    assert f"rule US101: pattern {pattern!r} may take exponential time" in msg and why in msg
 
 
-@pytest.mark.parametrize("pattern", [r"^(?:ab|a)*$", r"(?:ab|cd)+", r"(?:a|b)*c", r"^(?:[a-z]+-)?x$"])
+@pytest.mark.parametrize("pattern", [r"^(?:ab|a)*$", r"(?:ab|cd)+", r"(?:a|b)*c", r"^(?:[a-z]+-)?x$",
+                                     r"(?i)^(?:A|a)+$", r"\b(the|a)(?:\s\1\b)+", r"(?:\s?[:|]\s?|\s{0,2})x",
+                                     r"(?:\w+ ){0,5}photo", r"^(?:[A-Z]\w+|and|de)(?:\s(?:[A-Z]\w+|and|de)){1,6}$",
+                                     r"^Photo\s*(?::\s*)?$", r"\s*x\s*"])
 def test_unambiguous_repeats_are_not_flagged(pattern):
     assert check_linear(pattern) is None
 
@@ -129,3 +142,35 @@ examples.fixed = ["color"]
 ''' % template
     msg = load_error(write(tmp_path, text))
     assert f"rule US102: bad replacement {template!r}" in msg
+
+
+def test_an_extract_pattern_may_hold_two_runs_only_under_max_chars(tmp_path):
+    """An extract pattern reads a block its rule dropped: under max_chars two runs in a row
+    cost a bounded amount, without it the block could be any length."""
+    rule = GOOD + "extract = '''^Promo code:\\s*(?P<code>.*?)\\s*$'''\n"
+    msg = load_error(write(tmp_path, rule))
+    assert "rule US101: extract pattern" in msg and "two unbounded runs" in msg
+    rules = load_rules([write(tmp_path, rule + "max_chars = 80\n")])
+    assert rules[-1].fields("Promo code: SAVE10 ") == {"code": "SAVE10"}
+
+
+@pytest.mark.parametrize("bad, good, small, big", [
+    (r"^x\s*\.?\s*$", r"^x\s*(?:\.\s*)?$", "x" + " " * 1000 + "!", "x" + " " * 4000 + "!"),  # quadratic
+    (r"^(?:a?a)+$", r"^a+$", "a" * 12 + "!", "a" * 22 + "!"),  # exponential
+])
+def test_the_rejected_shapes_are_slow_and_their_rewrites_are_not(bad, good, small, big):
+    """What the checks reject costs super-linear time in Python's engine and the rewrite
+    does not (the ratio of two sizes, not an absolute time)."""
+    import re
+    import time
+
+    def cost(pattern: str, text: str) -> float:
+        compiled = re.compile(pattern)
+        t0 = time.process_time()
+        for _ in range(3):
+            compiled.search(text)
+        return max(time.process_time() - t0, 1e-4)
+
+    assert check_linear(bad) and check_linear(good) is None
+    assert cost(bad, big) / cost(bad, small) > 8
+    assert cost(good, big) / cost(good, small) < 8

@@ -38,7 +38,8 @@ Kinds and their keys:
 Every rule has examples: ``examples.hit`` (text the rule must fire on) and
 ``examples.keep`` (text it must leave alone); ``examples.fixed`` (one per hit example)
 gives the expected output for ``substitute`` and ``repair`` rules.  Patterns use Python
-``re`` syntax and must stay linear: nested unbounded quantifiers are rejected.
+``re`` syntax and must stay linear: shapes that can backtrack exponentially are rejected
+(:mod:`cleaner.rules.linear`).
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Iterable, Mapping
 
+from cleaner.rules.linear import check_linear
+from cleaner.rules.linear import class_chars as _class_chars
 from cleaner.rules.schema import check_params
 
 PATTERN_KINDS = ("drop-block", "drop-run", "strip", "substitute", "repair", "flag")
@@ -143,155 +146,6 @@ class Rule:
     def pack(self) -> str:
         return self.name.split(".", 1)[0]
 
-
-def check_linear(pattern: str) -> str | None:
-    """Return why ``pattern`` may backtrack badly, or None if it is linear enough.
-
-    Rejects an unbounded repeat inside another unbounded repeat (``(a+)+``, ``(\\w*\\s?)*``),
-    the shape behind catastrophic backtracking in Python's engine.
-    """
-    try:
-        tree = sre_parse.parse(pattern)
-    except re.error as exc:  # reported by the caller
-        return f"bad pattern: {exc}"
-
-    def unbounded(op, av) -> bool:
-        return op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[1] == sre_constants.MAXREPEAT
-
-    def has_repeat(items) -> bool:
-        for op, av in items:
-            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-                if av[1] > 1:
-                    return True
-                if has_repeat(av[2]):
-                    return True
-            elif op == sre_constants.SUBPATTERN and has_repeat(av[3]):
-                return True
-            elif op == sre_constants.BRANCH and any(has_repeat(b) for b in av[1]):
-                return True
-        return False
-
-    # An unbounded repeat whose body itself repeats is the dangerous shape; so is one whose
-    # body can match the same text in two ways (overlapping alternatives), and a
-    # conditional group, which the linearity of nothing here can vouch for.
-    def scan(items) -> str | None:
-        for op, av in items:
-            if op == sre_constants.GROUPREF_EXISTS:
-                return "a conditional group (?(...)...|...) (its cost cannot be bounded)"
-            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-                if unbounded(op, av) and has_repeat(av[2]):
-                    return "nested unbounded quantifiers (a repeat inside an unbounded repeat)"
-                if unbounded(op, av) and _ambiguous(list(av[2])):
-                    return "alternatives that can match the same text under an unbounded repeat (such as (?:a|a)*)"
-                found = scan(av[2])
-            elif op == sre_constants.SUBPATTERN:
-                found = scan(av[3])
-            elif op == sre_constants.BRANCH:
-                found = next((f for b in av[1] if (f := scan(b))), None)
-            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-                found = scan(av[1])
-            else:
-                found = None
-            if found:
-                return found
-        return None
-
-    return scan(tree)
-
-
-
-_ALL = None  # a first-character set that may hold any character
-
-
-def _union(a, b):
-    return _ALL if a is _ALL or b is _ALL else a | b
-
-
-def _overlap(a, b) -> bool:
-    return a is _ALL or b is _ALL or bool(a & b)
-
-
-def _nullable(items) -> bool:
-    """Can the sequence match the empty string?"""
-    for op, av in items:
-        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
-            if av[0] > 0 and not _nullable(av[2]):
-                return False
-        elif op == sre_constants.SUBPATTERN:
-            if not _nullable(av[3]):
-                return False
-        elif op == sre_constants.ATOMIC_GROUP:
-            if not _nullable(av):
-                return False
-        elif op == sre_constants.BRANCH:
-            if not any(_nullable(b) for b in av[1]):
-                return False
-        elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT, sre_constants.GROUPREF,
-                    sre_constants.GROUPREF_EXISTS):
-            continue
-        else:
-            return False
-    return True
-
-
-def _first(items, after):
-    """The characters a match of the sequence may start with (``after`` when it can be
-    empty); ``_ALL`` when that is not a small known set."""
-    out: frozenset | None = frozenset()
-    for op, av in items:
-        if op == sre_constants.LITERAL:
-            return _union(out, frozenset((av,)))
-        if op == sre_constants.IN:
-            chars = _class_chars(av)
-            return _union(out, frozenset(map(ord, chars)) if chars is not None else _ALL)
-        if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            continue
-        if op == sre_constants.SUBPATTERN:
-            body = list(av[3])
-        elif op == sre_constants.ATOMIC_GROUP:
-            body = list(av)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
-            body = list(av[2])
-            if av[0] == 0:
-                out = _union(out, _first(body, frozenset()))
-                continue
-        elif op == sre_constants.BRANCH:
-            first = frozenset()
-            for b in av[1]:
-                first = _union(first, _first(list(b), frozenset()))
-            out = _union(out, first)
-            if any(_nullable(b) for b in av[1]):
-                continue
-            return out
-        else:
-            return _ALL
-        out = _union(out, _first(body, frozenset()))
-        if not _nullable(body):
-            return out
-    return _union(out, after)
-
-
-def _ambiguous(body) -> bool:
-    """Does a repeated body hold a choice whose alternatives may start alike, so that the
-    engine can match one text in many ways (``(?:a|a)*``, ``(?:\\s|\\t)*``)?  An empty
-    alternative starts with whatever follows it (the rest of the body, then the body again)."""
-    loop = _first(body, frozenset())
-    for k, (op, av) in enumerate(body):
-        inner = None
-        if op == sre_constants.SUBPATTERN:
-            inner = list(av[3])
-        elif op == sre_constants.BRANCH:
-            rest = _first(body[k + 1:], loop)
-            firsts = [_first(list(b), rest) for b in av[1]]
-            for i in range(len(firsts)):
-                for j in range(i + 1, len(firsts)):
-                    if _overlap(firsts[i], firsts[j]):
-                        return True
-            if any(_ambiguous(list(b)) for b in av[1]):
-                return True
-        if inner is not None and _ambiguous(inner):
-            return True
-    return False
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Lower-cased strings one of which occurs in every match of ``pattern``, or None.
@@ -443,27 +297,16 @@ def _exact_seq(items) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _class_chars(items) -> frozenset[str] | None:
-    """The characters of a small positive character class, or None."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op == sre_constants.LITERAL:
-            chars.add(chr(av))
-        elif op == sre_constants.RANGE and av[1] - av[0] < 64:
-            chars.update(chr(c) for c in range(av[0], av[1] + 1))
-        else:
-            return None
-    return frozenset(chars) if 0 < len(chars) <= 64 else None
-
-
-def _compile_checked(pattern: str, ignorecase: bool, source: str, rid: str, what: str) -> re.Pattern:
+def _compile_checked(pattern: str, ignorecase: bool, source: str, rid: str, what: str,
+                     bounded: bool = False) -> re.Pattern:
     """A rule's pattern compiled with the flags it runs with; a bad or backtracking-prone
-    pattern is an error naming the file, the rule and the pattern."""
+    pattern is an error naming the file, the rule and the pattern.  ``bounded``: the
+    pattern reads only text of bounded length, where a quadratic shape costs a constant."""
     try:
         compiled = re.compile(pattern, re.MULTILINE | (re.IGNORECASE if ignorecase else 0))
     except re.error as exc:
         raise _fail(source, rid, f"bad {what} {pattern!r}: {exc}") from None
-    why = check_linear(pattern)
+    why = check_linear(pattern, re.IGNORECASE if ignorecase else 0, runs=not bounded)
     if why:
         raise _fail(source, rid, f"{what} {pattern!r} may take exponential time: {why}")
     return compiled
@@ -564,7 +407,10 @@ def parse_rule(raw: Mapping, source: str, order: int) -> Rule:
     extract: tuple[re.Pattern, ...] = ()
     if "extract" in raw:
         # Case-sensitive unless the pattern says otherwise ((?i:...)): fields are read, not matched.
-        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern")
+        # It reads only a block this rule dropped: with max_chars that block is short, and
+        # a quadratic shape (a lazy field before a trailing run) costs a bounded amount.
+        bounded = isinstance(raw.get("max_chars"), int)
+        extract = tuple(_compile_checked(p, False, source, rid, "extract pattern", bounded=bounded)
                         for p in _as_tuple(raw["extract"], source, rid, "extract"))
         for p in extract:
             if not p.groupindex:

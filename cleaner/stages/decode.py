@@ -1,9 +1,11 @@
 """Bytes to text: UTF-8 first, beautifulsoup4's encoding detection as the fallback."""
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import zlib
+from collections import Counter
 
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -58,6 +60,9 @@ def looks_like_html(data: bytes | str) -> bool:
         data = data[:4096].encode("utf-8", "replace")
     if data.startswith(GZIP_MAGIC):
         return True
+    utf16 = sniff_utf16(data)
+    if utf16:
+        data = data[:8192].decode(utf16, errors="replace").encode("utf-8")
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and any(mark in head for mark in _HTML_MARKS)
 
@@ -70,14 +75,59 @@ def is_html_input(data: bytes | str, kind: str = "auto") -> bool:
     return kind == "html" or (kind == "auto" and looks_like_html(data))
 
 
+# C0 control bytes that text does not hold (tab, line ends, form feed and ESC, which
+# terminal escapes use and a repair removes, stay out).  Binary data has ~9% of them.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b")
+_MAX_CONTROL_SHARE = 0.05
+_SNIFF = 8192
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` is UTF-16 without a byte order mark.
+
+    In UTF-16 text the high byte of each code unit is zero for ASCII (spaces, digits,
+    punctuation at least) and else nearly always one script's block, all on one side: at
+    odd offsets (little-endian) or at even ones (big-endian).  Binary data has zeros on
+    both sides and high bytes of every value.  The guess must decode cleanly and read as
+    text (few control characters)."""
+    head = data[:_SNIFF]
+    head = head[:len(head) - len(head) % 2]
+    units = len(head) // 2
+    if units < 2 or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    low_first, high_first = head[0::2], head[1::2]
+    for encoding, high, low in (("utf-16-le", high_first, low_first), ("utf-16-be", low_first, high_first)):
+        # High bytes: zero for ASCII, else mostly one script's block (0x04 for Cyrillic).
+        top = sorted(Counter(high).items(), key=lambda kv: -kv[1])[:2]
+        if high.count(0) >= 0.1 * units and low.count(0) <= 0.01 * units and sum(n for _, n in top) >= 0.9 * units:
+            try:  # an incremental decoder: the cut may split a surrogate pair
+                text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(map(text.count, _CONTROL_CHARS))
+            return encoding if controls <= _MAX_CONTROL_SHARE * max(len(text), 1) else None
+    return None
+
+
+_CONTROL_CHARS = tuple(_CONTROL_BYTES.decode("ascii"))
+
+
 def sniff_binary(data: bytes) -> str | None:
-    """Name the binary format of ``data``, or None when it may be text."""
+    """Name the binary format of ``data``, or None when it may be text.
+
+    Text may hold a stray NUL or control byte (a repair removes it), so only a share of
+    them in the first 8 KiB makes data binary; UTF-16 text, whose ASCII letters each carry
+    a zero byte, is recognised first (with or without a byte order mark)."""
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             return what
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        return "binary data (NUL bytes)"
+    head = data[:_SNIFF]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or sniff_utf16(head):
+        return None
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > _MAX_CONTROL_SHARE * len(head):
+        what = "NUL bytes" if b"\x00" in head else "control bytes"
+        return f"binary data ({what}: {controls / len(head):.0%} of the first {len(head):,} bytes)"
     return None
 
 
@@ -98,19 +148,25 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None
     Line endings are normalised to ``\\n`` (layout, not content).
     """
     data = unwrap(data)
-    fallback = None
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        from bs4.dammit import UnicodeDammit  # imported only when needed: it is slow to load
-
-        dammit = UnicodeDammit(data, is_html=is_html)
-        if dammit.unicode_markup is not None and dammit.original_encoding:
-            text, fallback = dammit.unicode_markup, dammit.original_encoding
-        else:
-            text, fallback = data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"
+    text, fallback = _to_text(data, is_html)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, fallback
+
+
+def _to_text(data: bytes, is_html: bool) -> tuple[str, str | None]:
+    utf16 = sniff_utf16(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 (with NULs)
+    if utf16:
+        return data.decode(utf16, errors="replace"), f"{utf16} (no byte order mark)"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    from bs4.dammit import UnicodeDammit  # imported only when needed: it is slow to load
+
+    dammit = UnicodeDammit(data, is_html=is_html)
+    if dammit.unicode_markup is not None and dammit.original_encoding:
+        return dammit.unicode_markup, dammit.original_encoding
+    return data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"

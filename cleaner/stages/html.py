@@ -32,7 +32,7 @@ from cleaner.content import dom, pagetype
 from cleaner.model import DROP, KEEP, Block, Decision, HtmlBlock, HtmlPage
 from cleaner.rules import builtin_rules_dir, load_pack
 from cleaner.rules.html import HtmlRules, _HintIndex, default_rules
-from cleaner.stages.decode import GZIP_MAGIC, gunzip
+from cleaner.stages.decode import GZIP_MAGIC, gunzip, sniff_utf16
 from cleaner.stages.lang import LanguageDetector
 
 __all__ = ["decode_html", "markup_of", "parse_html", "select_main", "extract_text", "fired_codes",
@@ -89,6 +89,9 @@ def _decode(data: bytes) -> tuple[str, bytes | None]:
     declared charset), else None."""
     if data.startswith(GZIP_MAGIC):
         data = gunzip(data)
+    utf16 = sniff_utf16(data)  # no BOM to tell bs4, and its ASCII reads as UTF-8 with NULs
+    if utf16:
+        return data.decode(utf16, errors="replace"), None
     from bs4.dammit import EncodingDetector, UnicodeDammit  # imported lazily (slow import)
 
     # Most pages are UTF-8, declared or not: when bs4 finds no BOM and no other declared
