@@ -237,7 +237,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     print_explain(display(o.rel), result)
                 if writer is not None:
                     writer.add(display(o.rel), result.input_text, result.text, result.hits,
-                               result.metadata.get("removed_share", 0.0))
+                               result.metadata.get("removed_share", 0.0), result.metadata)
                 if show_diff:
                     click.echo(format_diff(display(o.rel), result.input_text, result.text,
                                            result.hits, color=color, escape=escape), nl=False, color=color)
