@@ -3,7 +3,8 @@
 A reviewer has to trust the cleaner before trusting its output, so the page shows what
 each rule did where it did it: the input around every hit, removed spans struck through
 and coloured by rule, rewrites as before -> after, warnings marked.  A reviewer reads a
-document whole, so a document of up to ``full_text`` characters travels in full (its
+document whole, so a document of up to ``full_text`` characters travels in full (while
+the batch's ``full_budget`` lasts, given out in triage order) (its
 output as references to the input's lines plus the lines that changed); a longer one
 keeps only the input around its hits (``context`` characters either side, close windows
 merged, long removed spans cut in the middle), so one huge page cannot make the report
@@ -46,6 +47,10 @@ WARN_SHARE = 0.9
 
 #: A document of at most this many characters travels whole (kept text is never cut).
 FULL_TEXT = 100_000
+#: Characters of whole documents a page holds at most, given out in triage order (the
+#: documents worth a look first): the page's size, and so its load time, stays bounded
+#: for a batch of 10,000 documents, whose later documents keep their context windows.
+FULL_BUDGET = 3_000_000
 #: Removed lines a band stands for at least: one struck line takes no more room than its band.
 BAND_LINES = 2
 #: Bins of the share-removed histogram (tenths).
@@ -178,6 +183,7 @@ class ReportWriter:
         max_field: int = 1000,
         warn_share: float = WARN_SHARE,
         full_text: int = FULL_TEXT,
+        full_budget: int = FULL_BUDGET,
     ):
         self.title = title
         self.context = context
@@ -185,6 +191,7 @@ class ReportWriter:
         self.max_field = max_field
         self.warn_share = warn_share
         self.full_text = full_text
+        self.full_budget = full_budget
         self._docs: list[dict] = []
         self._extra: list[dict] = []  # per document, for the batch figures; not in the page
         self._rules: dict[str, dict] = {}
@@ -350,9 +357,15 @@ class ReportWriter:
         for extra, g in zip(self._extra, group_of):
             for index, chars in extra["removed"].items():
                 heat[index][g] += chars
-        docs = []
+        docs, budget = [], self.full_budget
         for i, points, why in self.triage():
-            docs.append(dict(self._docs[i], score=points, why=why, g=group_of[i]))
+            doc = dict(self._docs[i], score=points, why=why, g=group_of[i])
+            if doc["rest"] is not None:
+                if doc["nin"] <= budget:
+                    budget -= doc["nin"]
+                else:  # past the batch's budget: context windows only, as for a long document
+                    doc["rest"] = doc["out"] = None
+            docs.append(doc)
         hist = [0] * HIST_BINS
         for d in self._docs:
             hist[min(HIST_BINS - 1, int(d["share"] * HIST_BINS))] += 1
@@ -467,17 +480,23 @@ def output_lines(input_text: str, output_text: str) -> list:
     out: list = []
     pos = 0
     for line in output_text.split("\n"):
-        found = where.get(line) if line else None
+        found = where.get(line.strip()) if line.strip() else None
         if not found:
             out.append(line)
             continue
         k = bisect_left(found, pos)
         index = found[k] if k < len(found) else found[0]
-        pos = index + 1
         source = lines[index]
         a = len(source) - len(source.lstrip())
         b = len(source) - len(source.rstrip())
-        out.append(index if not (a or b) else [index, a, b])
+        if line == source:
+            out.append(index)
+        elif line == source.strip():
+            out.append([index, a, b])
+        else:  # the same words with other edge spaces: the line itself is shorter than the rule
+            out.append(line)
+            continue
+        pos = index + 1
     return out
 
 
