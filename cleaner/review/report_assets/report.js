@@ -2,7 +2,9 @@
 (function () {
   var D = JSON.parse(document.getElementById("report-data").textContent);
   var ACT = D.actions, RULES = D.rules, DOCS = D.docs, MSG = D.messages;
-  var PAGE = 100, HIT_CTX = 120, SVGNS = "http://www.w3.org/2000/svg";
+  var PAGE = 100, HIT_CTX = 120;
+  /* the SVG namespace, from the page's own empty <svg> (the parser knows it) */
+  var SVGNS = document.getElementById("svg-ns").namespaceURI;
   /* set: a chart's selection of documents ({label, test(docIndex)}), or null */
   var state = { rule: -1, query: "", doc: -1, set: null, view: "input", sort: ["removed", -1] };
   var docRows = [], hitRows = [], docShown = 0, hitShown = 0;
