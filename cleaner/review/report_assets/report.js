@@ -147,7 +147,7 @@
     document.getElementById("chart-rules").appendChild(s1);
     /* histogram of share removed per document */
     var H = 140, bins = D.hist, top = Math.max.apply(null, bins.concat([1])), bw = (W - 40) / bins.length;
-    var s2 = svg("svg", { viewBox: "0 0 " + W + " " + (H + 36), "class": "chart", role: "group" });
+    var T = 14, s2 = svg("svg", { viewBox: "0 0 " + W + " " + (T + H + 36), "class": "chart", role: "group" });
     bins.forEach(function (n, b) {
       var h = n ? Math.max(2, H * n / top) : 0, lo = b / bins.length, hi = (b + 1) / bins.length;
       var label = n + " documents with " + pct(lo) + "\u2013" + pct(hi) + " removed";
@@ -157,13 +157,13 @@
           return s >= lo && (s < hi || (b === bins.length - 1 && s <= 1));
         });
       });
-      g.appendChild(svg("rect", { x: 30 + b * bw + 1, y: 0, width: bw - 2, height: H, "class": "hot" }));
-      g.appendChild(svg("rect", { x: 30 + b * bw + 1, y: H - h, width: bw - 2, height: h, "class": "bin" }));
-      g.appendChild(svgText(30 + b * bw + bw / 2, H - h - 3, n || "", { "text-anchor": "middle", "class": "val" }));
-      g.appendChild(svgText(30 + b * bw + bw / 2, H + 14, Math.round(lo * 100) + "%", { "text-anchor": "middle", "class": "lbl" }));
+      g.appendChild(svg("rect", { x: 30 + b * bw + 1, y: T, width: bw - 2, height: H, "class": "hot" }));
+      g.appendChild(svg("rect", { x: 30 + b * bw + 1, y: T + H - h, width: bw - 2, height: h, "class": "bin" }));
+      g.appendChild(svgText(30 + b * bw + bw / 2, T + H - h - 3, n || "", { "text-anchor": "middle", "class": "val" }));
+      g.appendChild(svgText(30 + b * bw + bw / 2, T + H + 14, Math.round(lo * 100) + "%", { "text-anchor": "middle", "class": "lbl" }));
       s2.appendChild(g);
     });
-    s2.appendChild(svgText(W / 2, H + 32, "share of the document removed", { "text-anchor": "middle", "class": "lbl" }));
+    s2.appendChild(svgText(W / 2, T + H + 32, "share of the document removed", { "text-anchor": "middle", "class": "lbl" }));
     document.getElementById("chart-hist").appendChild(s2);
     /* heatmap: rule x document group, characters removed */
     var G = D.groups.names, heat = rules.slice(0, 15), cw = Math.min(90, (W - left) / Math.max(1, G.length));
