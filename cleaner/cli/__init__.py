@@ -19,7 +19,7 @@ import click
 from cleaner import __version__
 from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
-from cleaner.review.diff import format_diff, want_color
+from cleaner.review.diff import WorstDiffs, format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
@@ -106,6 +106,9 @@ def main():
               help="Write a self-contained HTML review report of every hit in the batch.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff per file, hunks labelled with rule codes (coloured on a terminal).")
+@click.option("--worst", type=click.IntRange(min=1), metavar="N",
+              help="With --diff: only the N documents most worth a look, most suspicious first (the report's "
+                   "triage order), printed after the batch.")
 @click.option("--resume", is_flag=True,
               help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
                    "finishes a killed batch.")
@@ -144,8 +147,8 @@ def main():
                    "(0: no limit).")
 @settings_options
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output, html_field, jobs,
-        scheduler, max_bytes, timeout):
+        show_diff, worst, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output,
+        html_field, jobs, scheduler, max_bytes, timeout):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
     With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
@@ -154,6 +157,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     With Parquet (IN a .parquet file; OUT .parquet, .jsonl or -), clean each row's text column.
     With one page (IN a single file, or - holding plain text or HTML), write its clean
     text to OUT (a file, or - for stdout)."""
+    if worst and not show_diff:
+        raise click.UsageError("--worst N picks the diffs to print: give --diff too")
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     budget = Budget(max_bytes, timeout)
@@ -223,6 +228,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         if report_path else None
     color = want_color(sys.stdout)
     escape = _is_terminal(sys.stdout)  # the text's own control characters never reach a terminal raw
+    worst_diffs = WorstDiffs(worst) if show_diff and worst else None  # printed at the end, in triage order
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
             for o in batch.run(files, jobs=resolve_jobs(jobs)):
@@ -249,8 +255,11 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     print_explain(display(o.rel), result)
                 if writer is not None:
                     writer.add(display(o.rel), result.input_text, result.text, result.hits,
-                               result.metadata.get("removed_share", 0.0))
-                if show_diff:
+                               result.metadata.get("removed_share", 0.0), result.metadata)
+                if worst_diffs is not None:
+                    worst_diffs.add(display(o.rel), result.input_text, result.text, result.hits,
+                                    result.metadata.get("removed_share", 0.0), result.metadata)
+                elif show_diff:
                     click.echo(format_diff(display(o.rel), result.input_text, result.text,
                                            result.hits, color=color, escape=escape), nl=False, color=color)
     finally:
@@ -261,6 +270,9 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest_error:
         unwritten.append((str(batch.manifest.path), f"{batch.manifest_error} (the outputs written are whole; "
                                                     "--resume may clean some inputs again)"))
+    if worst_diffs is not None:
+        for text in worst_diffs.diffs(color=color, escape=escape):
+            click.echo(text, nl=False, color=color)
     if writer is not None:
         try:
             writer.write(report_path)

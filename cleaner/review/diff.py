@@ -7,9 +7,12 @@ can go straight from a surprising change to the rule that made it.
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import zlib
 from typing import Any, Iterable, Mapping, TextIO
 
+from cleaner.review import triage
 from cleaner.terminal import printable
 
 RED = "\x1b[31m"
@@ -156,3 +159,45 @@ def _painter(color: bool):
         return f"{code}{body}{RESET}" + line[len(body):]
 
     return paint
+
+
+class WorstDiffs:
+    """``--diff --worst N``: the diffs of the N most suspicious documents, in triage order.
+
+    The order needs the whole batch (a rule is rare only against all documents), so each
+    document's texts wait here, compressed, until :meth:`diffs` ranks them with the
+    report's suspicion score (:mod:`cleaner.review.triage`).
+    """
+
+    def __init__(self, worst: int):
+        self.worst = worst
+        self._docs: list[tuple] = []
+        self._rule_docs: dict[str, int] = {}
+
+    def add(self, doc_id: str, input_text: str, output_text: str, hits, removed_share: float,
+            metadata: Mapping[str, Any] | None = None) -> None:
+        hit_dicts = [h.to_dict() if hasattr(h, "to_dict") else dict(h) for h in hits]
+        page_type = str((metadata or {}).get("page_type") or "")
+        codes = {str(h.get("code", "?")) for h in hit_dicts}
+        for code in codes:
+            self._rule_docs[code] = self._rule_docs.get(code, 0) + 1
+        packed = zlib.compress(json.dumps([input_text, output_text, hit_dicts], ensure_ascii=False)
+                               .encode("utf-8", "surrogatepass"))
+        self._docs.append((doc_id, float(removed_share or 0.0), triage.signals(input_text, hit_dicts, page_type),
+                           codes, packed))
+
+    def ranked(self) -> list[tuple[str, float, list[str], bytes]]:
+        rare = triage.rare_rules(self._rule_docs, len(self._docs))
+        scored = [(doc_id, *triage.score(sig, codes, rare), share, packed)
+                  for doc_id, share, sig, codes, packed in self._docs]
+        scored.sort(key=lambda t: triage.order_key(t[1], t[3], t[0]))
+        return [(doc_id, points, why, packed) for doc_id, points, why, _, packed in scored[: self.worst]]
+
+    def diffs(self, color: bool = False, *, escape: bool = False) -> Iterable[str]:
+        """Each document's diff, headed by its score and reasons."""
+        for doc_id, points, why, packed in self.ranked():
+            input_text, output_text, hits = json.loads(zlib.decompress(packed).decode("utf-8", "surrogatepass"))
+            name = printable(doc_id) if escape else doc_id
+            head = f"# {name}: suspicion {points:g}" + (f" ({'; '.join(why)})" if why else "") + "\n"
+            yield _painter(color)(BOLD, head) + format_diff(doc_id, input_text, output_text, hits, color=color,
+                                                            escape=escape)

@@ -2,11 +2,17 @@
 
 A reviewer has to trust the cleaner before trusting its output, so the page shows what
 each rule did where it did it: the input around every hit, removed spans struck through
-and coloured by rule, rewrites as before -> after, warnings marked.  The page must stay
-usable for 10,000 documents, so it never holds whole texts: each document keeps only the
-input around its hits (``context`` characters either side, close windows merged, long
-removed spans cut in the middle).  Its size therefore grows with the number of hits, not
-with the size of the corpus.  The data travels as JSON in the page and is rendered by a
+and coloured by rule, rewrites as before -> after, warnings marked.  A reviewer reads a
+document whole, so a document of up to ``full_text`` characters travels in full (while
+the batch's ``full_budget`` lasts, given out in triage order) (its
+output as references to the input's lines plus the lines that changed); a longer one
+keeps only the input around its hits (``context`` characters either side, close windows
+merged, long removed spans cut in the middle), so one huge page cannot make the report
+grow with it.  Runs of removed lines are found here (:func:`removed_runs`) and shown
+collapsed into one band each.  The overview opens on the documents worth a look, ranked
+by the suspicion score of :mod:`cleaner.review.triage`; the charts' numbers (characters
+removed per rule, a histogram of share removed, a rule x group heatmap) are computed
+here too, so the page's script only draws them.  The data travels as JSON in the page and is rendered by a
 small script on demand, always through ``textContent``: article text is untrusted and
 must never become markup.  A Content-Security-Policy with a per-file nonce backs that up.
 The page's template, style sheet and script are package data in ``cleaner/report_assets/``.
@@ -16,7 +22,7 @@ Usage::
     writer = ReportWriter(title="batch 2024-05-01")
     for doc_id, result in results:
         writer.add(doc_id, result.input_text, result.text,
-                   [h.to_dict() for h in result.hits], removed_share)
+                   [h.to_dict() for h in result.hits], removed_share, result.metadata)
     writer.write("report.html")
 """
 from __future__ import annotations
@@ -33,10 +39,24 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from cleaner.model import ACTIONS
+from cleaner.review import triage
 
 #: The warning mark's share when the caller gives none (the CLI passes the SV001 rule's
 #: ``min_removed_share``, so the report marks what the safety valve flags).
 WARN_SHARE = 0.9
+
+#: A document of at most this many characters travels whole (kept text is never cut).
+FULL_TEXT = 100_000
+#: Characters of whole documents a page holds at most, given out in triage order (the
+#: documents worth a look first): the page's size, and so its load time, stays bounded
+#: for a batch of 10,000 documents, whose later documents keep their context windows.
+FULL_BUDGET = 3_000_000
+#: Removed lines a band stands for at least: one struck line takes no more room than its band.
+BAND_LINES = 2
+#: Bins of the share-removed histogram (tenths).
+HIST_BINS = 10
+#: Bucket edges of share removed, the heatmap's groups when page types do not tell apart.
+SHARE_BUCKETS = (0.0, 0.1, 0.3, 0.6, 0.9, 1.0)
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
@@ -149,8 +169,9 @@ def embed_json(data: Any) -> str:
 class ReportWriter:
     """Collects documents one at a time and writes the batch's review page.
 
-    Only the compact form of a document (the input around its hits, the hits themselves)
-    is kept, so a writer can take a large batch without holding its texts in memory.
+    Only the compact form of a document (its input, its output as line references, its
+    hits) is kept, so a writer can take a large batch without holding much more than
+    the page it will write.
     """
 
     def __init__(
@@ -161,13 +182,18 @@ class ReportWriter:
         keep: int = 300,
         max_field: int = 1000,
         warn_share: float = WARN_SHARE,
+        full_text: int = FULL_TEXT,
+        full_budget: int = FULL_BUDGET,
     ):
         self.title = title
         self.context = context
         self.keep = keep
         self.max_field = max_field
         self.warn_share = warn_share
+        self.full_text = full_text
+        self.full_budget = full_budget
         self._docs: list[dict] = []
+        self._extra: list[dict] = []  # per document, for the batch figures; not in the page
         self._rules: dict[str, dict] = {}
         self._rule_list: list[dict] = []
         self._messages: dict[str, int] = {}
@@ -182,16 +208,21 @@ class ReportWriter:
         output_text: str,
         hits: Iterable[Mapping[str, Any] | Any],
         removed_share: float,
+        metadata: Mapping[str, Any] | None = None,
     ) -> None:
         """Add one document: its input, its output and its hits (``Hit.to_dict()`` shape).
 
         ``Hit`` objects are accepted too.  Hit spans are offsets into ``input_text``; a
         hit without a usable span (-1, or outside the input) is still listed, without
-        context, so no hit is ever hidden from the reviewer.
+        context, so no hit is ever hidden from the reviewer.  ``metadata`` is the
+        result's (``title``, ``url``, ``page_type`` are used): a reviewer knows pages by
+        their titles, and the page type is part of the suspicion score.
         """
+        meta = metadata or {}
         hit_dicts = [h.to_dict() if hasattr(h, "to_dict") else dict(h) for h in hits]
         length = len(input_text)
         placed = [h for h in hit_dicts if _placed(h, length)]
+        u16 = _Utf16(input_text)
         ranges = context_ranges(
             ((h["start"], h["end"]) for h in placed),
             length,
@@ -199,21 +230,43 @@ class ReportWriter:
             keep=self.keep,
             text=input_text,
         )
-        u16 = _Utf16(input_text)
         chunks = [[u16(s), input_text[s:e]] for s, e in ranges]
+        full = length <= self.full_text
+        # The text between the context windows: with the windows it is the whole input,
+        # so a short document travels whole without any character twice.
+        rest = [[u16(s), input_text[s:e]] for s, e in _gaps(ranges, length)] if full else None
         rows = [self._hit_row(h, input_text, u16, length) for h in hit_dicts]
+        page_type = _meta_str(meta, "page_type")
+        runs = [
+            [u16(s), u16(e), sorted({self._rules[c]["index"] for c in codes}), n]
+            for s, e, codes, n in removed_runs(input_text, placed)
+            if n >= BAND_LINES
+        ]
+        removed_by: dict[int, int] = {}
+        for s, e, code in triage.removal_spans(placed, length):
+            index = self._rules[code]["index"]
+            removed_by[index] = removed_by.get(index, 0) + e - s
         self._docs.append(
             {
                 "id": str(doc_id),
+                "title": _meta_str(meta, "title"),
+                "url": _meta_str(meta, "url"),
+                "type": page_type,
                 "share": _share(removed_share),
                 "nin": length,
                 "nout": len(output_text),
                 "chunks": chunks,
+                "rest": rest,
+                "out": output_lines(input_text, output_text) if full else None,
+                "runs": runs,
                 "hits": rows,
             }
         )
+        self._extra.append({"signals": triage.signals(input_text, placed, page_type), "removed": removed_by})
         for index in {row[0] for row in rows}:
             self._rule_list[index]["docs"] += 1
+        for index, chars in removed_by.items():
+            self._rule_list[index]["removed"] += chars
 
     def _hit_row(self, hit: Mapping[str, Any], text: str, u16: _Utf16, length: int) -> list:
         """One hit as a compact row: rule, action, span, message, after, before, detail.
@@ -232,6 +285,7 @@ class ReportWriter:
                 "messages": {},
                 "hits": 0,
                 "docs": 0,
+                "removed": 0,
             }
             self._rule_list.append(rule)
         action = str(hit.get("action", "flag"))
@@ -250,6 +304,17 @@ class ReportWriter:
             return [rule["index"], action_index, u16(start), u16(end), msg_index, after, shown_before, detail]
         return [rule["index"], action_index, -1, -1, msg_index, after, _clip(before, self.max_field), detail]
 
+    def triage(self) -> list[tuple[int, float, list[str]]]:
+        """``(document index, score, reasons)`` of every document, most suspicious first."""
+        rare = triage.rare_rules({c: r["docs"] for c, r in self._rules.items()}, len(self._docs))
+        scored = []
+        for i, (doc, extra) in enumerate(zip(self._docs, self._extra)):
+            codes = {self._rule_list[row[0]]["code"] for row in doc["hits"]}
+            points, why = triage.score(extra["signals"], codes, rare)
+            scored.append((i, points, why))
+        scored.sort(key=lambda t: triage.order_key(t[1], self._docs[t[0]]["share"], self._docs[t[0]]["id"]))
+        return scored
+
     def overview(self) -> dict:
         """Batch counts the page's overview shows (also handy for tests and the CLI)."""
         hits_per_rule = {code: r["hits"] for code, r in self._rules.items()}
@@ -258,37 +323,71 @@ class ReportWriter:
             "hits": sum(hits_per_rule.values()),
             "hits_per_rule": hits_per_rule,
             "warned": sum(1 for d in self._docs if d["share"] > self.warn_share),
+            "worth_a_look": sum(1 for _, points, _ in self.triage() if points >= triage.LOOK),
         }
 
+    def groups(self) -> tuple[str, list[str], list[int]]:
+        """The heatmap's document groups: by page type when the batch has several, else by
+        share removed.  Returns (what groups, group names, each document's group)."""
+        types = sorted({d["type"] for d in self._docs if d["type"]})
+        if len(types) > 1:
+            names = types + (["unknown"] if any(not d["type"] for d in self._docs) else [])
+            return "page type", names, [names.index(d["type"] or "unknown") for d in self._docs]
+        names = [f"{lo:.0%}\u2013{hi:.0%} removed" for lo, hi in zip(SHARE_BUCKETS, SHARE_BUCKETS[1:])]
+        return "share removed", names, [_bucket(d["share"]) for d in self._docs]
+
     def data(self) -> dict:
-        """Everything the page's script needs, documents sorted by share removed."""
+        """Everything the page's script needs, documents in triage order."""
         messages = sorted(self._messages, key=self._messages.__getitem__)
         rules = [
             {
                 "code": r["code"],
                 "name": r["name"],
+                "family": family(r["code"]),
                 "actions": r["actions"],
                 "hits": r["hits"],
                 "docs": r["docs"],
+                "removed": r["removed"],
                 "messages": [[m, n] for m, n in sorted(r["messages"].items(), key=lambda kv: -kv[1])],
             }
             for r in self._rules.values()
         ]
-        docs = sorted(self._docs, key=lambda d: -d["share"])
+        by, names, group_of = self.groups()
+        heat = [[0] * len(names) for _ in rules]
+        for extra, g in zip(self._extra, group_of):
+            for index, chars in extra["removed"].items():
+                heat[index][g] += chars
+        docs, budget = [], self.full_budget
+        for i, points, why in self.triage():
+            doc = dict(self._docs[i], score=points, why=why, g=group_of[i])
+            if doc["rest"] is not None:
+                if doc["nin"] <= budget:
+                    budget -= doc["nin"]
+                else:  # past the batch's budget: context windows only, as for a long document
+                    doc["rest"] = doc["out"] = None
+            docs.append(doc)
+        hist = [0] * HIST_BINS
+        for d in self._docs:
+            hist[min(HIST_BINS - 1, int(d["share"] * HIST_BINS))] += 1
         return {
             "title": self.title,
             "warn": self.warn_share,
+            "look": triage.LOOK,
             "actions": list(ACTIONS),
             "messages": messages,
             "rules": rules,
+            "hist": hist,
+            "groups": {"by": by, "names": names},
+            "heat": heat,
             "docs": docs,
         }
 
     def render(self) -> str:
         """The whole page as one string: no external assets, nothing fetched."""
         nonce = secrets.token_urlsafe(18)
+        families = sorted({family(code) for code in self._rules})
         rule_css = "".join(
-            f".r{r['index']}{{--rc:{_rule_colour(r['index'])}}}" for r in self._rules.values()
+            f".r{r['index']}{{--rc:{rule_colour(r['code'], families)}}}" for r in self._rules.values()
         )
         return _fill(
             _asset("report.html"),
@@ -306,6 +405,116 @@ class ReportWriter:
         return path
 
 
+def _gaps(ranges: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The parts of ``[0, length)`` outside the sorted, disjoint ``ranges``."""
+    out, pos = [], 0
+    for s, e in ranges:
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < length:
+        out.append((pos, length))
+    return out
+
+
+def _bucket(share: float) -> int:
+    for i, hi in enumerate(SHARE_BUCKETS[1:-1]):
+        if share < hi:
+            return i
+    return len(SHARE_BUCKETS) - 2
+
+
+def _meta_str(meta: Mapping[str, Any], key: str) -> str:
+    value = meta.get(key)
+    return str(value) if value not in (None, "") else ""
+
+
+def removed_runs(text: str, hits: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, list[str], int]]:
+    """Runs of whole removed lines: ``(start, end, codes, lines)`` in input offsets.
+
+    A line is removed when removal hits cover all of it but its edge spaces; blank lines
+    between removed lines belong to the run, and the blank lines after it too, so the
+    band that stands for a run sits where its lines were.  ``codes`` are the rules that
+    removed them, ``lines`` counts the non-blank lines.
+    """
+    spans = triage.removal_spans(list(hits), len(text))
+    merged = triage._merged((s, e) for s, e, _ in spans)
+    runs: list[list] = []
+    open_run: list | None = None
+    for s, e in triage.lines_with_offsets(text):
+        line = text[s:e]
+        body = line.strip()
+        if not body:
+            if open_run is not None:
+                open_run[1] = min(len(text), e + 1)
+            continue
+        ls = s + len(line) - len(line.lstrip())
+        le = e - (len(line) - len(line.rstrip()))
+        if triage.covered(merged, ls, le) == le - ls:
+            codes = {c for hs, he, c in spans if hs < le and he > ls}
+            if open_run is None:
+                open_run = [s, min(len(text), e + 1), set(), 0]
+                runs.append(open_run)
+            open_run[1] = min(len(text), e + 1)
+            open_run[2] |= codes
+            open_run[3] += 1
+        else:
+            open_run = None
+    return [(s, e, sorted(codes), n) for s, e, codes, n in runs]
+
+
+def output_lines(input_text: str, output_text: str) -> list:
+    """The output as a list of references to input lines and strings (a line that changed).
+
+    Most of an output is the input's lines, so this costs a few bytes a line instead of
+    the text again: ``i`` is input line ``i`` as it is, ``[i, a, b]`` the same line
+    without its first ``a`` and last ``b`` characters (the edge spaces assembly strips).
+    The nearest matching line after the previous one is taken, so repeated lines map in
+    order.
+    """
+    where: dict[str, list[int]] = {}
+    lines = input_text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip():
+            where.setdefault(line.strip(), []).append(i)
+    out: list = []
+    pos = 0
+    for line in output_text.split("\n"):
+        found = where.get(line.strip()) if line.strip() else None
+        if not found:
+            out.append(line)
+            continue
+        k = bisect_left(found, pos)
+        index = found[k] if k < len(found) else found[0]
+        source = lines[index]
+        a = len(source) - len(source.lstrip())
+        b = len(source) - len(source.rstrip())
+        if line == source:
+            out.append(index)
+        elif line == source.strip():
+            out.append([index, a, b])
+        else:  # the same words with other edge spaces: the line itself is shorter than the rule
+            out.append(line)
+            continue
+        pos = index + 1
+    return out
+
+
+def family(code: str) -> str:
+    """A rule's family: its code's letters (``AD`` of ``AD201``)."""
+    m = re.match(r"[A-Za-z]+", code)
+    return m.group(0).upper() if m else code
+
+
+def rule_colour(code: str, families: list[str]) -> str:
+    """A light colour per rule: the hue says the family (golden-angle hues keep families
+    apart), the lightness varies within it; always light, so the code on it stays readable."""
+    fam = family(code)
+    index = families.index(fam) if fam in families else 0
+    shade = sum(ord(c) for c in code[len(fam):]) % 4
+    return f"hsl({(index * 137.508) % 360:.0f} 70% {78 + 4 * shade}%)"
+
+
 def _placed(hit: Mapping[str, Any], length: int) -> bool:
     """Whether a hit's span points into the input (hits mapped to -1 have no place)."""
     try:
@@ -315,13 +524,8 @@ def _placed(hit: Mapping[str, Any], length: int) -> bool:
     return 0 <= start <= end <= length
 
 
-def _rule_colour(index: int) -> str:
-    """A distinct, light colour per rule: golden-angle hues keep neighbours apart."""
-    return f"hsl({(index * 137.508) % 360:.0f} 75% 80%)"
-
-
 def write_report(path: str | Path, documents: Iterable[tuple], **options: Any) -> Path:
-    """Write a report for ``(doc_id, input_text, output_text, hits, removed_share)`` tuples."""
+    """Write a report for ``(doc_id, input_text, output_text, hits, removed_share[, metadata])`` tuples."""
     writer = ReportWriter(**options)
     for doc in documents:
         writer.add(*doc)
