@@ -98,7 +98,8 @@ fn count_classes(text: &Bound<'_, PyAny>) -> Option<(usize, usize)> {
 /// textkey `key(text)` (None for a lone surrogate).
 #[pyfunction]
 fn key(text: &Bound<'_, PyAny>) -> Option<String> {
-    code_points(text).map(|c| textkey::key(&c))
+    let s = text.cast::<PyString>().ok()?.to_str().ok()?;
+    Some(if s.is_ascii() { textkey::ascii_key(s) } else { textkey::key(&s.chars().collect::<Vec<_>>()) })
 }
 
 /// textkey `keys_where_shared(texts)`; None when a text holds a lone surrogate.
@@ -141,8 +142,7 @@ fn keys_where_shared<'py>(py: Python<'py>, texts: &Bound<'py, PyList>) -> PyResu
             if counts[sigs[i].as_deref().unwrap()] == 1 {
                 out.append(PyTuple::new(py, [i])?)?;
             } else {
-                let chars: Vec<char> = t.cast::<PyString>()?.to_str()?.chars().collect();
-                out.append(textkey::key(&chars))?;
+                out.append(textkey::ascii_key(t.cast::<PyString>()?.to_str()?))?;
             }
         } else {
             out.append(keys[i].as_deref().unwrap())?;
