@@ -30,6 +30,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Mapping, Sequence
 
+from cleaner import native
 from cleaner.content.chars import CJK as _CJK, SENTENCE_END as _SENTENCE_END, SPACELESS as _SPACELESS
 from cleaner.content.textkey import key as _key
 from cleaner.content.window import max_sum_run
@@ -147,6 +148,36 @@ def features(block: Block, stopwords: frozenset[str], p: ScoreParams) -> dict:
     sentence = ends and (lower >= p.sentence_lower_share or cjk > 10)
     link = block.link_chars / len(text) if text else 0.0
     return {"length": length, "stop": stop, "lower": lower, "sentence": sentence, "link": link}
+
+
+def block_features(blocks: Sequence[Block], stopwords: frozenset[str], p: ScoreParams,
+                   memo: dict | None = None) -> list[dict | None]:
+    """:func:`features` of every block no keyword rule dropped (None for those), taken
+    from ``memo`` where measured and stored there.  The native core measures the rest
+    of the page in one call; :func:`features` is its reference (and measures any text
+    the core declines)."""
+    out: list[dict | None] = [None] * len(blocks)
+    todo = []
+    for i, b in enumerate(blocks):
+        if b.final != DROP:
+            f = memo.get((b.text, b.link_chars)) if memo is not None else None
+            if f is None:
+                todo.append(i)
+            else:
+                out[i] = f
+    fresh = [None] * len(todo)
+    if todo and native.ACTIVE:
+        fresh = native.CORE.features_many(native.stopword_set(stopwords), [blocks[i].text for i in todo],
+                                          [blocks[i].link_chars for i in todo], p.length_low,
+                                          p.sentence_lower_share)
+    for i, f in zip(todo, fresh):
+        b = blocks[i]
+        if f is None:
+            f = features(b, stopwords, p)
+        if memo is not None:
+            memo[(b.text, b.link_chars)] = f
+        out[i] = f
+    return out
 
 
 def _long_spaceless(text: str, p: ScoreParams) -> bool:
@@ -543,17 +574,13 @@ def score_blocks(blocks: Sequence[Block], stopwords: frozenset[str], p: ScorePar
     repeats = set(title_repeats(blocks, title))
     labels: list[str] = []
     reasons: list[str] = []
+    measured = block_features(blocks, stopwords, p, memo)
     for i, b in enumerate(blocks):
         if b.final == DROP:
             labels.append(RULED)
             reasons.append("")
             continue
-        key = (b.text, b.link_chars)
-        f = memo.get(key) if memo is not None else None
-        if f is None:
-            f = features(b, stopwords, p)
-            if memo is not None:
-                memo[key] = f
+        f = measured[i]
         b.features.update(f)
         if b.tag == "title":
             lab, why = "good", "headline"
