@@ -74,6 +74,12 @@ class LanguageDetector:
                 self._factory = factory
             return self._factory
 
+    def may_be_undetermined(self, text: str) -> bool:
+        """Could :meth:`detect` answer ``"und"``?  Only with fewer than
+        :data:`MIN_GUESS_LETTERS` letters in the sample (a cheap first test: no stopwords,
+        no langdetect)."""
+        return sum(map(len, _WORD.findall(sample(text)))) < MIN_GUESS_LETTERS
+
     def detect(self, text: str) -> str:
         """ISO 639-1 code of the text's language, or ``"und"`` when it cannot tell."""
         text = sample(text)

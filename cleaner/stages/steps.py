@@ -88,7 +88,9 @@ def confirm_language(cfg, doc: Doc) -> None:
     such (``und``): its output alone would be read so, and cleaning it again would apply
     other rules than the first cleaning did (``doc.relanguage``).  For HTML too: a
     declared ``lang`` or a stopword of a few words ("a" is French) is not in the text."""
-    if not doc.lang and doc.language != "und" and cfg.detector.detect(doc.text) == "und":
+    detector = cfg.detector
+    if (not doc.lang and doc.language != "und" and detector.may_be_undetermined(doc.text)
+            and detector.detect(doc.text) == "und"):
         doc.relanguage = "und"
 
 
