@@ -214,6 +214,11 @@ class Cleaner:
         language-free ones."""
         return language if language in self._by_lang else ("en" if language in ("und", "") else "*")
 
+    @staticmethod
+    def word_lang(language: str) -> str:
+        """Whose stopwords measure prose: English for an unknown language, as for the rules."""
+        return "en" if language in ("und", "") else language
+
     def rules_of(self, kind: str, lang: str) -> tuple[Rule, ...]:
         return self._by_lang.get(lang, self._by_lang["*"]).get(kind, ())
 

@@ -91,7 +91,10 @@ def confirm_language(cfg, doc: Doc) -> None:
     detector = cfg.detector
     if (not doc.lang and doc.language != "und" and detector.may_be_undetermined(doc.text)
             and detector.detect(doc.text) == "und"):
-        doc.relanguage = "und"
+        if cfg.rule_lang(doc.language) == cfg.rule_lang("und") and cfg.word_lang(doc.language) == "en":
+            doc.language = "und"  # the same rules and stopwords: cleaning again would change nothing
+        else:
+            doc.relanguage = "und"
 
 
 def parse_html(cfg, doc: Doc) -> None:
@@ -139,7 +142,7 @@ def select_main_dom(cfg, doc: Doc) -> None:
     the DOM's drops as one stage of edits: the text stages only see what it kept."""
     page = doc.page
     kind, why = _page_type(cfg, page.text, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
-    decisions = dom.select_main(page, cfg.html_rules, doc.language, kind)
+    decisions = dom.select_main(page, cfg.html_rules, cfg.word_lang(doc.language), kind)
     doc.journal = Journal(page.text)
     _record_page_type(cfg, doc, kind, why)
     offsets = page.block_offsets()
@@ -289,7 +292,7 @@ def score(cfg, doc: Doc) -> None:
     """Blocks no rule decided: features, label, neighbours, the main-body window, the guard."""
     doc.guard = ""
     if any(cfg.on(c) for c in cfg.codes.score.values()):
-        doc.guard = score_blocks(doc.blocks, stopwords(doc.language), cfg.score_params, cfg.codes.score,
+        doc.guard = score_blocks(doc.blocks, stopwords(cfg.word_lang(doc.language)), cfg.score_params, cfg.codes.score,
                                  doc.measured, doc.metadata.get("page_type", ""))
     if doc.guard and doc.block_pass == 0 and cfg.on(cfg.codes.guard):
         doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
