@@ -22,14 +22,10 @@ from cleaner.cli import main  # noqa: E402
 from cleaner.integrations.datatrove import CleanArticles  # noqa: E402
 from cleaner.integrations.fields import FIELDS  # noqa: E402
 from cleaner.pipeline import Cleaner, Config  # noqa: E402
+from record_pages import BUDGET_HTML, SEED_PATHS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-HTML = ("<!doctype html><html><head><title>Council approves budget</title></head><body>"
-        "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
-        "<p>The city council approved the budget on Tuesday after a long debate about schools and roads.</p>"
-        "<p>It passed by a single vote after the mayor spoke in favour of the plan, he said.</p></article>"
-        "<footer>Share this article on Facebook</footer></body></html>")
+SEEDS = SEED_PATHS
+HTML = BUDGET_HTML
 EMPTY_HTML = "<html><head><title></title></head><body><script>var a = 1;</script></body></html>"
 BROKEN = "(a page an upstream step breaks)"
 

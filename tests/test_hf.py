@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +12,10 @@ datasets = pytest.importorskip("datasets", reason="datasets is not installed (pi
 from cleaner.integrations.fields import FIELDS  # noqa: E402
 from cleaner.integrations.hf import CleanMap, clean_function  # noqa: E402
 from cleaner.pipeline import BadDocument, Cleaner, Config  # noqa: E402
+from record_pages import BUDGET_HTML, SEED_TEXTS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = [s.read_text(encoding="utf-8") for s in sorted((ROOT / "seeds").glob("*.txt"))]
-HTML = ("<!doctype html><html><head><title>Council approves budget</title></head><body>"
-        "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
-        "<p>The city council approved the budget on Tuesday after a long debate about schools and roads.</p>"
-        "<p>It passed by a single vote after the mayor spoke in favour of the plan, he said.</p></article>"
-        "<footer>Share this article on Facebook</footer></body></html>")
+SEEDS = SEED_TEXTS
+HTML = BUDGET_HTML
 # The first row names no date and the second does: a None first would make the column null.
 PAGES = [SEEDS[0], SEEDS[1], HTML, SEEDS[2], HTML.replace("Tuesday", "Friday"), SEEDS[3], SEEDS[4]]
 

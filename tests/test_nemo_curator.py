@@ -20,14 +20,10 @@ from nemo_curator.tasks import FileGroupTask  # noqa: E402
 
 from cleaner.integrations.nemo_curator import CleanArticle  # noqa: E402
 from cleaner.pipeline import BadDocument, Cleaner, Config  # noqa: E402
+from record_pages import BUDGET_HTML, SEED_TEXTS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = [s.read_text(encoding="utf-8") for s in sorted((ROOT / "seeds").glob("*.txt"))]
-HTML = ("<!doctype html><html><head><title>Council approves budget</title></head><body>"
-        "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
-        "<p>The city council approved the budget on Tuesday after a long debate about schools and roads.</p>"
-        "<p>It passed by a single vote after the mayor spoke in favour of the plan, he said.</p></article>"
-        "<footer>Share this article on Facebook</footer></body></html>")
+SEEDS = SEED_TEXTS
+HTML = BUDGET_HTML
 PAGES = [*SEEDS, HTML]
 
 

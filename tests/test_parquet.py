@@ -15,14 +15,10 @@ pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip instal
 pq = pytest.importorskip("pyarrow.parquet")
 
 from cleaner.cli import main  # noqa: E402
+from record_pages import BUDGET_HTML, SEED_PATHS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-HTML = ("<!doctype html><html><head><title>Council approves budget</title></head><body>"
-        "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
-        "<p>The city council approved the budget on Tuesday after a long debate about schools and roads.</p>"
-        "<p>It passed by a single vote after the mayor spoke in favour of the plan, he said.</p></article>"
-        "<footer>Share this article on Facebook</footer></body></html>")
+SEEDS = SEED_PATHS
+HTML = BUDGET_HTML
 PASSTHROUGH = ["id", "n", "ts", "tags", "url"]
 
 # The added columns as the documentation (cleaner/run/schema.py, README) states them.

@@ -364,9 +364,12 @@ def _keep_a_word(cfg, doc: Doc, edits: list) -> list:
     if not edits or not cfg.on(code):
         return edits
     text = doc.journal.text
-    kept = [b for b in doc.blocks if b.final != DROP and _WORDS.search(b.text)]
     spans = sorted((s, e) for s, e, after, _, _ in edits if not after)
-    for b in kept:  # usually the first kept block has a word no edit touches: cheap
+    kept = []
+    for b in doc.blocks:  # usually the first kept block has a word no edit touches: cheap
+        if b.final == DROP or not _WORDS.search(b.text):
+            continue
+        kept.append(b)
         pos, rest = b.start, []
         for s, e in spans:
             if e <= b.start or s >= b.end:
@@ -379,13 +382,13 @@ def _keep_a_word(cfg, doc: Doc, edits: list) -> list:
     if not kept:
         return edits
     best = max(kept, key=_support)
-    spared = [m for m in edits if m[0] >= best.start and m[1] <= best.end]
+    inside = [best.start <= m[0] and m[1] <= best.end for m in edits]
     if best.text not in doc.spared:  # flagged once, on the pass that first spared it
         doc.spared.add(best.text)
-        why = ", ".join(sorted({m[3].code for m in spared}))
+        why = ", ".join(sorted({m[3].code for m, spare in zip(edits, inside) if spare}))
         doc.journal.flag(cfg.by_code[code], best.start, best.end,
                          f"the inline rules ({why}) would leave no word; kept the best-supported block whole")
-    return [m for m in edits if m not in spared]
+    return [m for m, spare in zip(edits, inside) if not spare]
 
 
 # -- the end ----------------------------------------------------------------------------
