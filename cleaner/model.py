@@ -1,6 +1,7 @@
 """Data the pipeline passes between stages: blocks, hits and the result of a clean."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -12,6 +13,19 @@ REPAIR = "repair"      # a character-level repair (encoding, escapes, invisible 
 FLAG = "flag"          # a warning for a reviewer; the text is unchanged
 ACTIONS = (DROP, STRIP, SUBSTITUTE, REPAIR, FLAG)
 KEEP = "keep"          # a block's final decision when it stays (Block.final is KEEP or DROP)
+
+
+def line_key(text: str) -> str:
+    """A line as a review compares it (a rule's allow list, a mark on a re-run):
+    compatibility forms folded, invisible format characters (zero-width spaces, soft
+    hyphens) dropped, runs of white space made one space. The repair stage may have done
+    either between the input a reviewer saw and the text a rule reads; exact otherwise.
+
+    >>> line_key("  Sign\u200b up\n for   news ") == line_key("Sign up for news")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
 
 
 class RuleRef(Protocol):

@@ -63,6 +63,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
         Stage("block-rules", stages.block_rules, kinds=("drop-block",)),
         Stage("run-rules", stages.run_rules, kinds=("drop-run",)),
         Stage("join", stages.join_fragments, kinds=("drop-block",)),
+        Stage("allow", stages.spare_allowed),
         Stage("headline", stages.mark_headline),
         Stage("dedupe", stages.dedupe_blocks, codes=_DEDUPE),
         Stage("score", stages.score, codes=_SCORE),
@@ -84,6 +85,7 @@ HTML_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("repair", stages.repair_text, kinds=("repair",), codes=_UNICODE),
     Stage("blocks", stages.dom_blocks),
     Stage("block-rules", stages.dom_block_rules, kinds=("drop-block",)),
+    Stage("allow", stages.spare_allowed),
     Stage("dedupe", stages.dedupe_lead, codes=_DEDUPE),
     Stage("fallback", stages.empty_fallback, codes=("SV002",)),
     Stage("keep-rest", stages.keep_rest),
@@ -184,6 +186,7 @@ class Cleaner:
         self.rules = tuple(select_rules(self.all_rules, select, ignore, profile))
         self.by_code = {r.code: r for r in self.all_rules}
         self.enabled = frozenset(r.code for r in self.rules)
+        self.allowing = frozenset(r.code for r in self.rules if r.allow)  # reviewed allow lists
         self.codes = CODES
         params = self.by_code.get(CODES.score["low"])
         self.score_params = ScoreParams.from_params(params.params) if params else None
@@ -227,6 +230,10 @@ class Cleaner:
 
     def on(self, code: str) -> bool:
         return code in self.enabled
+
+    def allows(self, code: str, text: str) -> bool:
+        """Is ``text`` on the allow list a review gave rule ``code`` (``[[extend]]``)?"""
+        return code in self.allowing and self.by_code[code].allows(text)
 
     def clean_iter(self, docs: Iterable[dict], *, text_field: str = "text", input: str = "auto",
                    html_field: str | None = None) -> Iterator[dict]:

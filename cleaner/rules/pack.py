@@ -45,12 +45,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Iterable, Mapping
 
+from cleaner.model import line_key as allow_key
 from cleaner.rules.linear import check_linear
 from cleaner.rules.linear import class_chars as _class_chars
 from cleaner.rules.schema import check_params
@@ -111,6 +112,13 @@ class Rule:
     pattern_anchored: tuple[bool, ...] = ()
     # ``extract``: patterns whose named groups read metadata fields from a dropped block.
     extract: tuple[re.Pattern, ...] = ()
+    # Lines this rule must leave alone in this run (``[[extend]]`` ``allow``, from a review),
+    # as :func:`allow_key` gives them.
+    allow: frozenset[str] = frozenset()
+
+    def allows(self, text: str) -> bool:
+        """Is ``text`` (a block, or the lines an edit sits on) on this rule's allow list?"""
+        return bool(self.allow) and allow_key(text) in self.allow
 
     def fields(self, text: str) -> dict[str, str]:
         """The metadata fields the first matching ``extract`` pattern reads from ``text``
@@ -458,7 +466,47 @@ def _has_groupref(pattern: str) -> bool:
     return bool(re.search(r"\\[1-9]|\(\?P=", pattern))
 
 
-def load_pack(path: Path, start_order: int = 0) -> list[Rule]:
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """An ``[[extend]]`` entry: more for a rule another pack defines, from a review.
+
+    ``keep`` is appended to the rule's ``examples.keep`` (its own tests fail until the
+    rule is fixed); ``allow`` lists lines the rule leaves alone in any run that loads the
+    pack (a block with that text is not dropped by it, nor edited inside those lines)."""
+
+    code: str
+    keep: tuple[str, ...]
+    allow: tuple[str, ...]
+    source: str
+
+
+_EXTEND_KEYS = {"code", "examples", "allow", "note"}
+
+
+def _parse_extension(raw, source: str, index: int) -> Extension:
+    if not isinstance(raw, dict):
+        raise _fail(source, "", "'extend' must be an array of tables ([[extend]])")
+    rid = str(raw.get("code") or f"extend #{index + 1}")
+    for key in raw:
+        if key not in _EXTEND_KEYS:
+            raise _fail(source, rid, f"unknown key {key!r} in [[extend]] (expected code, examples.keep, allow, note)")
+    code = raw.get("code")
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise _fail(source, rid, "[[extend]] needs the 'code' of the rule it extends, e.g. AD201")
+    examples = raw.get("examples", {})
+    if not isinstance(examples, dict) or set(examples) - {"keep"}:
+        raise _fail(source, rid, "[[extend]] takes 'examples.keep' only (a rule's hits are its own)")
+    keep = _as_tuple(examples.get("keep", []), source, rid, "examples.keep")
+    allow = _as_tuple(raw.get("allow", []), source, rid, "allow")
+    if "note" in raw and not isinstance(raw["note"], str):
+        raise _fail(source, rid, "'note' must be a string")
+    if not keep and not allow:
+        raise _fail(source, rid, "[[extend]] adds nothing: give 'examples.keep' or 'allow'")
+    return Extension(code, keep, allow, source)
+
+
+def read_pack(path: Path, start_order: int = 0) -> tuple[list[Rule], list[Extension]]:
+    """A pack's rules and its ``[[extend]]`` entries, validated."""
     source = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -467,12 +515,34 @@ def load_pack(path: Path, start_order: int = 0) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(source, "", f"cannot read: {exc}") from None
     for key in data:
-        if key not in ("pack", "rule"):
-            raise _fail(source, "", f"unknown top-level key {key!r} (expected [pack] and [[rule]])")
+        if key not in ("pack", "rule", "extend"):
+            raise _fail(source, "", f"unknown top-level key {key!r} (expected [pack], [[rule]] and [[extend]])")
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise _fail(source, "", "'rule' must be an array of tables ([[rule]])")
-    return [parse_rule(r, source, start_order + i) for i, r in enumerate(rules)]
+    extends = data.get("extend", [])
+    if not isinstance(extends, list):
+        raise _fail(source, "", "'extend' must be an array of tables ([[extend]])")
+    return ([parse_rule(r, source, start_order + i) for i, r in enumerate(rules)],
+            [_parse_extension(e, source, i) for i, e in enumerate(extends)])
+
+
+def load_pack(path: Path, start_order: int = 0) -> list[Rule]:
+    return read_pack(path, start_order)[0]
+
+
+def extend_rules(rules: list[Rule], extensions: Iterable[Extension]) -> list[Rule]:
+    """``rules`` with each extension's keep examples and allow list added to its rule."""
+    index = {r.code: i for i, r in enumerate(rules)}
+    out = list(rules)
+    for ext in extensions:
+        if ext.code not in index:
+            raise _fail(ext.source, ext.code, f"[[extend]]: no loaded rule has the code {ext.code}")
+        r = out[index[ext.code]]
+        keep = r.examples_keep + tuple(k for k in ext.keep if k not in r.examples_keep)
+        out[index[ext.code]] = replace(r, examples_keep=keep,
+                                       allow=r.allow | {allow_key(a) for a in ext.allow if allow_key(a)})
+    return out
 
 
 def builtin_rules_dir() -> Path:
@@ -498,15 +568,18 @@ def load_rules(dirs: Iterable[Path] | None = None, *, builtin: bool = True) -> l
         else:
             raise RuleError(f"{d}: no such rule file or folder")
     rules: list[Rule] = []
+    extensions: list[Extension] = []
     seen: dict[str, str] = {}
     for p in paths:
-        for rule in load_pack(p, len(rules)):
+        pack_rules, pack_extensions = read_pack(p, len(rules))
+        extensions += pack_extensions
+        for rule in pack_rules:
             for key in (rule.code, rule.name):
                 if key in seen:
                     raise _fail(rule.source, rule.code, f"{key} is already defined in {seen[key]}")
                 seen[key] = rule.source
             rules.append(rule)
-    return rules
+    return extend_rules(rules, extensions)  # after every pack: a pack may extend a later one
 
 
 def select_rules(rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iterable[str] = (),

@@ -158,7 +158,7 @@ def select_main_dom(cfg, doc: Doc) -> None:
         if d.code == cfg.codes.headline_dom and not headline_kept:
             kept.append((i, hb, "title"))  # the headline stays, once, first
             headline_kept = True
-        elif not d.keep and cfg.on(d.code):
+        elif not d.keep and cfg.on(d.code) and not cfg.allows(d.code, hb.text):
             drops.append((Edit(start, end, ""), cfg.by_code[d.code], DROP, d.reason))
         else:
             kept.append((i, hb, hb.tag))
@@ -247,6 +247,19 @@ def dom_block_rules(cfg, doc: Doc) -> None:
     classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), lowered(doc.journal.text))
 
 
+def spare_allowed(cfg, doc: Doc) -> None:
+    """A block a rule dropped but whose text is on that rule's reviewed allow list stays,
+    decided, so no later stage (scoring) takes it in the rule's place.  Its text leaves
+    the memo of texts no rule matched, so the next pass tests (and spares) it again."""
+    allowing = cfg.allowing
+    if not allowing:
+        return
+    for b in doc.blocks:
+        if b.final == DROP and b.code in allowing and cfg.allows(b.code, b.text):
+            b.final, b.code, b.reason = KEEP, "", ""
+            doc.checked.discard(classify.flat(b))
+
+
 def run_rules(cfg, doc: Doc) -> None:
     """``drop-run`` rules: runs of blocks such as related-story lists."""
     classify.apply_run_rules(doc.blocks, cfg.rules_of("drop-run", doc.rule_lang))
@@ -321,9 +334,11 @@ def empty_fallback(cfg, doc: Doc) -> None:
 
 
 def undo_disabled(cfg, doc: Doc) -> None:
-    """A drop by a rule the selection switched off is undone: it makes no hit."""
+    """A drop by a rule the selection switched off, or of a block on the rule's reviewed
+    allow list, is undone: it makes no hit."""
+    allowing = cfg.allowing
     for b in doc.blocks:
-        if b.final == DROP and not cfg.on(b.code):
+        if b.final == DROP and (not cfg.on(b.code) or (b.code in allowing and cfg.allows(b.code, b.text))):
             b.final, b.code, b.reason = KEEP, "", ""
 
 
@@ -347,6 +362,8 @@ def edit_blocks(cfg, doc: Doc) -> None:
     found = list(inline.matches(j.text, blocks, inline_rules))
     flags = [m for m in found if m[4] == FLAG]
     edits = [m for m in found if m[4] != FLAG]
+    if cfg.allowing:
+        edits = [m for m in edits if not (m[3].code in cfg.allowing and cfg.allows(m[3].code, _lines_at(j.text, m[0], m[1])))]
     chosen = [edits[i] for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits)]
     chosen = _keep_a_word(cfg, doc, chosen)
     for s, e, after, rule, action in chosen:
@@ -354,6 +371,12 @@ def edit_blocks(cfg, doc: Doc) -> None:
     for s, e, _, rule, _ in flags:
         j.flag(rule, s, e)
     j.commit(changes)
+
+
+def _lines_at(text: str, start: int, end: int) -> str:
+    """The whole lines the span ``start:end`` sits on: what a reviewer's mark of an inline
+    edit holds, and so what the rule's allow list compares."""
+    return text[text.rfind("\n", 0, start) + 1:(text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
 def _keep_a_word(cfg, doc: Doc, edits: list) -> list:
