@@ -1,15 +1,19 @@
 """The review a person can finish, in headless Chromium, on a 220-page batch cleaned by
 the real pipeline: triage order and count, charts that filter, bands, the three views,
-sorting, no horizontal overflow at 1,024 px, marks that survive a reload."""
+sorting, no horizontal overflow at 1,024 px, marks that survive a reload, and a mark that
+``review apply`` turns into a failing example of its rule."""
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
+import tomllib
+from click.testing import CliRunner
 
 import report_batch
 from test_report_browser import _ink, browser  # noqa: F401  (the shared Chromium fixture)
+from cleaner.cli import main
 from cleaner.review.report import ReportWriter
 
 pytestmark = pytest.mark.browser
@@ -188,6 +192,33 @@ def test_marks_are_saved_reloaded_and_downloaded(page, batch):
     page.click("#marks-clear")
 
 
+def test_a_hit_marked_wrong_in_the_page_becomes_a_failing_example_of_its_rule(page, batch, tmp_path):
+    """The whole loop: mark a hit in the browser, download MARKS.json, ``review apply`` it,
+    and the rule's own test now fails on the marked line (and passes without the pack)."""
+    data = batch[2]
+    ad = next(i for i, r in enumerate(data["rules"]) if r["code"] == "AD201")
+    d = next(d for d in data["docs"] if any(h[0] == ad for h in d["hits"]))
+    open_doc(page, d["id"])
+    page.select_option("#f-rule", str(ad))  # only that rule's hits in the list
+    page.locator("#hit-list .mark-wrong").first.click()
+    with page.expect_download() as info:
+        page.click("#marks-download")
+    marks = tmp_path / "MARKS.json"
+    marks.write_bytes(open(info.value.path(), "rb").read())
+    page.click("#marks-clear")
+    (mark,) = json.loads(marks.read_text(encoding="utf-8"))["marks"]
+    assert mark["code"] == "AD201" and mark["doc"] == d["id"] and mark["title"] == d["title"]
+    pack = tmp_path / "review-pack.toml"
+    res = CliRunner().invoke(main, ["review", "apply", str(marks), "--pack", str(pack)])
+    assert res.exit_code == 0, res.output
+    assert f"FAIL AD201 fires on its new keep example {mark['text']!r}" in res.output
+    assert tomllib.loads(pack.read_text(encoding="utf-8"))["extend"][0]["examples"]["keep"] == [mark["text"]]
+    failing = CliRunner().invoke(main, ["rules", "test", "--rules", str(pack), "AD201"])
+    assert failing.exit_code == 1 and f"fired on its keep example {mark['text']!r}" in failing.output
+    assert CliRunner().invoke(main, ["rules", "test", "AD201"]).exit_code == 0
+    assert page.errors == []
+
+
 def test_hit_context_shows_other_removals_as_removed(browser, tmp_path):  # noqa: F811
     text = "Menu\nKyiv cut ties &amp; more, officials said on Wednesday."
     w = ReportWriter()
@@ -206,5 +237,35 @@ def test_hit_context_shows_other_removals_as_removed(browser, tmp_path):  # noqa
         assert other.count() == 1 and other.get_attribute("data-code") == "NV101"
         assert "Menu" in other.inner_text()
         assert card.locator(".hit[data-hit]").count() == 1
+    finally:
+        pg.close()
+
+
+def test_a_rerun_report_lists_each_mark_with_its_status(browser, tmp_path):  # noqa: F811
+    w = ReportWriter()
+    w.add("a.txt", "Advertisement\nText of the article.", "Advertisement\nText of the article.\n", [], 0.0)
+    w.marks_status = [
+        {"kind": "wrong", "doc": "a.txt", "code": "AD201", "text": "Advertisement", "by": [], "status": "satisfied"},
+        {"kind": "missed", "doc": "a.txt", "code": "", "text": "<b>Buy now</b>", "by": [], "status": "open"},
+        {"kind": "wrong", "doc": "b.txt", "code": "CO101", "text": "Comments", "by": [], "status": "unseen"},
+    ]
+    path = w.write(tmp_path / "r.html")
+    pg = browser.new_page()
+    try:
+        pg.goto(path.resolve().as_uri(), wait_until="load")
+        assert pg.locator("#marks-run").is_visible()
+        assert pg.inner_text("#marks-run-summary") == "1 of 3 marks satisfied (1 in documents this run did not clean)."
+        items = pg.locator("#marks-run-list li")
+        assert [items.nth(i).get_attribute("class") for i in range(3)] == ["mark-satisfied", "mark-open", "mark-unseen"]
+        assert "should go: a.txt: <b>Buy now</b>" in items.nth(1).inner_text()  # text, never markup
+        assert pg.locator("#marks-run-list b").count() == 0
+    finally:
+        pg.close()
+    plain = ReportWriter()
+    plain.add("a.txt", "Text.", "Text.\n", [], 0.0)
+    pg = browser.new_page()
+    try:
+        pg.goto(plain.write(tmp_path / "p.html").resolve().as_uri(), wait_until="load")
+        assert not pg.locator("#marks-run").is_visible()  # no --marks: no panel
     finally:
         pg.close()

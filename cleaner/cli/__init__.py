@@ -32,7 +32,9 @@ from cleaner.cli.warc import run_warc_command
 from cleaner.cli.parquet import run_parquet_command
 from cleaner.cli.config import settings_options, settings_path
 from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
+from cleaner.cli.review import add_rules_test, review
 from cleaner.pipeline import Cleaner, Config
+from cleaner.review.marks import MarkCheck, MarksError, load_marks
 from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
 from cleaner.rules.schema import schema_for
@@ -109,6 +111,9 @@ def main():
 @click.option("--worst", type=click.IntRange(min=1), metavar="N",
               help="With --diff: only the N documents most worth a look, most suspicious first (the report's "
                    "triage order), printed after the batch.")
+@click.option("--marks", "marks_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A review's MARKS.json: after the batch, say which marks this run satisfies (and show it in "
+                   "--report).")
 @click.option("--resume", is_flag=True,
               help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
                    "finishes a killed batch.")
@@ -147,7 +152,7 @@ def main():
                    "(0: no limit).")
 @settings_options
 def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_path, explain, report_path,
-        show_diff, worst, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output,
+        show_diff, worst, marks_path, resume, follow_symlinks, quiet, no_progress, fmt, text_field, input_kind, output,
         html_field, jobs, scheduler, max_bytes, timeout):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
@@ -159,21 +164,22 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     text to OUT (a file, or - for stdout)."""
     if worst and not show_diff:
         raise click.UsageError("--worst N picks the diffs to print: give --diff too")
+    mark_check = _mark_check(marks_path) if marks_path else None
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     budget = Budget(max_bytes, timeout)
     source = str(in_dir)
     if is_warc(source, fmt):
-        if report_path or show_diff or explain or resume or html_field:
-            raise click.UsageError("--report, --diff, --explain, --resume and --html-field are not for WARC "
+        if report_path or show_diff or explain or resume or marks_path or html_field:
+            raise click.UsageError("--report, --diff, --explain, --resume, --marks and --html-field are not for WARC "
                                    "input; it takes --hits")
         _records_take_text_or_markdown(output)
         sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
                                   no_progress=no_progress, hits_path=hits_path, input=input_kind,
                                   text_field=text_field, output=output))
     if fmt == "auto" and (is_parquet(source) or is_parquet(str(out_dir))):
-        if report_path or show_diff or explain or resume:
-            raise click.UsageError("--report, --diff, --explain and --resume are for folders; Parquet takes --hits")
+        if report_path or show_diff or explain or resume or marks_path:
+            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; Parquet takes --hits")
         _records_take_text_or_markdown(output)
         sys.exit(run_parquet_command(source, str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                      scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
@@ -183,14 +189,14 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     one_page = fmt == "page" or (fmt == "auto" and (
         stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt))))
     if one_page:
-        if report_path or resume or scheduler:
-            raise click.UsageError("--report, --resume and --scheduler are for batches; one page takes "
+        if report_path or resume or marks_path or scheduler:
+            raise click.UsageError("--report, --resume, --marks and --scheduler are for batches; one page takes "
                                    "--hits, --explain and --diff")
         sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
                                   show_diff=show_diff, quiet=quiet, input=input_kind, output=output))
     if is_jsonl(source, fmt):
-        if report_path or show_diff or explain or resume:
-            raise click.UsageError("--report, --diff, --explain and --resume are for folders; JSONL takes --hits")
+        if report_path or show_diff or explain or resume or marks_path:
+            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; JSONL takes --hits")
         _records_take_text_or_markdown(output)
         sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
@@ -210,7 +216,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     stats = Counter()
     totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
-                  keep_hits=bool(hits_path), need_results=bool(report_path))
+                  keep_hits=bool(hits_path), need_results=bool(report_path or mark_check))
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
@@ -251,6 +257,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                 if o.result is None:
                     continue
                 result = o.result
+                if mark_check is not None:
+                    mark_check.add(display(o.rel), result.text, result.hits)
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:
@@ -274,6 +282,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         for text in worst_diffs.diffs(color=color, escape=escape):
             click.echo(text, nl=False, color=color)
     if writer is not None:
+        if mark_check is not None:
+            writer.marks_status = mark_check.rows()
         try:
             writer.write(report_path)
         except OSError as exc:
@@ -281,9 +291,19 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread,
                  settings_path(click.get_current_context()))
+    if mark_check is not None:
+        for line in mark_check.summary():
+            click.echo(f"clean-articles: {printable(line)}", err=True)
     for name, why in failures + unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures or unwritten else EXIT_OK)
+
+
+def _mark_check(path: Path) -> MarkCheck:
+    try:
+        return MarkCheck(load_marks(path)[1])
+    except MarksError as exc:
+        raise click.UsageError(display(str(exc))) from None
 
 
 def _close(fh) -> str:
@@ -373,3 +393,7 @@ def show_rule(code, rules_dirs):
     for what, examples in (("hit", rule.examples_hit), ("keep", rule.examples_keep), ("fixed", rule.examples_fixed)):
         for ex in examples:
             click.echo(f"  examples.{what}: {ex!r}")
+
+
+main.add_command(review)
+add_rules_test(list_rules)

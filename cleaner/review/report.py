@@ -27,8 +27,10 @@ Usage::
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import math
 import re
 import secrets
@@ -197,6 +199,8 @@ class ReportWriter:
         self._rules: dict[str, dict] = {}
         self._rule_list: list[dict] = []
         self._messages: dict[str, int] = {}
+        #: rows of :meth:`cleaner.review.marks.MarkCheck.rows`: a review's marks against this run
+        self.marks_status: list[dict] = []
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -380,6 +384,8 @@ class ReportWriter:
             "groups": {"by": by, "names": names},
             "heat": heat,
             "docs": docs,
+            "marks_status": [{k: _clip(str(v), self.max_field) if isinstance(v, str) else v for k, v in m.items()}
+                             for m in self.marks_status],
         }
 
     def render(self) -> str:
@@ -401,7 +407,17 @@ class ReportWriter:
     def write(self, path: str | Path) -> Path:
         """Write the page as UTF-8; lone surrogates from broken input become JSON escapes."""
         path = Path(path)
-        path.write_text(self.render(), encoding="utf-8", errors="backslashreplace")
+        data = self.render().encode("utf-8", errors="backslashreplace")
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask's mode, as a plain write
+        try:  # whole or not at all: a full disk leaves the old report, never half a page
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
         return path
 
 

@@ -640,6 +640,25 @@
     });
     document.getElementById("marks-download").disabled = !marks.length;
   }
+  /* The marks a re-run was given (--marks) and whether it now satisfies each. */
+  function renderMarksRun() {
+    var rows = D.marks_status || [];
+    if (!rows.length) return;
+    var ok = rows.filter(function (m) { return m.status === "satisfied"; }).length;
+    var unseen = rows.filter(function (m) { return m.status === "unseen"; }).length;
+    document.getElementById("marks-run").hidden = false;
+    document.getElementById("marks-run-summary").textContent = ok + " of " + rows.length + " marks satisfied" +
+      (unseen ? " (" + unseen + " in documents this run did not clean)." : ".");
+    var list = document.getElementById("marks-run-list");
+    rows.forEach(function (m) {
+      var li = el("li", "mark-" + m.status);
+      li.appendChild(el("span", "code", m.status));
+      li.appendChild(document.createTextNode(" " + (m.kind === "wrong" ? m.code + " wrong" : "should go") + ": " +
+        m.doc + ": " + (m.text.length > 120 ? m.text.slice(0, 119) + "\u2026" : m.text) +
+        (m.by && m.by.length ? " (still taken by " + m.by.join(", ") + ")" : "")));
+      list.appendChild(li);
+    });
+  }
   function downloadMarks() {
     var body = JSON.stringify({ report: D.title, marks: marks.map(function (m) {
       var o = {};
@@ -747,6 +766,7 @@
   refreshDocs();
   refreshHits();
   renderMarks();
+  renderMarksRun();
   stickTop();
   window.__reportRendered = performance.now();
 })();
