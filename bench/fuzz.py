@@ -12,6 +12,7 @@ process now and then): it fails the run when the fastest of those is still too s
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--examples", type=int, default=100_000)
     ap.add_argument("--max-seconds", type=float, default=1.0, help="slowest clean allowed")
+    ap.add_argument("--save", default="fuzz-failure.json",
+                    help="where the failing document goes (the shrunk one: the last written), as JSON")
     args = ap.parse_args()
     full, rules_only = Cleaner(), Cleaner(ignore=["BS", "DU", "RE201", "RE202"])  # see test_fuzz
     for c in (full, rules_only):  # load langdetect's profiles and the matchers before timing
@@ -56,6 +59,14 @@ def main() -> int:
               suppress_health_check=list(HealthCheck))
     @given(doc=st.one_of(DOCS.map(lambda d: ("text", d)), HTML_DOCS.map(lambda d: ("html", d))), pin=st.booleans())
     def check(doc, pin):
+        try:
+            run_one(doc, pin)
+        except Exception:
+            with open(args.save, "w", encoding="utf-8") as fh:  # hypothesis ends on the shrunk example
+                json.dump({"kind": doc[0], "data": doc[1], "pin": pin}, fh)
+            raise
+
+    def run_one(doc, pin):
         kind, data = doc
         if kind == "text":
             first = timed(full.clean, data)
@@ -78,7 +89,7 @@ def main() -> int:
     try:
         check()
     except Exception as exc:  # hypothesis re-raises the shrunk failure
-        print(f"FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"FAILED: {type(exc).__name__}: {exc} (the document: {args.save})", file=sys.stderr)
         status = 1
     still_slow = 0
     for fn, a, kw in slow:

@@ -151,6 +151,10 @@ _NO_ATTRS = (None, None, None, None, ())
 _MATCH_CACHE_MAX = 100_000
 _ELEMENT_CACHE_MAX = 20_000  # keys hold whole attribute values: keep it smaller
 _MAX_DEPTH = 400
+# A run of this many tiny sibling blocks (a page of ``<p>ab</p>`` repeated: no real page
+# has one) is folded: later tiny siblings join the run's last block, up to _FOLD_CHARS
+# characters each, so memory and work stay bounded by the page's size, not its tag count.
+_TINY_CHARS, _TINY_RUN, _FOLD_CHARS = 16, 1000, 4000
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
@@ -193,6 +197,24 @@ def _short_path(stack: list) -> str:
     return ">".join([f[_PIECE_I] for f in stack[-3:] if f[_PIECE_I]])
 
 
+def _fold_tiny(blocks: list, tiny: list, text: str, top: tuple, path: str, links: int) -> bool:
+    """Count a tiny block into the run of its siblings (same parent, same context); past
+    _TINY_RUN of them, join it to the run's last block (True: it needs no block of its own)."""
+    context = (top[_ANCESTORS_I][:-1], top[_ROLE_I], top[_HINTS_I], top[_OWNERS_I], top[_LEVEL_I],
+               top[_OUTER_I], top[_ROW_I], path)
+    if context != tiny[1]:
+        tiny[0], tiny[1] = 1, context
+        return False
+    tiny[0] += 1
+    if tiny[0] <= _TINY_RUN or not blocks:
+        return False
+    last = blocks[-1]
+    if len(last.text) + len(text) >= _FOLD_CHARS:
+        return False
+    blocks[-1] = last._replace(text=f"{last.text} {text}", link_chars=last.link_chars + links)
+    return True
+
+
 def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     """Strip non-content elements, then walk the body once (iteratively, no recursion),
     collecting the own text of each block-level element.
@@ -226,14 +248,23 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     stack: list[tuple] = [_ROOT_FRAME]  # a root frame, so every element has a parent frame
     link_chars = br_run = breaks = next_id = hover_cards = 0
 
+    tiny = [0, None]  # the length of the current run of tiny sibling blocks, and their context
+
     def flush(link_chars: int, breaks: int) -> None:
         text = " ".join("".join(parts).split())
-        if text:
-            top = stack[-1]
-            blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
-                                     _short_path(stack), top[_OWNERS_I], top[_ANCESTORS_I],
-                                     top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I])))
         parts.clear()
+        if not text:
+            return
+        top = stack[-1]
+        path = _short_path(stack)
+        if len(text) <= _TINY_CHARS:
+            if _fold_tiny(blocks, tiny, text, top, path, min(link_chars, len(text))):
+                return
+        elif tiny[0]:
+            tiny[0], tiny[1] = 0, None
+        blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
+                                 path, top[_OWNERS_I], top[_ANCESTORS_I],
+                                 top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I])))
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag  # libxml2's HTML parser lower-cases tag names
