@@ -140,6 +140,21 @@ def test_a_language_flip_no_longer_empties_the_page(cleaner):
     assert "SV002" in [h.code for h in second.hits]
 
 
+def test_wordless_blocks_beside_a_fallback_block_go(cleaner):
+    """Found by the 100,000-example fuzz run.  Every worded block was dropped and the
+    fallback kept the caption; the scorer had kept ':' and one of two '<:' lines, which
+    beside the caption alone a second cleaning dropped.  On a page reduced to its fallback
+    block, blocks without a word go (BS101)."""
+    doc = (" date 2022-07-13 \u00d7\n:\n<:\nUkrainian President Volodymyr Zelensky speaks in Kiev, the "
+           "capital of Ukraine. (Future Publishing by Gennady Minchenko/Ukrinform/Getty Images)\n<:\n<:")
+    first = cleaner.clean(doc)
+    assert first.text.startswith("Ukrainian President") and "<:" not in first.text and ":\n" not in first.text
+    assert "SV002" in [h.code for h in first.hits]
+    for pin in (None, first.language):
+        assert cleaner.clean(first.text, lang=pin).text == first.text
+    assert cleaner.clean(":\n\nA sentence that is the whole article, with words in it.\n").text.startswith(":")
+
+
 def test_an_html_page_too_short_to_tell_its_language_is_cleaned_as_such(cleaner, rules_only):
     """Found by hypothesis.  The HTML path read '0:A A' as French (the stopword 'a'), so
     the English doubled-word repair MT103 did not run; the output alone reads as 'und'

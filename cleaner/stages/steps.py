@@ -331,6 +331,13 @@ def empty_fallback(cfg, doc: Doc) -> None:
     why = f"every block was dropped; kept the best-supported one (it was {best.code}: {best.reason or 'dropped'})"
     best.final, best.code, best.reason = KEEP, "", ""
     doc.journal.flag(cfg.by_code[code], best.start, best.end, why)
+    # Blocks without a word (":", "<:") that the scorer kept beside the dropped text stay or go
+    # by their neighbours, so cleaning the output again would decide them anew: they go.
+    low = cfg.codes.score.get("low")
+    if low and cfg.on(low):
+        for b in doc.blocks:
+            if b is not best and b.final != DROP and b.text.strip() and not _WORDS.search(b.text):
+                b.final, b.code, b.reason = DROP, low, "no word, on a page reduced to its fallback block"
 
 
 def undo_disabled(cfg, doc: Doc) -> None:
