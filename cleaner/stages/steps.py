@@ -251,11 +251,10 @@ def spare_allowed(cfg, doc: Doc) -> None:
     """A block a rule dropped but whose text is on that rule's reviewed allow list stays,
     decided, so no later stage (scoring) takes it in the rule's place.  Its text leaves
     the memo of texts no rule matched, so the next pass tests (and spares) it again."""
-    allowing = cfg.allowing
-    if not allowing:
+    if not cfg.allowing:
         return
     for b in doc.blocks:
-        if b.final == DROP and b.code in allowing and cfg.allows(b.code, b.text):
+        if b.final == DROP and cfg.allows(b.code, b.text):
             b.final, b.code, b.reason = KEEP, "", ""
             doc.checked.discard(classify.flat(b))
 
@@ -343,9 +342,8 @@ def empty_fallback(cfg, doc: Doc) -> None:
 def undo_disabled(cfg, doc: Doc) -> None:
     """A drop by a rule the selection switched off, or of a block on the rule's reviewed
     allow list, is undone: it makes no hit."""
-    allowing = cfg.allowing
     for b in doc.blocks:
-        if b.final == DROP and (not cfg.on(b.code) or (b.code in allowing and cfg.allows(b.code, b.text))):
+        if b.final == DROP and (not cfg.on(b.code) or cfg.allows(b.code, b.text)):
             b.final, b.code, b.reason = KEEP, "", ""
 
 
@@ -370,7 +368,7 @@ def edit_blocks(cfg, doc: Doc) -> None:
     flags = [m for m in found if m[4] == FLAG]
     edits = [m for m in found if m[4] != FLAG]
     if cfg.allowing:
-        edits = [m for m in edits if not (m[3].code in cfg.allowing and cfg.allows(m[3].code, _lines_at(j.text, m[0], m[1])))]
+        edits = [m for m in edits if not cfg.allows(m[3].code, _lines_at(j.text, m[0], m[1]))]
     chosen = [edits[i] for i in resolve_overlaps((s, e, r.order) for s, e, _, r, _ in edits)]
     chosen = _keep_a_word(cfg, doc, chosen)
     for s, e, after, rule, action in chosen:
