@@ -193,6 +193,10 @@ class Forest:
         return f"Forest({len(self._trees)} trees, {self.n_features} features, {self.n_classes} classes)"
 
     @property
+    def n_trees(self) -> int:
+        return len(self._trees)
+
+    @property
     def native(self) -> bool:
         """Whether :meth:`raw` and :meth:`contributions` run in the native core."""
         return self._twin is not None and native.ACTIVE

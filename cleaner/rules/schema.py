@@ -199,7 +199,18 @@ HTML: Mapping[str, Mapping[str, Param]] = {
     },
 }
 
+# The learned content model (cleaner/content/learned.py): its cut and smoothing are data.
+_TYPES = ("article", "forum", "listing", "product", "documentation", "service")
+MODEL = {
+    "threshold": _p("float", "probability of content below which an undecided block goes", *SHARE),
+    "switch_cost": _p("float", "log-odds a change between kept and dropped blocks must outweigh (0: no smoothing)",
+                      0, 100),
+    **{f"threshold_{t}": _p("float", f"the threshold on a page read as {t}", *SHARE, optional=True)
+       for t in _TYPES},
+}
+
 BY_CODE: Mapping[str, Mapping[str, Param]] = {
+    "ML101": MODEL, "ML102": MODEL,
     "BS101": SCORE, "SV001": SAFETY_VALVE, "PT001": PAGE_TYPE, "DU101": DEDUPE, "EN101": ENCODING, **HTML,
 }
 
