@@ -5,7 +5,8 @@ report are true of every format.
 * ``text``: the clean text as it is.
 * ``markdown``: the same lines, with the headline as ``#``, headings as ``##``.. by their
   level, list items, block quotes, tables (cells of one row side by side) and fenced
-  preformatted text; a paragraph line that would read as Markdown syntax is escaped.
+  preformatted text line by line; the lines of one paragraph end in hard breaks; a
+  paragraph line that would read as Markdown syntax is escaped.
 * ``json``: :func:`record`, one object with a fixed set of fields (see :data:`FIELDS`).
 """
 from __future__ import annotations
@@ -101,7 +102,8 @@ def to_markdown(result: CleanResult) -> str:
         elif kind == "caption":
             block = ["*" + item.replace("*", "\\*") + "*" for item in items]
         else:
-            block = [_escape(item) for item in items]
+            # Lines of one paragraph (``<br>`` lines, an address, verse) stay lines: a hard break.
+            block = ["\\\n".join(_escape(item) for item in items)]
         out.append("\n".join(block))
     return "\n\n".join(out) + "\n" if out else ""
 

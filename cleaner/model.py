@@ -170,6 +170,9 @@ class HtmlPage:
     lang: str = ""
     removed_elements: int = 0
     hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
+    skipped: tuple[tuple[str, int, int], ...] = ()  # (tag, elements, characters of text) skipped (HT100)
+    hover_texts: tuple[tuple[int, str], ...] = ()   # (block index, text) of each hover card left out
+    noscript_read: int = 0  # characters of <noscript> read as the page (its visible text was nearly empty)
     declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
     url: str = ""           # the address the page declares (canonical link, og:url)
 

@@ -140,7 +140,11 @@ HINT: Mapping[str, Param] = {
 }
 
 HTML: Mapping[str, Mapping[str, Param]] = {
-    "HT100": {"skip_tags": _p("[str]", "elements removed with their content before the walk")},
+    "HT100": {
+        "skip_tags": _p("[str]", "elements removed with their content before the walk"),
+        "noscript_min_chars": _p("int", "characters of text a page's <noscript> must hold to be read as the page", *CHARS),
+        "noscript_max_visible": _p("int", "characters of visible text below which such a <noscript> is read", *CHARS),
+    },
     "HT201": {
         "max_link_density": _p("float", "link density above which a block is link-heavy", *SHARE),
         "max_link_density_short": _p("float", "the same for blocks shorter than length_low", *SHARE),

@@ -144,6 +144,9 @@ def select_main_dom(cfg, doc: Doc) -> None:
     kind, why = _page_type(cfg, page.text, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
     decisions = dom.select_main(page, cfg.html_rules, cfg.word_lang(doc.language), kind)
     doc.journal = Journal(page.text)
+    for code, start, end, detail in html.parse_time_hits(page):  # what the parse left out
+        if cfg.on(code):
+            doc.journal.flag(cfg.by_code[code], start, end, detail)
     _record_page_type(cfg, doc, kind, why)
     offsets = page.block_offsets()
     rescued = _dom_fallback(cfg, page, decisions)
@@ -221,13 +224,16 @@ def split_lines(cfg, doc: Doc) -> None:
 
 def dom_blocks(cfg, doc: Doc) -> None:
     """The blocks the DOM kept, at their place in the repaired text (repairs keep line
-    breaks, so block i is still line 2i); the headline is decided (kept) already."""
+    breaks, and a dropped block is one empty line, so a kept block's lines are found by
+    counting); the headline is decided (kept) already."""
     text = doc.journal.text
     line_spans = list(segment.lines(text))
+    first_line = html.block_lines(doc.page.blocks, {i for i, _, _ in doc.dom_kept})
     blocks: list[Block] = []
     roles: dict[int, str] = {}
     for i, hb, tag in doc.dom_kept:
-        start, end = line_spans[2 * i]
+        first = first_line[i]
+        start, end = line_spans[first][0], line_spans[first + hb.text.count("\n")][1]
         if start < end:
             blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
                                 link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))

@@ -1,0 +1,101 @@
+"""What the HTML path keeps stays as it was written: the line structure of preformatted
+text and of ``<br>`` lines, in plain text and in Markdown."""
+from __future__ import annotations
+
+from cleaner.formats import to_markdown
+from cleaner.journal.edits import replay
+from cleaner.pipeline import Cleaner
+
+PROSE = ("The council voted on Tuesday to approve the new budget for the city schools, "
+         "after a long debate among its members. The vote was close.")
+PROSE2 = ("It passed by a single vote after the mayor spoke in favour of the plan and "
+          "promised to review it next year, he said.")
+
+
+def page(body: str, title: str = "Hardening the server") -> str:
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{body}</article></body></html>")
+
+
+def clean(html: str):
+    result = Cleaner().clean(html, html=True)
+    assert replay(result.input_text, result.hits) == result.text
+    return result
+
+
+CONFIG = "<pre>Port 22\nPort 443\n    AllowUsers alice\n</pre>"
+
+
+def test_pre_keeps_its_lines_in_text():
+    out = clean(page(f"<p>{PROSE}</p>{CONFIG}<p>{PROSE2}</p>")).text
+    assert "Port 22\nPort 443\nAllowUsers alice\n" in out
+    assert "Port 22 Port 443" not in out
+
+
+def test_pre_code_is_fenced_line_by_line_in_markdown():
+    html = page(f"<p>{PROSE}</p><pre><code>ssh-keygen -t ed25519\nssh-copy-id alice@host\n</code></pre><p>{PROSE2}</p>")
+    md = to_markdown(clean(html))
+    assert "```\nssh-keygen -t ed25519\nssh-copy-id alice@host\n```" in md
+
+
+def test_br_lines_stay_lines():
+    address = "<p>City Hall<br>1 Main Street<br>Springfield</p>"
+    result = clean(page(f"<p>{PROSE}</p>{address}<p>{PROSE2}</p>"))
+    assert "City Hall\n1 Main Street\nSpringfield\n" in result.text
+    # Markdown: the lines of one paragraph stay lines (hard breaks), not one run of words.
+    md = to_markdown(result)
+    assert "City Hall\\\n1 Main Street\\\nSpringfield\n" in md
+
+
+def test_br_list_of_steps_keeps_every_step():
+    steps = "<p>1. Open the settings.<br>2. Choose the network tab.<br>3. Press save.</p>"
+    out = clean(page(f"<p>{PROSE}</p>{steps}<p>{PROSE2}</p>")).text
+    assert "1. Open the settings.\n2. Choose the network tab.\n3. Press save.\n" in out
+
+
+
+# -- what the parse leaves out is read, or a hit ----------------------------------------
+
+POSTS = "".join(
+    f"<div class='post'><p class='author'>reader{n}</p><p>{text}</p></div>"
+    for n, text in enumerate((PROSE, PROSE2, PROSE.replace("Tuesday", "Monday"), PROSE2.replace("mayor", "clerk"),
+                              PROSE.replace("council", "board"), PROSE2.replace("plan", "idea"),
+                              PROSE.replace("schools", "parks"), PROSE2.replace("next", "this"))))
+
+
+def test_a_thread_served_in_noscript_is_read():
+    html = ("<html><head><title>Budget thread - Town forum</title></head><body>"
+            "<div id='app'></div><noscript><div class='thread'><h1>Budget thread</h1>"
+            f"{POSTS}</div></noscript><script>boot()</script></body></html>")
+    result = clean(html)
+    assert PROSE in result.text and PROSE2.replace("plan", "idea") in result.text
+    notes = [h for h in result.hits if h.code == "HT100"]
+    assert any("noscript" in h.detail and "nearly empty" in h.detail for h in notes)
+
+
+def test_noscript_of_a_page_with_visible_text_stays_out():
+    html = page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE} Again.</p><p>{PROSE2} Again.</p><noscript>{POSTS}</noscript>")
+    result = clean(html)
+    assert "reader1" not in result.text and PROSE2.replace("plan", "idea") not in result.text
+
+
+def test_skipped_elements_are_a_hit():
+    html = page(f"<p>{PROSE}</p><noscript><p>Please turn on scripts to see the comments.</p></noscript>"
+                f"<script>var tracking = 1;</script><p>{PROSE2}</p>")
+    hits = [h for h in clean(html).hits if h.code == "HT100"]
+    assert len(hits) == 1 and hits[0].action == "flag"
+    assert "script ×1" in hits[0].detail and "noscript ×1 (43 characters of text)" in hits[0].detail
+    assert not [h for h in Cleaner(ignore=["HT100"]).clean(html, html=True).hits if h.code == "HT100"]
+
+
+def test_hover_card_text_left_out_is_a_hit_at_its_block():
+    card = ("<p>The council led by <span class='person-hovercard'><a href='/p/1'>Jane Doe</a>"
+            "<span class='hovercard-body'><a href='/a/1'>Doe wins the vote on parks</a></span></span>"
+            f" voted on Tuesday. {PROSE2}</p>")
+    result = clean(page(f"<p>{PROSE}</p>{card}"))
+    hits = [h for h in result.hits if h.code == "HT119"]
+    assert len(hits) == 1 and "Doe wins the vote on parks" in hits[0].detail
+    assert result.input_text[hits[0].src_start:hits[0].src_end].startswith("The council led by Jane Doe voted")
+    assert "Doe wins the vote" not in result.text
+    ignored = Cleaner(ignore=["HT119"]).clean(page(f"<p>{PROSE}</p>{card}"), html=True)
+    assert "Doe wins the vote" in ignored.text and not [h for h in ignored.hits if h.code == "HT119"]
