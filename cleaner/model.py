@@ -176,6 +176,12 @@ class HtmlPage:
     declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
     url: str = ""           # the address the page declares (canonical link, og:url)
 
+    @property
+    def hidden_chars(self) -> int:
+        """Characters of text in the elements the parse left out (a <noscript>, a form's
+        labels; a script's or a style's code is not text)."""
+        return sum(chars for _, _, chars in self.skipped)
+
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""
         out, pos = [], 0

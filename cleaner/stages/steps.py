@@ -451,15 +451,17 @@ def safety_valve(cfg, doc: Doc) -> None:
     long.  (Losing half of a scraped page is normal; losing nine tenths rarely is.)"""
     j = doc.journal
     before, after = len(j.input.strip()), len(doc.text.strip())
+    held = before + (doc.page.hidden_chars if doc.page is not None else 0)  # what the input held, parsed or not
     removed = 1.0 - after / before if before else 0.0
     code = cfg.codes.safety_valve
     if cfg.on(code):
         params = cfg.by_code[code].params
         if removed > params["min_removed_share"]:
             j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
-        elif after < params["min_kept_chars"] and before > 2 * params["min_kept_chars"]:
-            j.note(cfg.by_code[code], f"{after} of {before} chars kept")
+        elif after < params["min_kept_chars"] and held > 2 * params["min_kept_chars"]:
+            j.note(cfg.by_code[code], f"{after} of {held} chars kept" + (" (its input held more than it read)" if held > before else ""))
     doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
+    doc.metadata["input_chars"] = held
 
 
 def extract_metadata(cfg, doc: Doc) -> None:
