@@ -99,3 +99,40 @@ def test_hover_card_text_left_out_is_a_hit_at_its_block():
     assert "Doe wins the vote" not in result.text
     ignored = Cleaner(ignore=["HT119"]).clean(page(f"<p>{PROSE}</p>{card}"), html=True)
     assert "Doe wins the vote" in ignored.text and not [h for h in ignored.hits if h.code == "HT119"]
+
+
+# -- a hint's name says what it took ------------------------------------------------------
+
+def _codes(html: str) -> dict[str, str]:
+    return {h.before: h.code for h in clean(html).hits if h.action == "drop"}
+
+
+def test_meta_and_date_lines_are_not_bylines():
+    html = page(f"<p class='byline'>By Jane Doe</p><p>{PROSE}</p><p>{PROSE2}</p>"
+                "<div class='comment-meta'><p>Reply posted at 3:04 pm by reader42 on the budget thread</p></div>"
+                "<div class='teaser-info'><p>March 12: Library hours extended in every district</p></div>")
+    codes = _codes(html)
+    assert codes["By Jane Doe"] == "HT114"
+    assert codes["Reply posted at 3:04 pm by reader42 on the budget thread"] == "HT106"  # a comment's header
+    assert codes["March 12: Library hours extended in every district"] == "HT120"
+
+
+# -- documentation pages keep their structure ------------------------------------------------
+
+def test_linked_section_headings_listed_in_the_contents_stay():
+    sections = ("Install", "Configure", "Upgrade")
+    toc = "<nav class='toc'><ul>" + "".join(f"<li><a href='#{s}'>{s}</a></li>" for s in sections) + "</ul></nav>"
+    body = "".join(f"<h2><a href='#{s}'>{s}</a></h2><p>{PROSE} {s} it.</p><p>{PROSE2}</p>" for s in sections)
+    html = (f"<html><head><title>Server guide</title></head><body>{toc}<main><h1>Server guide</h1>"
+            f"<p>{PROSE2} Read on.</p>{body}</main></body></html>")
+    result = clean(html)
+    assert [line for line in result.text.splitlines() if line in sections] == list(sections)
+    assert [r for r in result.structure if r == "h2"] == ["h2"] * 3
+
+
+def test_the_headline_is_the_page_title_not_the_site_name():
+    html = ("<html><head><title>Auth | Example Developer Docs</title>"
+            "<meta property='og:site_name' content='Example Developer Docs'></head>"
+            f"<body><main><p>{PROSE}</p><p>{PROSE2}</p></main></body></html>")
+    result = clean(html)
+    assert result.text.splitlines()[0] == "Auth" and result.metadata["title"] == "Auth"

@@ -135,6 +135,8 @@ HINT: Mapping[str, Param] = {
     "attributes": _p(_WORDS, "attributes whose presence carries the hint", optional=True),
     "styles": _p(_WORDS, "inline style fragments that carry the hint", optional=True),
     "except_tokens": _p(_WORDS, "class or id words that cancel the hint", optional=True),
+    "weighed_with": _p("str", "another hint whose prose this one's counts with, against hint_max_total_share "
+                              "(two kinds of small print on one page weigh as one)", optional=True),
     "max_gap": _p("int", "blocks after the headline searched for the byline (dek rule)", 0, 1000, optional=True),
     "max_chars": _p("int", "longest standfirst (dek rule)", *CHARS, optional=True),
 }

@@ -321,7 +321,10 @@ def _walk(root, rules: HtmlRules, read: frozenset[str] = frozenset()) -> tuple[l
                     continue
                 if not text.isspace():
                     parts.append(text)
-                    link_chars += len(text.strip())
+                    # A heading's link to itself (a documentation page's section anchor)
+                    # leads nowhere: its text is the heading's, not a link away.
+                    if parent[_ROLE_I] != "h" or not (el.get("href") or "").startswith("#"):
+                        link_chars += len(text.strip())
                     br_run = 0
                     continue
             elif tag == "br":
@@ -441,7 +444,7 @@ def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
     than the shortened one in <title>)."""
     title_el = root.find(".//title")
     raw = " ".join((title_el.text or "").split()) if title_el is not None else ""
-    stripped = _strip_site_name(raw, rules.p("HT205", "separators"))
+    stripped = _strip_site_name(raw, rules.p("HT205", "separators"), _site_names(root))
     h1s = [b.text for b in blocks if b.heading_level == 1 and len(b.text) > 3]
     if h1s:
         if not raw:
@@ -466,13 +469,29 @@ def _overlap(a: str, b: str) -> float:
     return sum(w in wb for w in wa) / len(wa)
 
 
-def _strip_site_name(title: str, separators: Iterable[str]) -> str:
-    """Cut " | Site name" style parts: keep the longest part between separators."""
+def _strip_site_name(title: str, separators: Iterable[str], sites: frozenset[str] = frozenset()) -> str:
+    """Cut " | Site name" style parts: the parts that are the site's declared name
+    (``sites``, lower-cased) go, then the longest part between separators stays."""
     parts = [title]
     for sep in separators:
         parts = [q for p in parts for q in p.split(sep)]
     parts = [p.strip() for p in parts if p.strip()]
+    own = [p for p in parts if p.lower() not in sites]
+    parts = own or parts
     return max(parts, key=len) if parts else ""
+
+
+_SITE_NAME_KEYS = frozenset(("og:site_name", "application-name", "apple-mobile-web-app-title"))
+
+
+def _site_names(root) -> frozenset[str]:
+    """The names the page gives its site (``og:site_name``, ``application-name``), lower-cased."""
+    head = root.find("head")
+    if head is None:
+        return frozenset()
+    return frozenset(" ".join((m.get("content") or "").split()).lower() for m in head.iter("meta")
+                     if (m.get("property") or m.get("name") or "").lower() in _SITE_NAME_KEYS
+                     and (m.get("content") or "").strip())
 
 
 def _page_lang(root) -> str:
