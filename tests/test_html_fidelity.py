@@ -136,3 +136,29 @@ def test_the_headline_is_the_page_title_not_the_site_name():
             f"<body><main><p>{PROSE}</p><p>{PROSE2}</p></main></body></html>")
     result = clean(html)
     assert result.text.splitlines()[0] == "Auth" and result.metadata["title"] == "Auth"
+
+
+# -- every loss is a hit ----------------------------------------------------------------------
+
+CRUFT_PAGE = page(
+    "<div class='byline'>By Jane Doe</div><time>12 March 2024</time>"
+    f"<p>The council led by <span class='person-hovercard'><a href='/p/1'>Jane Doe</a>"
+    "<span class='hovercard-body'><a href='/a/1'>Doe wins the vote on parks</a></span></span> met on Monday.</p>"
+    f"<p>{PROSE}</p><figure><img src='a.jpg'><figcaption>The council chamber on Monday. Photo: J. Roe</figcaption></figure>"
+    "<div class='share-bar'><a href='/s'>Share</a> <a href='/t'>Tweet</a></div>"
+    f"<p>{PROSE2}</p><div class='ad-slot'>Advertisement</div><pre>total = 15 million\nschools = 9 million</pre>"
+    "<div class='related'><h3><a href='/x'>More on the budget</a></h3><p>What the vote means for parents.</p></div>"
+    "<noscript><p>Turn on scripts for the comments.</p></noscript><script>track()</script>"
+    "<div class='cookie-banner'><p>We use cookies to improve your experience on our site.</p></div>"
+    "<footer><p>Copyright 2024 Example Media. All rights reserved.</p></footer>")
+
+
+def test_ignoring_a_code_changes_an_output_only_where_it_has_a_hit():
+    docs = [CRUFT_PAGE, page(f"<p>{PROSE}</p>{CONFIG}<p>{PROSE2}</p>")]
+    default = Cleaner()
+    results = [default.clean(d, html=True) for d in docs]
+    for code in sorted(default.enabled):
+        ignoring = Cleaner(ignore=[code], rules=default.all_rules)
+        for data, result in zip(docs, results):
+            if ignoring.clean(data, html=True).text != result.text:
+                assert any(h.code == code for h in result.hits), f"--ignore {code} changed an output without a {code} hit"
