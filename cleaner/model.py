@@ -173,6 +173,7 @@ class HtmlPage:
     skipped: tuple[tuple[str, int, int], ...] = ()  # (tag, elements, characters of text) skipped (HT100)
     hover_texts: tuple[tuple[int, str], ...] = ()   # (block index, text) of each hover card left out
     noscript_read: int = 0  # characters of <noscript> read as the page (its visible text was nearly empty)
+    source_size: int = 0    # characters (or UTF-8 bytes) of the markup parsed
     declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
     url: str = ""           # the address the page declares (canonical link, og:url)
 

@@ -177,3 +177,19 @@ def test_what_the_input_held_counts_the_text_the_parse_left_out():
     assert PROSE not in result.text  # the visible page was not nearly empty: the noscript stays out
     assert result.metadata["input_chars"] == len(result.input_text.strip()) + sum(len(f"{PROSE} Post {n}.") for n in range(30))
     assert any(h.code == "SV001" for h in result.hits)
+
+
+def test_a_large_page_whose_text_is_in_its_scripts_is_flagged_and_ranked_first():
+    from cleaner.pipeline import Cleaner
+
+    data = "{" + ", ".join(f'"p{n}": "{PROSE}"' for n in range(200)) + "}"
+    html = (f"<html><head><title>Budget</title><script>window.__DATA__ = {data};</script></head>"
+            "<body><div id='root'>Loading</div></body></html>")
+    result = Cleaner().clean(html, html=True)
+    assert len(result.text) < 200 and result.metadata["input_size"] == len(html)
+    assert any(h.code == "SV001" for h in result.hits)
+    w = ReportWriter()
+    text = "\n\n".join([PROSE * 4, PROSE * 4, "Menu | Home"])
+    w.add("prose-gone", text, text.replace(PROSE * 4, "", 1), [drop("CA103", text, PROSE * 4)], 0.5)
+    w.add("scripted", result.input_text, result.text, result.hits, 0.0, result.metadata)
+    assert w._docs[w.triage()[0][0]]["id"] == "scripted"

@@ -266,9 +266,10 @@ class ReportWriter:
                 "hits": rows,
             }
         )
-        held = meta.get("input_chars")
+        held, size = meta.get("input_chars"), meta.get("input_size")
         signals = triage.signals(input_text, placed, page_type, len(output_text.strip()),
-                                 held if isinstance(held, int) and held >= length else None)
+                                 held if isinstance(held, int) and held >= length else None,
+                                 size if isinstance(size, int) else None)
         self._extra.append({"signals": signals, "removed": removed_by})
         for index in {row[0] for row in rows}:
             self._rule_list[index]["docs"] += 1

@@ -104,6 +104,8 @@ PAGE_TYPE = {
 SAFETY_VALVE = {
     "min_removed_share": _p("float", "share of the text removed above which the document is flagged", *SHARE),
     "min_kept_chars": _p("int", "chars kept below which a text over twice as long is flagged", *CHARS),
+    "min_input_size": _p("int", "characters of input (markup and scripts included) from which an output under "
+                                "min_kept_chars is flagged, however little text the parse found", *CHARS),
 }
 
 DEDUPE = {

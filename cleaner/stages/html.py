@@ -527,6 +527,7 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
         lang=_page_lang(root), removed_elements=sum(n for _, n, _ in removed), hover_cards=len(hover_cards),
         declared=declared, url=url, skipped=removed, hover_texts=hover_cards, noscript_read=noscript,
+        source_size=len(html),
     )
 
 

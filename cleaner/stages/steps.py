@@ -452,16 +452,18 @@ def safety_valve(cfg, doc: Doc) -> None:
     j = doc.journal
     before, after = len(j.input.strip()), len(doc.text.strip())
     held = before + (doc.page.hidden_chars if doc.page is not None else 0)  # what the input held, parsed or not
+    size = doc.page.source_size if doc.page is not None else len(j.input)  # markup and scripts too
     removed = 1.0 - after / before if before else 0.0
     code = cfg.codes.safety_valve
     if cfg.on(code):
         params = cfg.by_code[code].params
         if removed > params["min_removed_share"]:
             j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
-        elif after < params["min_kept_chars"] and held > 2 * params["min_kept_chars"]:
-            j.note(cfg.by_code[code], f"{after} of {held} chars kept" + (" (its input held more than it read)" if held > before else ""))
+        elif after < params["min_kept_chars"] and (held > 2 * params["min_kept_chars"] or size >= params["min_input_size"]):
+            j.note(cfg.by_code[code], f"{after} of {held} chars kept" + (f" from an input of {size:,}" if size > held else ""))
     doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
     doc.metadata["input_chars"] = held
+    doc.metadata["input_size"] = size
 
 
 def extract_metadata(cfg, doc: Doc) -> None:
