@@ -126,7 +126,7 @@ class CleanResult:
 
 # The roles a line of the output can have (``CleanResult.structure``): the headline, a
 # heading of level 1-6, a list item (bulleted, or numbered as written), a quotation, a
-# line of preformatted text, a table cell ("td:<row>", cells of one row share <row>), a
+# line of preformatted text ("pre:<n>" when it is indented by n columns), a table cell ("td:<row>", cells of one row share <row>), a
 # caption, or a paragraph line.
 ROLES = ("title", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "quote", "pre", "td", "caption", "p")
 
@@ -158,6 +158,7 @@ class HtmlBlock(NamedTuple):
     breaks: int = 0
     outer: str = ""   # role of the nearest li, blockquote, td/th or pre around it ("" if none)
     row: int = -1     # id of the enclosing table row, -1 outside tables
+    indents: tuple[int, ...] = ()  # preformatted text: each line's indentation (columns), () if none
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,14 @@ def test_pre_code_is_fenced_line_by_line_in_markdown():
     assert "```\nssh-keygen -t ed25519\nssh-copy-id alice@host\n```" in md
 
 
+def test_markdown_fences_code_with_its_indentation():
+    code = "<pre>  def vote(members):\n      for m in members:\n\t\tm.vote()\n  return True</pre>"
+    result = clean(page(f"<p>{PROSE}</p>{code}<p>{PROSE2}</p>"))
+    assert "def vote(members):\nfor m in members:\nm.vote()\nreturn True\n" in result.text
+    md = to_markdown(result)
+    assert "```\ndef vote(members):\n    for m in members:\n      m.vote()\nreturn True\n```" in md
+
+
 def test_br_lines_stay_lines():
     address = "<p>City Hall<br>1 Main Street<br>Springfield</p>"
     result = clean(page(f"<p>{PROSE}</p>{address}<p>{PROSE2}</p>"))

@@ -201,14 +201,24 @@ _LINE_BREAK = "\x0b"
 _ONE_LINE_ROLES = frozenset(("h", "li", "td", "caption", "title"))
 
 
-def _lines_of(raw: str, frame: tuple) -> str:
+def _lines_of(raw: str, frame: tuple) -> tuple[str, tuple[int, ...]]:
     """The text of a block whose line breaks carry meaning (``<br>`` lines, preformatted
-    text): each line with its spaces collapsed, blank lines left out (a block is one
-    paragraph: a blank line would split it), or one line for a role that is one unit."""
+    text), and the indentation of each of its lines.
+
+    Blank lines are left out (a block is one paragraph: a blank line would split it).
+    ``<br>`` lines have their spaces collapsed; preformatted lines keep theirs as written,
+    and their indentation (tabs as four columns, less the block's common indentation) is
+    returned for the output formats (the text itself holds no leading space: line ends and
+    starts are layout). A role that is one unit (a heading, a cell) is one line."""
     if frame[_ROLE_I] in _ONE_LINE_ROLES or frame[_OUTER_I] in ("li", "td"):
-        return " ".join(raw.split())
-    lines = raw.replace(_LINE_BREAK, "\n").split("\n") if frame[_OUTER_I] == "pre" else raw.split(_LINE_BREAK)
-    return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+        return " ".join(raw.split()), ()
+    if frame[_OUTER_I] != "pre":
+        return "\n".join(filter(None, (" ".join(line.split()) for line in raw.split(_LINE_BREAK)))), ()
+    lines = [line.expandtabs(4) for line in raw.replace(_LINE_BREAK, "\n").split("\n") if not line.isspace() and line]
+    indents = [len(line) - len(line.lstrip()) for line in lines]
+    base = min(indents, default=0)
+    indents = tuple(n - base for n in indents)
+    return "\n".join(line.strip() for line in lines), indents if any(indents) else ()
 
 
 def _short_path(stack: list) -> str:
@@ -276,8 +286,9 @@ def _walk(root, rules: HtmlRules, read: frozenset[str] = frozenset()) -> tuple[l
         raw = "".join(parts)
         parts.clear()
         top = stack[-1]
+        indents = ()
         if _LINE_BREAK in raw or (top[_OUTER_I] == "pre" and "\n" in raw):
-            text = _lines_of(raw, top)
+            text, indents = _lines_of(raw, top)
         else:
             text = " ".join(raw.split())
         if muted_parts:
@@ -294,7 +305,7 @@ def _walk(root, rules: HtmlRules, read: frozenset[str] = frozenset()) -> tuple[l
             tiny[0], tiny[1] = 0, None
         blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
                                  path, top[_OWNERS_I], top[_ANCESTORS_I],
-                                 top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I])))
+                                 top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I], indents)))
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag  # libxml2's HTML parser lower-cases tag names
