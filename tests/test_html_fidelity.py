@@ -2,6 +2,8 @@
 text and of ``<br>`` lines, in plain text and in Markdown."""
 from __future__ import annotations
 
+import pytest
+
 from cleaner.formats import to_markdown
 from cleaner.journal.edits import replay
 from cleaner.pipeline import Cleaner
@@ -38,21 +40,19 @@ def test_pre_code_is_fenced_line_by_line_in_markdown():
     assert "```\nssh-keygen -t ed25519\nssh-copy-id alice@host\n```" in md
 
 
-def test_markdown_fences_code_with_its_indentation():
-    code = "<pre>  def vote(members):\n      for m in members:\n\t\tm.vote()\n  return True</pre>"
-    result = clean(page(f"<p>{PROSE}</p>{code}<p>{PROSE2}</p>"))
-    assert "def vote(members):\nfor m in members:\nm.vote()\nreturn True\n" in result.text
-    md = to_markdown(result)
-    assert "```\ndef vote(members):\n    for m in members:\n      m.vote()\nreturn True\n```" in md
-
-
-def test_br_lines_stay_lines():
-    address = "<p>City Hall<br>1 Main Street<br>Springfield</p>"
-    result = clean(page(f"<p>{PROSE}</p>{address}<p>{PROSE2}</p>"))
-    assert "City Hall\n1 Main Street\nSpringfield\n" in result.text
-    # Markdown: the lines of one paragraph stay lines (hard breaks), not one run of words.
-    md = to_markdown(result)
-    assert "City Hall\\\n1 Main Street\\\nSpringfield\n" in md
+@pytest.mark.parametrize("fragment, text, markdown", [
+    # Code: its lines in the text, indented as written in the Markdown fence.
+    ("<pre>  def vote(members):\n      for m in members:\n\t\tm.vote()\n  return True</pre>",
+     "def vote(members):\nfor m in members:\nm.vote()\nreturn True\n",
+     "```\ndef vote(members):\n    for m in members:\n      m.vote()\nreturn True\n```"),
+    # An address: the lines of one paragraph stay lines (Markdown hard breaks), not one run of words.
+    ("<p>City Hall<br>1 Main Street<br>Springfield</p>",
+     "City Hall\n1 Main Street\nSpringfield\n", "City Hall\\\n1 Main Street\\\nSpringfield\n"),
+])
+def test_lines_stay_lines_in_text_and_markdown(fragment, text, markdown):
+    result = clean(page(f"<p>{PROSE}</p>{fragment}<p>{PROSE2}</p>"))
+    assert text in result.text
+    assert markdown in to_markdown(result)
 
 
 def test_br_list_of_steps_keeps_every_step():
