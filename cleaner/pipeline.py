@@ -52,7 +52,7 @@ class Repeat:
 _UNICODE = ("UC101", "UC102", "UC103", "UC104", "UC105")
 _SCORE = ("BS101", "BS102", "BS103", "BS104", "BS105", "BS106")
 _DEDUPE = ("DU101", "DU102")
-_HTML = tuple(f"HT{n}" for n in (*range(100, 120), *range(201, 217)))
+_HTML = tuple(f"HT{n}" for n in (*range(100, 121), *range(201, 217)))
 
 TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("decode", stages.decode_text, codes=("EN101",)),

@@ -259,7 +259,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     continue
                 result = o.result
                 if mark_check is not None:
-                    mark_check.add(display(o.rel), result.text, result.hits)
+                    mark_check.add(display(o.rel), result.text, result.hits, result.input_text)
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:

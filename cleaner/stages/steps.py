@@ -148,6 +148,9 @@ def select_main_dom(cfg, doc: Doc) -> None:
     decisions = dom.select_main(page, cfg.html_rules, cfg.word_lang(doc.language), kind)
     _model_html(cfg, doc, decisions, kind)
     doc.journal = Journal(page.text)
+    for code, start, end, detail in html.parse_time_hits(page):  # what the parse left out
+        if cfg.on(code):
+            doc.journal.flag(cfg.by_code[code], start, end, detail)
     _record_page_type(cfg, doc, kind, why)
     offsets = page.block_offsets()
     rescued = _dom_fallback(cfg, page, decisions)
@@ -245,13 +248,16 @@ def split_lines(cfg, doc: Doc) -> None:
 
 def dom_blocks(cfg, doc: Doc) -> None:
     """The blocks the DOM kept, at their place in the repaired text (repairs keep line
-    breaks, so block i is still line 2i); the headline is decided (kept) already."""
+    breaks, and a dropped block is one empty line, so a kept block's lines are found by
+    counting); the headline is decided (kept) already."""
     text = doc.journal.text
     line_spans = list(segment.lines(text))
+    first_line = html.block_lines(doc.page.blocks, {i for i, _, _ in doc.dom_kept})
     blocks: list[Block] = []
     roles: dict[int, str] = {}
     for i, hb, tag in doc.dom_kept:
-        start, end = line_spans[2 * i]
+        first = first_line[i]
+        start, end = line_spans[first][0], line_spans[first + hb.text.count("\n")][1]
         if start < end:
             blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
                                 link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
@@ -493,15 +499,19 @@ def safety_valve(cfg, doc: Doc) -> None:
     long.  (Losing half of a scraped page is normal; losing nine tenths rarely is.)"""
     j = doc.journal
     before, after = len(j.input.strip()), len(doc.text.strip())
+    held = before + (doc.page.hidden_chars if doc.page is not None else 0)  # what the input held, parsed or not
+    size = doc.page.source_size if doc.page is not None else len(j.input)  # markup and scripts too
     removed = 1.0 - after / before if before else 0.0
     code = cfg.codes.safety_valve
     if cfg.on(code):
         params = cfg.by_code[code].params
         if removed > params["min_removed_share"]:
             j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
-        elif after < params["min_kept_chars"] and before > 2 * params["min_kept_chars"]:
-            j.note(cfg.by_code[code], f"{after} of {before} chars kept")
+        elif after < params["min_kept_chars"] and (held > 2 * params["min_kept_chars"] or size >= params["min_input_size"]):
+            j.note(cfg.by_code[code], f"{after} of {held} chars kept" + (f" from an input of {size:,}" if size > held else ""))
     doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
+    doc.metadata["input_chars"] = held
+    doc.metadata["input_size"] = size
 
 
 def extract_metadata(cfg, doc: Doc) -> None:
