@@ -19,23 +19,19 @@ import click
 from cleaner import __version__
 from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
-from cleaner.review.diff import WorstDiffs, format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
+from cleaner.run.readers import is_jsonl, is_warc
 from cleaner.run.totals import Totals, hit_record
-from cleaner.run.jsonl import is_jsonl
 from cleaner.run.work import MAX_BYTES, TIMEOUT, Budget
-from cleaner.run.warc import is_warc
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
-from cleaner.cli.warc import run_warc_command
-from cleaner.cli.parquet import run_parquet_command
+from cleaner.cli.batch_review import BatchReview
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations
+from cleaner.cli.stream import run_records_command
 from cleaner.cli.config import settings_options, settings_path
-from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
+from cleaner.cli.page import run_page_command, stdin_is_one_page
 from cleaner.cli.review import add_rules_test, review
 from cleaner.pipeline import Cleaner, Config
-from cleaner.review.marks import MarkCheck, MarksError, load_marks
-from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
 from cleaner.rules.schema import schema_for
 
@@ -164,45 +160,38 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     text to OUT (a file, or - for stdout)."""
     if worst and not show_diff:
         raise click.UsageError("--worst N picks the diffs to print: give --diff too")
-    mark_check = _mark_check(marks_path) if marks_path else None
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     budget = Budget(max_bytes, timeout)
-    source = str(in_dir)
-    if is_warc(source, fmt):
-        if report_path or show_diff or explain or resume or marks_path or html_field:
-            raise click.UsageError("--report, --diff, --explain, --resume, --marks and --html-field are not for WARC "
-                                   "input; it takes --hits")
-        _records_take_text_or_markdown(output)
-        sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
-                                  no_progress=no_progress, hits_path=hits_path, input=input_kind,
-                                  text_field=text_field, output=output))
-    if fmt == "auto" and (is_parquet(source) or is_parquet(str(out_dir))):
-        if report_path or show_diff or explain or resume or marks_path:
-            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; Parquet takes --hits")
-        _records_take_text_or_markdown(output)
-        sys.exit(run_parquet_command(source, str(out_dir), cleaner, text_field=text_field, jobs=jobs,
-                                     scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                     input=input_kind, html_field=html_field, output=output))
-    if html_field and not is_jsonl(source, fmt):
-        raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
-    one_page = fmt == "page" or (fmt == "auto" and (
-        stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt))))
+    source, dest = str(in_dir), str(out_dir)
+    records = is_warc(source, fmt) or (fmt == "auto" and is_parquet(source))
+    if html_field and not (records or is_jsonl(source, fmt)):
+        raise click.UsageError("--html-field names a field of JSONL records or a Parquet column; for files use "
+                               "--input html")
+    one_page = not records and (fmt == "page" or (fmt == "auto" and (
+        stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt)))))
     if one_page:
-        if report_path or resume or marks_path or scheduler:
-            raise click.UsageError("--report, --resume, --marks and --scheduler are for batches; one page takes "
-                                   "--hits, --explain and --diff")
-        sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
+        if report_path or resume or marks_path or scheduler or (fmt == "auto" and is_parquet(dest)):
+            raise click.UsageError("--report, --resume, --marks, --scheduler and a Parquet OUT are for batches; "
+                                   "one page takes --hits, --explain and --diff")
+        sys.exit(run_page_command(source, dest, cleaner, hits_path=hits_path, explain=explain,
                                   show_diff=show_diff, quiet=quiet, input=input_kind, output=output))
-    if is_jsonl(source, fmt):
-        if report_path or show_diff or explain or resume or marks_path:
-            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; JSONL takes --hits")
+    title = f"clean-articles review: {in_dir}"
+    if records or is_jsonl(source, fmt):
         _records_take_text_or_markdown(output)
-        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
-                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                   input=input_kind, html_field=html_field, output=output, budget=budget))
+        batch_review = BatchReview(cleaner, title, explain=explain, show_diff=show_diff, worst=worst,
+                                   report_path=report_path, marks_path=marks_path, diff_to_stderr=dest == "-")
+        sys.exit(run_records_command(source, dest, cleaner, fmt=fmt, text_field=text_field, jobs=jobs,
+                                     scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
+                                     input=input_kind, html_field=html_field, output=output, budget=budget,
+                                     resume=resume, review=batch_review))
+    if fmt == "auto" and is_parquet(dest):
+        raise click.UsageError(f"OUT {dest} is Parquet: Parquet is written from records (IN a JSONL, WARC or "
+                               "Parquet file); folders are cleaned to folders")
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
+    batch_review = BatchReview(cleaner, title, explain=explain, show_diff=show_diff, worst=worst,
+                               report_path=report_path, marks_path=marks_path)
     check_destinations([("--hits", hits_path), ("--report", report_path), ("the manifest", out_dir / MANIFEST_NAME)],
                        in_dir=in_dir, out_dir=out_dir)
     started = time.monotonic()
@@ -216,7 +205,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     stats = Counter()
     totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
-                  keep_hits=bool(hits_path), need_results=bool(report_path or mark_check))
+                  keep_hits=bool(hits_path), need_results=bool(report_path or marks_path))
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
@@ -228,13 +217,6 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest.warning and not quiet:
         click.echo(f"clean-articles: {batch.manifest.warning}", err=True)
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
-    valve = cleaner.by_code.get(cleaner.codes.safety_valve)
-    writer = ReportWriter(title=f"clean-articles review: {in_dir}",
-                          **({"warn_share": valve.params["min_removed_share"]} if valve else {})) \
-        if report_path else None
-    color = want_color(sys.stdout)
-    escape = _is_terminal(sys.stdout)  # the text's own control characters never reach a terminal raw
-    worst_diffs = WorstDiffs(worst) if show_diff and worst else None  # printed at the end, in triage order
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
             for o in batch.run(files, jobs=resolve_jobs(jobs)):
@@ -254,22 +236,8 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                         unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
                         _close(hits_out)
                         hits_out = None
-                if o.result is None:
-                    continue
-                result = o.result
-                if mark_check is not None:
-                    mark_check.add(display(o.rel), result.text, result.hits)
-                if explain:
-                    print_explain(display(o.rel), result)
-                if writer is not None:
-                    writer.add(display(o.rel), result.input_text, result.text, result.hits,
-                               result.metadata.get("removed_share", 0.0), result.metadata)
-                if worst_diffs is not None:
-                    worst_diffs.add(display(o.rel), result.input_text, result.text, result.hits,
-                                    result.metadata.get("removed_share", 0.0), result.metadata)
-                elif show_diff:
-                    click.echo(format_diff(display(o.rel), result.input_text, result.text,
-                                           result.hits, color=color, escape=escape), nl=False, color=color)
+                if o.result is not None:
+                    batch_review.add(display(o.rel), o.result)
     finally:
         batch.finish()
         why = _close(hits_out) if hits_out else ""
@@ -278,32 +246,14 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest_error:
         unwritten.append((str(batch.manifest.path), f"{batch.manifest_error} (the outputs written are whole; "
                                                     "--resume may clean some inputs again)"))
-    if worst_diffs is not None:
-        for text in worst_diffs.diffs(color=color, escape=escape):
-            click.echo(text, nl=False, color=color)
-    if writer is not None:
-        if mark_check is not None:
-            writer.marks_status = mark_check.rows()
-        try:
-            writer.write(report_path)
-        except OSError as exc:
-            unwritten.append((str(report_path), f"cannot write: {exc.strerror or exc}"))
+    unwritten += batch_review.finish()
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread,
                  settings_path(click.get_current_context()))
-    if mark_check is not None:
-        for line in mark_check.summary():
-            click.echo(f"clean-articles: {printable(line)}", err=True)
+    batch_review.summary()
     for name, why in failures + unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures or unwritten else EXIT_OK)
-
-
-def _mark_check(path: Path) -> MarkCheck:
-    try:
-        return MarkCheck(load_marks(path)[1])
-    except MarksError as exc:
-        raise click.UsageError(display(str(exc))) from None
 
 
 def _close(fh) -> str:
@@ -321,13 +271,6 @@ def _records_take_text_or_markdown(output: str) -> None:
     if output == "json":
         raise click.UsageError("JSONL, WARC and Parquet records are JSON or columns already: they carry the "
                                "fields of --output json; use --output text or markdown for the text field")
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float,

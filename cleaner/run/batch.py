@@ -31,7 +31,7 @@ from cleaner.model import CleanResult
 from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
-from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
+from cleaner.run.io import atomic_write, is_html, output_name, remove_dead_temps
 from cleaner.run.totals import hit_record
 from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_payloads, files_recovery, one_line
 from cleaner.terminal import display
