@@ -180,7 +180,7 @@ def remove_dead_temps(folder: Path, name: str | None = None, *, recursive: bool 
             if not TMP_NAME.match(entry) or (prefix and not entry.startswith(prefix)):
                 continue
             p = Path(where) / entry
-            if keep is not None and p == keep:
+            if keep is not None and p.resolve() == keep.resolve():
                 continue
             if _owner_gone(p):
                 try:
