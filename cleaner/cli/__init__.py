@@ -46,6 +46,20 @@ class _DefaultGroup(click.Group):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "IN OUT [OPTIONS] | COMMAND [ARGS]...")
+
+    def format_help(self, ctx, formatter):
+        """The group's help, then the options of ``clean-articles IN OUT`` (the ``run``
+        command's), so the batch options are where a new user looks first."""
+        super().format_help(ctx, formatter)
+        batch = self.commands["run"]
+        sub = click.Context(batch, info_name="run", parent=ctx)
+        rows = [row for p in batch.get_params(sub)
+                if isinstance(p, click.Option) and p.name != "help" and (row := p.get_help_record(sub))]
+        with formatter.section("Batch options (clean-articles IN OUT [OPTIONS]; the same as clean-articles run)"):
+            formatter.write_dl(rows)
+
     def _is_input_folder(self, args) -> bool:
         """``clean-articles rules out``: a folder named like a command, given as IN with an
         OUT after it (a command's own subcommands and options still win)."""
@@ -90,7 +104,11 @@ def rule_options(f):
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clean-articles")
 def main():
-    """Clean scraped article pages: clean-articles IN_DIR OUT_DIR."""
+    """Clean scraped article pages: clean-articles IN OUT.
+
+    IN and OUT are folders of pages, JSONL files (plain or compressed; - for stdin and
+    stdout), a WARC (IN), Parquet files, or one page.  Any record input goes with any
+    record output: in.jsonl out.parquet, crawl.warc.gz out.jsonl.zst, in.parquet -."""
 
 
 @main.command("run")
@@ -111,8 +129,9 @@ def main():
               help="A review's MARKS.json: after the batch, say which marks this run satisfies (and show it in "
                    "--report).")
 @click.option("--resume", is_flag=True,
-              help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
-                   "finishes a killed batch.")
+              help="Finish a killed batch: a folder skips inputs whose output is up to date (manifest "
+                   "OUT_DIR/.clean-articles.json); a JSONL OUT goes on from its last checkpoint (.OUT.checkpoint), "
+                   "byte-identical to an uninterrupted run.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symlinked folders that lead outside IN_DIR (skipped by default; one into OUT_DIR "
                    "never is).")
@@ -139,10 +158,10 @@ def main():
               help="JSONL, Parquet: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
-@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL, WARC or Parquet batch on the Dask cluster at ADDRESS.")
 @click.option("--max-bytes", type=click.IntRange(min=0), default=MAX_BYTES, show_default=True,
-              help="Largest document (file, decompressed .gz page, or JSONL line) cleaned; a larger one "
-                   "fails, named, and the batch goes on (0: no limit).")
+              help="Largest document (file, decompressed .gz page, JSONL line, WARC payload or Parquet page) "
+                   "cleaned; a larger one fails, named, and the batch goes on (0: no limit).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=TIMEOUT, show_default=True,
               help="Seconds one document may take; a slower one fails, named, and the batch goes on "
                    "(0: no limit).")
@@ -152,10 +171,9 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         html_field, jobs, scheduler, max_bytes, timeout):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
-    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
-    with a WARC (IN a .warc or .warc.gz file), each HTML response becomes a JSONL line.
-    A .gz, .bz2, .xz or .zst OUT name is written compressed.
-    With Parquet (IN a .parquet file; OUT .parquet, .jsonl or -), clean each row's text column.
+    Records: IN a JSONL file (or - for stdin), a WARC (.warc, .warc.gz: each HTML response
+    is a record) or a Parquet file; OUT a JSONL file (.gz, .bz2, .xz, .zst: compressed; -
+    for stdout) or a Parquet file, any IN with any OUT.
     With one page (IN a single file, or - holding plain text or HTML), write its clean
     text to OUT (a file, or - for stdout)."""
     if worst and not show_diff:

@@ -8,7 +8,7 @@ key of everything said about it: a JSONL line number (from 1), a WARC record num
 count).  Ids stay optional.
 
 Every reader can start after its first ``skip`` items (``--resume``): it reads past them
-without handing them on.  ``done_bytes()`` and ``total_bytes`` (None for a pipe) feed the
+without handing them on (see :meth:`Reader.resume_skip`).  ``done_bytes()`` and ``total_bytes`` (None for a pipe) feed the
 progress bar.
 """
 from __future__ import annotations
@@ -200,6 +200,11 @@ class Reader:
     def name(self, position: int) -> str:
         raise NotImplementedError
 
+    def resume_skip(self, position: int) -> int:
+        """How many items to pass over to go on after the item at ``position`` (positions
+        count from 1; Parquet rows from 0)."""
+        return position
+
     def chunks(self, skip: int = 0) -> Iterator[list]:
         raise NotImplementedError
 
@@ -385,12 +390,17 @@ class ParquetReader(Reader):
     def name(self, position: int) -> str:
         return f"{self.source}#row {position}"
 
+    def resume_skip(self, position: int) -> int:
+        return position + 1
+
     def done_bytes(self) -> int:
         return self._done
 
     _done = 0
 
     def chunks(self, skip: int = 0) -> Iterator[list]:
+        """Rows after the row ``skip - 1``: ``skip`` is the number of rows to pass over
+        (rows count from 0, so a checkpoint's position ``N`` resumes with ``skip=N + 1``)."""
         first = 0
         row_bytes = (self.total_bytes or 0) / self.rows if self.rows else 0
         for batch in self.file.iter_batches(batch_size=self.size()):

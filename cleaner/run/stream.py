@@ -195,7 +195,7 @@ def run_stream(reader: Reader, writer: Writer, cleaner, job: Job, *, jobs: int |
     if chunk:
         reader.chunk_size = chunk
     recover = recovery(job.budget) if pool is None else None
-    chunks = reader.chunks(resume.position if resume else 0)
+    chunks = reader.chunks(reader.resume_skip(resume.position) if resume else 0)
     for result in executor.ordered_map(clean_chunk, cleaner, chunks, job, jobs=jobs, executor=pool,
                                        in_flight=in_flight, recovery=recover):
         writer.write(result.records)
@@ -216,3 +216,22 @@ def run_stream(reader: Reader, writer: Writer, cleaner, job: Job, *, jobs: int |
             progress.update(result.totals.docs + len(result.bad) + sum(result.skipped.values()),
                             reader.done_bytes())
     return report
+
+
+def run_files(source: str, dest: str, cleaner, *, fmt: str = "auto", jobs: int | None = 0,
+              text_field: str = "text", input: str = "auto", html_field: str | None = None,
+              budget=None) -> StreamReport:
+    """Clean the record file ``source`` into ``dest`` (by their names, as the command
+    does, without its checkpoint, hits or review): the runner for Python callers."""
+    from cleaner.pipeline import ARTICLE_FIELDS
+    from cleaner.run.io import is_parquet
+    from cleaner.run.readers import open_reader
+    from cleaner.run.work import NO_BUDGET
+    from cleaner.run.writers import JsonlWriter, ParquetWriter, table_schema
+
+    with open_reader(source, fmt, text_field=text_field, html_field=html_field, added=ARTICLE_FIELDS) as reader:
+        writer = ParquetWriter(dest, table_schema(reader, text_field)) if is_parquet(dest) else JsonlWriter(dest)
+        job = Job(reader.kind, writer.shape, text_field, input, html_field, "text", budget or NO_BUDGET,
+                  columns=tuple(reader.schema.names) if reader.kind == "parquet" else ())
+        with writer:
+            return run_stream(reader, writer, cleaner, job, jobs=jobs)
