@@ -301,3 +301,11 @@ def test_a_missing_extra_names_the_install_that_works(monkeypatch, tmp_path):
     for direct, want in cases:
         monkeypatch.setattr(metadata, "distribution", lambda name, d=direct: Dist(d))
         assert extras.install_command("warc") == want, direct
+
+
+def test_the_main_help_lists_the_batch_options():
+    res = CliRunner().invoke(main, ["--help"])
+    assert res.exit_code == 0
+    for option in ("--jobs", "--report", "--profile", "--resume", "--hits", "--max-bytes", "--format"):
+        assert option in res.output, option
+    assert "Usage: clean-articles IN OUT [OPTIONS] | COMMAND" in res.output

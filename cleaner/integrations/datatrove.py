@@ -7,7 +7,8 @@
     from datatrove.pipeline.writers import ParquetWriter
     from cleaner.integrations.datatrove import CleanArticles
 
-    LocalPipelineExecutor([WarcReader("crawl/"), CleanArticles(), ParquetWriter("clean/")], tasks=4).run()
+    if __name__ == "__main__":  # the executor's worker processes import the script again
+        LocalPipelineExecutor([WarcReader("crawl/"), CleanArticles(), ParquetWriter("clean/")], tasks=2).run()
 
 The text is cleaned as HTML or as scraped text by its content (WarcReader leaves the
 page's HTML in ``text``), or as ``input`` says.  The document keeps its metadata and gains
