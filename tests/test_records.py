@@ -304,7 +304,7 @@ def test_a_missing_extra_names_the_install_that_works(monkeypatch, tmp_path):
 
 
 def test_the_main_help_lists_the_batch_options():
-    res = CliRunner().invoke(main, ["--help"])
+    res = CliRunner().invoke(main, ["--help"], prog_name="clean-articles")
     assert res.exit_code == 0
     for option in ("--jobs", "--report", "--profile", "--resume", "--hits", "--max-bytes", "--format"):
         assert option in res.output, option
