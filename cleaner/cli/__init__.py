@@ -220,7 +220,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     files = list(walk_inputs(in_dir, failures, skipped, unread, out_dir=out_dir, follow_symlinks=follow_symlinks))
     if not files and unread:  # a folder of other things: say so, never "cleaned 0 files", exit 0
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
-    stats = Counter()
+    stats: Counter = Counter()
     totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
                   keep_hits=bool(hits_path), need_results=bool(report_path or marks_path))
@@ -247,9 +247,10 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     skipped.append((str(o.path), o.reason))
                     continue
                 totals.add(o.result, o.bytes_in, o.bytes_out)
-                if hits_out and (o.hits or o.result is not None):
+                line = o.hits or (hit_record(display(o.rel), display(o.rel), o.result) if o.result is not None else "")
+                if hits_out and line:
                     try:
-                        hits_out.write(o.hits or hit_record(display(o.rel), display(o.rel), o.result))
+                        hits_out.write(line)
                     except OSError as exc:  # a full disk: no more hits, the outputs go on
                         unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
                         _close(hits_out)

@@ -69,7 +69,7 @@ class BatchReview:
         if self.worst is not None:
             for text in self.worst.diffs(color=self.color, escape=self.escape):
                 click.echo(text, nl=False, color=self.color, err=self.err)
-        if self.writer is not None:
+        if self.writer is not None and self.report_path is not None:
             if self.marks is not None:
                 self.writer.marks_status = self.marks.rows()
             try:

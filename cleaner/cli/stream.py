@@ -106,7 +106,7 @@ def run_records_command(source: str, dest: str, cleaner, *, fmt: str = "auto", t
     parquet_out = is_parquet(dest)
     job = Job(reader.kind, ParquetWriter.shape if parquet_out else JsonlWriter.shape, text_field, input,
               html_field, output, budget, None if hits_path is None else source,
-              bool(review and review.wanted), tuple(reader.schema.names) if reader.kind == "parquet" else ())
+              bool(review and review.wanted), _columns(reader))
     chunk = reader.size()
     checkpoint = state = None
     if not parquet_out and dest != "-" and source != "-":
@@ -168,6 +168,12 @@ def run_records_command(source: str, dest: str, cleaner, *, fmt: str = "auto", t
     for name, why in unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     return EXIT_FAILED if failed or unwritten else EXIT_OK
+
+
+def _columns(reader: Reader) -> tuple[str, ...]:
+    """A Parquet input's columns, in order (the rows' passed-through fields)."""
+    schema = getattr(reader, "schema", None)
+    return tuple(schema.names) if schema is not None else ()
 
 
 def _open_hits(stack: ExitStack, hits_path: Path | None, state: Resume | None) -> HitsOut | None:

@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from itertools import tee
 
@@ -99,7 +99,7 @@ class Manifest:
         self.rules = rules
         self.entries: dict[str, dict] = {}
         self.warning = ""
-        self._journal = None
+        self._journal: BinaryIO | None = None
         self._unsynced = 0
         self.error = ""  # a journal line that could not be written (a full disk)
 

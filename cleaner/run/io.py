@@ -223,6 +223,7 @@ def atomic_open(path: Path, *, resume: tuple[Path, int] | None = None) -> Iterat
     try:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            fh: BinaryIO
             if resume:
                 fh = open(tmp, "r+b")
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a dead run's: nobody holds it

@@ -26,7 +26,7 @@ import decimal
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from cleaner.formats import to_markdown
 from cleaner.model import CleanResult
@@ -239,7 +239,8 @@ def _fits(page: str, job: Job) -> str:
     return page
 
 
-_READ = {"jsonl": _jsonl, "parquet": _parquet, "warc": _warc}
+_READ: dict[str, Callable[[Cleaner, Any, Job], tuple[dict, CleanResult, Any] | None]] = {
+    "jsonl": _jsonl, "parquet": _parquet, "warc": _warc}
 
 
 # -- the record's shape ---------------------------------------------------------------

@@ -80,7 +80,7 @@ class Checkpoint:
     def __init__(self, dest: Path, key: dict):
         self.path = dest.with_name(f".{dest.name}.checkpoint")
         self.key = key
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def load(self, hits_path: Path | None) -> tuple[Resume | None, str]:
         """The last checkpoint of a run of the same key, or None and why not."""
@@ -231,7 +231,8 @@ def run_files(source: str, dest: str, cleaner, *, fmt: str = "auto", jobs: int |
 
     with open_reader(source, fmt, text_field=text_field, html_field=html_field, added=ARTICLE_FIELDS) as reader:
         writer = ParquetWriter(dest, table_schema(reader, text_field)) if is_parquet(dest) else JsonlWriter(dest)
+        schema = getattr(reader, "schema", None)
         job = Job(reader.kind, writer.shape, text_field, input, html_field, "text", budget or NO_BUDGET,
-                  columns=tuple(reader.schema.names) if reader.kind == "parquet" else ())
+                  columns=tuple(schema.names) if schema is not None else ())
         with writer:
             return run_stream(reader, writer, cleaner, job, jobs=jobs)

@@ -111,7 +111,7 @@ def clean_one(cleaner: Cleaner, data: bytes, html: bool, budget: Budget = NO_BUD
 
 def clean_payloads(cleaner: Cleaner, items: Sequence, budget: Budget = NO_BUDGET) -> list[tuple[Any, str, bool]]:
     """Clean ``(bytes, is_html)`` items read by the batch (None passes through)."""
-    return [(None, "", False) if item is None else clean_one(cleaner, *item, budget) for item in items]
+    return [(None, "", False) if item is None else clean_one(cleaner, item[0], item[1], budget) for item in items]
 
 
 def files_recovery(budget: Budget) -> Recovery:
