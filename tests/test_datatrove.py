@@ -181,3 +181,12 @@ def test_the_command_reads_the_datatrove_jsonl_gz(crawl, tmp_path, cleaner):
     for doc, src in zip(docs, source):
         assert doc["text"] == cleaner.clean(src.text, html=src.text.startswith("<")).text
         assert doc["metadata"]["url"] == src.metadata["url"] and doc["metadata"]["n"] == src.metadata["n"]
+
+
+def test_budgets_drop_a_document_by_its_id():
+    step = CleanArticles(max_bytes=20_000)
+    seeds = [s.read_text(encoding="utf-8") for s in SEED_PATHS]
+    docs = [Document(text=seeds[0], id="small"), Document(text=seeds[1] * 50, id="huge")]
+    kept = list(step.run(iter(docs)))
+    assert [d.id for d in kept] == ["small"]
+    assert step.stats["clean_error"].total == 1
