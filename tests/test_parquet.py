@@ -159,7 +159,7 @@ def test_parquet_in_jsonl_out(many, tmp_path):
 @pytest.mark.parametrize("table, args, why", [
     (pa.table({"id": ["a"], "body": ["x"]}), [], "has no column 'text'"),
     (pa.table({"text": ["x"], "article_language": ["en"]}), [], "already has the column(s) article_language"),
-    (pa.table({"text": ["x"]}), ["--resume"], "--resume is for JSONL output"),
+    (pa.table({"text": ["x"]}), ["--html-field", "html"], "has no column 'html'"),
 ])
 def test_usage_errors_write_nothing(tmp_path, table, args, why):
     res, _, dest = _clean(tmp_path, table, *args)

@@ -108,6 +108,7 @@ def kill_and_resume(src: Path, dest: Path, seed: int) -> tuple[int, int]:
     ("jsonl.gz", 4000, "out.jsonl.gz"),
     ("warc.gz", 1500, "out.jsonl"),
     ("parquet", 4000, "out.jsonl.gz"),
+    ("parquet", 4000, "out.parquet"),
 ])
 def test_kill_and_resume_is_byte_identical(tmp_path, kind, n, dest_name):
     if kind.startswith("warc"):

@@ -73,9 +73,6 @@ def _usage(source: str, dest: str, fmt: str, html_field, resume: bool) -> None:
                                "or - for stdout")
     if resume and (dest == "-" or source == "-"):
         raise click.UsageError("--resume needs IN and OUT files: a pipe cannot be read or written again")
-    if resume and is_parquet(dest):
-        raise click.UsageError("--resume is for JSONL output: a Parquet file is written by row groups and its "
-                               "footer only at the end, so a killed one cannot be read back")
 
 
 def _checkpoint_key(source: str, cleaner, job: Job, hits: bool, chunk: int) -> dict:
@@ -109,10 +106,10 @@ def run_records_command(source: str, dest: str, cleaner, *, fmt: str = "auto", t
               bool(review and review.wanted), _columns(reader))
     chunk = reader.size()
     checkpoint = state = None
-    if not parquet_out and dest != "-" and source != "-":
+    if dest != "-" and source != "-":
         checkpoint = Checkpoint(Path(dest), _checkpoint_key(source, cleaner, job, hits_path is not None, chunk))
         if resume:
-            state, why = checkpoint.load(hits_path)
+            state, why = checkpoint.load(hits_path, (ParquetWriter if parquet_out else JsonlWriter).can_resume)
             if state is None and not quiet:
                 click.echo(f"clean-articles: nothing to resume ({why or 'no checkpoint'}): cleaning from the top",
                            err=True)
@@ -134,17 +131,19 @@ def run_records_command(source: str, dest: str, cleaner, *, fmt: str = "auto", t
             executor = stack.enter_context(dask_executor(scheduler))
             progress = stack.enter_context(Progress("cleaning", total_bytes=reader.total_bytes, enabled=show))
             hits = _open_hits(stack, hits_path, state)
-            writer = JsonlWriter(dest, resume=(state.temp, state.output) if state else None) if not parquet_out \
-                else ParquetWriter(dest, table_schema(reader, text_field))
-            stack.enter_context(writer)
-            if checkpoint is not None and isinstance(writer, JsonlWriter):
-                checkpoint.start(writer.temp or "", state)
+            at = (state.temp, state.output) if state else None
+            writer = ParquetWriter(dest, table_schema(reader, text_field), resume=at) if parquet_out \
+                else JsonlWriter(dest, resume=at)
+            if checkpoint is not None:  # ended after OUT is complete (or kept, when interrupted)
                 stack.callback(lambda: checkpoint.close(keep=interrupted))
+            stack.enter_context(writer)
+            if checkpoint is not None:
+                checkpoint.start(writer.temp or "", state)
             try:
                 report = run_stream(reader, writer, cleaner, job, jobs=jobs, pool=executor,
                                     in_flight=getattr(executor, "in_flight", None), hits=hits, on_bad=on_bad,
                                     on_result=review.add if review and review.wanted else None, progress=progress,
-                                    checkpoint=checkpoint if isinstance(writer, JsonlWriter) else None, resume=state)
+                                    checkpoint=checkpoint, resume=state)
             except KeyboardInterrupt:
                 interrupted = True
                 raise

@@ -30,8 +30,9 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 from loguru import logger  # datatrove's own logger
 
-from cleaner.integrations.fields import MAX_BYTES, TIMEOUT, article_fields, budget_of, clean, config_of, input_kind
+from cleaner.integrations.fields import article_fields, budget_of, clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
+from cleaner.run.work import MAX_BYTES, TIMEOUT
 
 
 class CleanArticles(PipelineStep):

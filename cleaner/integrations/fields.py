@@ -11,7 +11,8 @@ batch) they see, so every document has every field and each field one type, alwa
   first document would fix the column's type as null and fail on the first real value.
 
 Each adapter takes the command's per-document budgets, ``max_bytes`` (default
-:data:`MAX_BYTES`) and ``timeout`` (seconds, default :data:`TIMEOUT`; 0: no limit), so one
+:data:`cleaner.run.work.MAX_BYTES`) and ``timeout`` (seconds, default
+:data:`cleaner.run.work.TIMEOUT`; 0: no limit), so one
 huge or pathological page costs its own failure, not the job.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pyarrow as pa
 from cleaner.model import CleanResult
 from cleaner.pipeline import BadDocument, Cleaner, Config
 from cleaner.run.schema import ADDED, added_values
-from cleaner.run.work import MAX_BYTES, NO_BUDGET, TIMEOUT, Budget, DocumentTimeout, time_limit
+from cleaner.run.work import NO_BUDGET, Budget, DocumentTimeout, time_limit
 from cleaner.stages.decode import INPUTS
 
 FIELDS: tuple[str, ...] = tuple(ADDED.names)

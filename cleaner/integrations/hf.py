@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cleaner.integrations.fields import (FIELDS, MAX_BYTES, TIMEOUT, Budget, article_fields, budget_of, clean, config_of,
-                                        empty_fields, input_kind)
+from cleaner.integrations.fields import FIELDS, article_fields, budget_of, clean, config_of, empty_fields, input_kind
 from cleaner.pipeline import BadDocument, Cleaner, Config
+from cleaner.run.work import MAX_BYTES, TIMEOUT, Budget
 
 
 @dataclass(frozen=True)

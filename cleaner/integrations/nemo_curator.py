@@ -29,8 +29,9 @@ try:
 except ImportError:  # NeMo Curator 0.x
     from nemo_curator.modifiers import DocumentModifier
 
-from cleaner.integrations.fields import MAX_BYTES, TIMEOUT, budget_of, clean, config_of, input_kind
+from cleaner.integrations.fields import budget_of, clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
+from cleaner.run.work import MAX_BYTES, TIMEOUT
 
 
 class CleanArticle(DocumentModifier):

@@ -82,8 +82,9 @@ class Checkpoint:
         self.key = key
         self._fh: TextIO | None = None
 
-    def load(self, hits_path: Path | None) -> tuple[Resume | None, str]:
-        """The last checkpoint of a run of the same key, or None and why not."""
+    def load(self, hits_path: Path | None, can_resume: Callable[[str, int], bool]) -> tuple[Resume | None, str]:
+        """The last checkpoint of a run of the same key, or None and why not
+        (``can_resume(temp, output)``: does the killed run's output hold what it says)."""
         try:
             lines = self.path.read_bytes().splitlines()
         except FileNotFoundError:
@@ -105,12 +106,10 @@ class Checkpoint:
         if last is None:
             return None, "the killed run wrote no chunk"
         temp = Path(head["temp"])
-        try:
-            size = temp.stat().st_size
-        except OSError:
+        if not temp.exists():
             return None, f"the killed run's output {temp.name} is gone"
-        if size < last["output"]:
-            return None, f"the killed run's output {temp.name} is shorter than its checkpoint"
+        if not can_resume(str(temp), last["output"]):
+            return None, f"the killed run's output {temp.name} holds less than its checkpoint"
         if hits_path is not None:
             try:
                 if hits_path.stat().st_size < last["hits"]:
@@ -210,8 +209,7 @@ def run_stream(reader: Reader, writer: Writer, cleaner, job: Job, *, jobs: int |
                 on_result(item_name(reader.kind, reader.source, position), r)
         report.add(result)
         if checkpoint is not None:
-            checkpoint.save(result.last, writer.offset(),  # type: ignore[attr-defined]
-                            hits.offset() if hits is not None else 0, report)
+            checkpoint.save(result.last, writer.offset(), hits.offset() if hits is not None else 0, report)
         if progress:
             progress.update(result.totals.docs + len(result.bad) + sum(result.skipped.values()),
                             reader.done_bytes())

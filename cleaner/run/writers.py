@@ -10,14 +10,19 @@ is its size after the last chunk.  A compressed one is written a chunk a member 
 frame (zstd) or stream (bzip2, xz), each compressed on its own, so every checkpoint ends
 one; readers (gzip, xopen, zcat) read the members as one stream.  The bytes depend only
 on the records and their chunks, so a resumed run writes the file an uninterrupted run
-writes.  Parquet is written by row groups and is not resumable: a file without its
-footer cannot be read back.
+writes.  Parquet is written by row groups; a file without its
+footer cannot be read back, so it is written a chunk a part first (see
+:class:`ParquetWriter`) and resumes by its parts.
 """
 from __future__ import annotations
 
 import bz2
+import errno
+import fcntl
 import gzip
 import lzma
+import os
+import shutil
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,6 +35,7 @@ from cleaner.run.records import JSON, ROW
 # large enough for readers to skip and scan well, small enough to hold in memory.
 ROW_GROUP_ROWS = 10_000
 ROW_GROUP_BYTES = 64 << 20
+LOCK = ".lock"  # in a Parquet OUT's parts folder: held by the run writing it
 
 
 def _zstd(data: bytes) -> bytes:
@@ -59,6 +65,10 @@ class Writer:
         self._stack = ExitStack()
 
     def write(self, records: list) -> None:
+        raise NotImplementedError
+
+    def offset(self) -> int:
+        """Where the output stands after the chunks written so far (a checkpoint's key)."""
         raise NotImplementedError
 
     def __enter__(self):
@@ -111,6 +121,14 @@ class JsonlWriter(Writer):
             raise WriteError("stdout" if self.dest == "-" else self.dest, exc) from exc
         self._size += len(data)
 
+    @staticmethod
+    def can_resume(temp: str, size: int) -> bool:
+        """Does a killed run's temporary file ``temp`` hold its first ``size`` bytes?"""
+        try:
+            return os.path.getsize(temp) >= size
+        except OSError:
+            return False
+
     def offset(self) -> int:
         """The file's size after the chunks written so far, flushed to the system (a
         killed process loses none of it)."""
@@ -124,53 +142,122 @@ class JsonlWriter(Writer):
 class ParquetWriter(Writer):
     """Table rows to a Parquet file of ``schema``, by row groups of
     :data:`ROW_GROUP_ROWS` rows (or :data:`ROW_GROUP_BYTES`): a row group a chunk of 64
-    rows would make the file slow to read."""
+    rows would make the file slow to read.
+
+    A Parquet file's footer comes at its end, so a killed one cannot be read back.  Each
+    chunk is therefore written first as a *part* (a small uncompressed Parquet file) in the
+    folder ``.NAME.parts`` beside OUT; ``offset()`` is the number of parts, a checkpoint's
+    key.  When the run completes, the parts are read in order into the row groups of OUT
+    (the same row groups however often the run was killed and resumed) and the folder goes.
+    """
 
     shape = ROW
+    resumable = True
 
-    def __init__(self, dest: str, schema):
+    def __init__(self, dest: str, schema, *, resume: tuple[str, int] | None = None):
         super().__init__(dest)
         self.schema = schema
-        self.rows: list[dict] = []
-        self.bytes = 0
+        self.parts = resume[1] if resume else 0
+        self._resume = resume is not None
+        self.folder = Path(dest).with_name(f".{Path(dest).name}.parts")
+        self._failed = False
+        self._interrupted = False
+
+    @staticmethod
+    def can_resume(temp: str, size: int) -> bool:
+        """Does a killed run's parts folder ``temp`` hold its first ``size`` parts?"""
+        return all((Path(temp) / _part_name(i)).is_file() for i in range(size))
+
+    @property
+    def temp(self) -> str:
+        return str(self.folder)
 
     def __enter__(self):
-        import pyarrow.parquet as pq
-
         path = Path(self.dest)
         remove_dead_temps(path.parent, path.name)  # a killed run's leftovers
-        out = self._stack.enter_context(atomic_open(path))
-        self._writer = self._stack.enter_context(pq.ParquetWriter(out, self.schema))
-        self._stack.callback(self._flush_on_success)
+        try:
+            if self.folder.exists() and not self._resume and not _held(self.folder):
+                shutil.rmtree(self.folder)
+            self.folder.mkdir(exist_ok=True)
+            lock = self._stack.enter_context(open(self.folder / LOCK, "a"))
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OSError(errno.EBUSY, "another clean-articles run is writing it") from None
+            for part in self.folder.iterdir():  # parts past the checkpoint: written again
+                if part.name.endswith(".parquet") and int(part.name.split(".")[0]) >= self.parts:
+                    part.unlink()
+        except (OSError, ValueError) as exc:
+            raise WriteError(self.folder, exc if isinstance(exc, OSError) else OSError(str(exc))) from None
+        self._stack.callback(self._finish)
         return self
 
     def __exit__(self, *exc) -> None:
         self._failed = exc[0] is not None
+        self._interrupted = exc[0] is KeyboardInterrupt
         super().__exit__(*exc)
 
-    _failed = False
-
-    def _flush_on_success(self) -> None:
-        if not self._failed:
-            self.flush()
-
     def write(self, records: list[dict]) -> None:
-        for row in records:
-            self.rows.append(row)
-            self.bytes += sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
-        if len(self.rows) >= ROW_GROUP_ROWS or self.bytes >= ROW_GROUP_BYTES:
-            self.flush()
-
-    def flush(self) -> None:
+        """One chunk's rows, as the next part."""
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
-        if self.rows:
-            table = pa.Table.from_pylist(self.rows, schema=self.schema)
-            try:
-                self._writer.write_table(table, row_group_size=len(self.rows))
-            except OSError as exc:
-                raise WriteError(self.dest, exc) from exc
-        self.rows, self.bytes = [], 0
+        if not records:
+            return
+        part = self.folder / _part_name(self.parts)
+        tmp = part.with_name(part.name + ".tmp")
+        try:
+            pq.write_table(pa.Table.from_pylist(records, schema=self.schema), tmp, compression="none")
+            os.replace(tmp, part)
+        except OSError as exc:
+            raise WriteError(self.dest, exc) from exc
+        self.parts += 1
+
+    def offset(self) -> int:
+        return self.parts
+
+    def _finish(self) -> None:
+        """The parts into OUT's row groups (a completed run), or gone (a failed one); an
+        interrupted run keeps them for ``--resume``."""
+        if self._interrupted:
+            return
+        if not self._failed:
+            self._combine()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _combine(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        with atomic_open(Path(self.dest)) as out, pq.ParquetWriter(out, self.schema) as writer:
+            tables: list = []
+            rows = size = 0
+            for i in range(self.parts):
+                table = pq.read_table(self.folder / _part_name(i), schema=self.schema)
+                tables.append(table)
+                rows += table.num_rows
+                size += table.nbytes
+                if rows >= ROW_GROUP_ROWS or size >= ROW_GROUP_BYTES:
+                    writer.write_table(pa.concat_tables(tables), row_group_size=rows)
+                    tables, rows, size = [], 0, 0
+            if tables:
+                writer.write_table(pa.concat_tables(tables), row_group_size=rows)
+
+
+def _held(folder: Path) -> bool:
+    """Is a live run writing the parts ``folder`` (holding its lock)?"""
+    try:
+        with open(folder / LOCK, "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _part_name(i: int) -> str:
+    return f"{i:08d}.parquet"
 
 
 def table_schema(reader, text_field: str):
