@@ -6,6 +6,7 @@ import fcntl
 import os
 import re
 import secrets
+import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -226,7 +227,7 @@ def atomic_open(path: Path, *, resume: tuple[Path, int] | None = None) -> Iterat
             fh: BinaryIO
             if resume:
                 fh = open(tmp, "r+b")
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a dead run's: nobody holds it
+                lock_when_free(fh)
                 fh.truncate(resume[1])
                 fh.seek(resume[1])
             else:
@@ -249,6 +250,24 @@ def atomic_open(path: Path, *, resume: tuple[Path, int] | None = None) -> Iterat
     except BaseException:
         _unlink(tmp)
         raise
+
+
+# Seconds a killed run's worker processes may still hold its temporary file: they shared
+# its lock when forked, and end within half a second of their parent (executor.init_worker).
+LOCK_WAIT = 10.0
+
+
+def lock_when_free(fh) -> None:
+    """Lock a killed run's temporary file, once its last worker process has let it go."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _unlink(path: Path) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bz2
 import errno
-import fcntl
 import gzip
 import lzma
 import os
@@ -28,7 +27,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable
 
-from cleaner.run.io import WriteError, atomic_open, compression_of, remove_dead_temps
+from cleaner.run.io import WriteError, atomic_open, compression_of, lock_when_free, remove_dead_temps
 from cleaner.run.records import JSON, ROW
 
 # A row group is written when this many rows or bytes are buffered, whichever comes first:
@@ -176,16 +175,15 @@ class ParquetWriter(Writer):
         path = Path(self.dest)
         remove_dead_temps(path.parent, path.name)  # a killed run's leftovers
         try:
-            if self.folder.exists() and not self._resume and not _held(self.folder):
-                shutil.rmtree(self.folder)
             self.folder.mkdir(exist_ok=True)
             lock = self._stack.enter_context(open(self.folder / LOCK, "a"))
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock_when_free(lock)  # a killed run's workers may hold it a moment longer
             except BlockingIOError:
                 raise OSError(errno.EBUSY, "another clean-articles run is writing it") from None
-            for part in self.folder.iterdir():  # parts past the checkpoint: written again
-                if part.name.endswith(".parquet") and int(part.name.split(".")[0]) >= self.parts:
+            for part in self.folder.iterdir():  # a killed run's parts past the checkpoint (or all)
+                if part.name != LOCK and (not self._resume or not part.name.endswith(".parquet")
+                                          or int(part.name.split(".")[0]) >= self.parts):
                     part.unlink()
         except (OSError, ValueError) as exc:
             raise WriteError(self.folder, exc if isinstance(exc, OSError) else OSError(str(exc))) from None
@@ -242,18 +240,6 @@ class ParquetWriter(Writer):
                     tables, rows, size = [], 0, 0
             if tables:
                 writer.write_table(pa.concat_tables(tables), row_group_size=rows)
-
-
-def _held(folder: Path) -> bool:
-    """Is a live run writing the parts ``folder`` (holding its lock)?"""
-    try:
-        with open(folder / LOCK, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    return False
 
 
 def _part_name(i: int) -> str:
