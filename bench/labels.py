@@ -202,10 +202,25 @@ def collect(datasets: list[Path], jobs: int) -> dict:
             "w": np.asarray(cols["w"]), "page": np.asarray(cols["page"], dtype=np.int32),
             "html": np.asarray(cols["kind"], dtype=bool), "site": np.asarray(cols["site"]),
             "type": np.asarray(cols["type"]), "index": np.asarray(cols["index"], dtype=np.int32),
-            "text": np.asarray(cols["text"]), "pages": np.asarray(pages), "fixed": np.asarray(fixed),
+            **packed("text", cols["text"]), "pages": np.asarray(pages), **packed("fixed", fixed),
             "stats": np.asarray(cols["stats"], dtype=np.int64).reshape(-1, 4),
             # per page: body shingles, must-keep and must-drop strings, then the rule-kept blocks' stats
             "page_stats": np.asarray(page_stats, dtype=np.int64).reshape(-1, 7), "features": np.asarray(FEATURES)}
+
+
+def packed(name: str, texts: list[str]) -> dict:
+    """Texts as one UTF-8 byte array and their end offsets (a fixed-width string array
+    would be as wide as the longest block, for every block)."""
+    blobs = [t.encode("utf-8", "surrogatepass") for t in texts]
+    return {f"{name}_bytes": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+            f"{name}_ends": np.cumsum([len(b) for b in blobs], dtype=np.int64)}
+
+
+def unpacked(data: dict, name: str) -> list[str]:
+    """The texts :func:`packed` stored."""
+    raw, ends = data[f"{name}_bytes"].tobytes(), data[f"{name}_ends"]
+    starts = np.concatenate([[0], ends[:-1]])
+    return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(starts.tolist(), ends.tolist())]
 
 
 def digest(data: dict) -> str:
@@ -253,6 +268,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     data = collect(args.datasets, args.jobs)
     np.savez_compressed(args.out, **data)
+    data["text"] = unpacked(data, "text")
     print(f"{len(data['y'])} blocks of {len(data['pages'])} page inputs, {data['y'].mean():.1%} content; "
           f"data hash {digest(data)[:16]}")
     if args.report:

@@ -35,7 +35,7 @@ for p in (ROOT, ROOT / "bench"):
 
 import numpy as np  # noqa: E402
 
-from labels import digest  # noqa: E402
+from labels import digest, unpacked  # noqa: E402
 from quality import measure, page_counts, snippets  # noqa: E402
 from cleaner.content.blockfeatures import CONTEXT, FEATURES, PAGE_VECTOR, context_rows, page_vector  # noqa: E402
 from cleaner.content.learned import FORMAT, PAGE_CLASSES, smooth  # noqa: E402
@@ -153,11 +153,11 @@ def page_outputs(data: dict, keep: np.ndarray, rows: np.ndarray) -> dict[int, st
     by_page: dict[int, list[tuple[int, str]]] = {}
     for j in rows:
         if keep[j]:
-            by_page.setdefault(int(data["page"][j]), []).append((int(data["index"][j]), str(data["text_full"][j])))
+            by_page.setdefault(int(data["page"][j]), []).append((int(data["index"][j]), data["text_full"][j]))
     out = {}
     pages = sorted(set(int(p) for p in data["page"][rows]))
     for p in pages:
-        parts = [tuple(x) for x in json.loads(str(data["fixed"][p]))] + by_page.get(p, [])
+        parts = [tuple(x) for x in json.loads(data["fixed"][p])] + by_page.get(p, [])
         parts.sort()
         out[p] = "\n\n".join(t for _, t in parts)
     return out
@@ -283,7 +283,9 @@ def main(argv=None) -> int:
     if tuple(data["features"].tolist()) != FEATURES:
         print("the labelled blocks were made with other features: run bench/labels.py again", file=sys.stderr)
         return 2
+    data_hash = digest(data)
     prepare(data)
+    data["hash"] = data_hash
     fold_site = folds_by_site(data["site"], data["page"], args.folds)
     fold_of = np.asarray([fold_site[s] for s in data["site"]])
     figures, chosen, boosters = {}, {}, {}
@@ -362,7 +364,8 @@ def prepare(data: dict) -> None:
     """Columns the training reads besides the labelled blocks: each page's dataset, and
     block weights that give each dataset a weight growing with the root of its page
     count (the large set counts more, the small one is not drowned)."""
-    data["text_full"] = data["text"]
+    data["text_full"] = unpacked(data, "text")
+    data["fixed"] = unpacked(data, "fixed")
     data["page_ds"] = np.asarray([str(p).split("/")[0] for p in data["pages"]])
     ds_of_row = data["page_ds"][data["page"]]
     w = data["w"].copy()
@@ -430,7 +433,7 @@ def write_model(path: Path, data: dict, truth: dict, figures: dict, pack: Path |
             boosters[kind + "2"] = fit(X2[rows], data["y"][rows], data["w"][rows])
             prob = oof_probs(data, rows, fold_of, list(range(5)), None, X2)
         params[kind] = choose(data, truth, prob, rows)
-    header = {"data_hash": digest(data), "features": list(FEATURES), "context_features": list(CONTEXT),
+    header = {"data_hash": data["hash"], "features": list(FEATURES), "context_features": list(CONTEXT),
               "page_vector": list(PAGE_VECTOR), "page_classes": list(PAGE_CLASSES), "lightgbm_params": PARAMS,
               "rounds": ROUNDS, "page_params": PAGE_PARAMS, "page_rounds": PAGE_ROUNDS, "chosen": params,
               "cv_figures": figures, "trained_by": "bench/train_model.py"}

@@ -126,8 +126,8 @@ class CleanResult:
 
 # The roles a line of the output can have (``CleanResult.structure``): the headline, a
 # heading of level 1-6, a list item (bulleted, or numbered as written), a quotation, a
-# line of preformatted text ("pre:<n>" when it is indented by n columns), a table cell ("td:<row>", cells of one row share <row>), a
-# caption, or a paragraph line.
+# line of preformatted text ("pre:<n>" when it is indented by n columns), a table cell
+# ("td:<row>", cells of one row share <row>), a caption, or a paragraph line.
 ROLES = ("title", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "quote", "pre", "td", "caption", "p")
 
 

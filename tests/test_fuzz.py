@@ -212,7 +212,8 @@ def test_rows_are_decided_on_the_kept_text_so_a_second_cleaning_agrees(cleaner):
     first = cleaner.clean(doc)
     second = cleaner.clean(first.text, lang=first.language)
     assert "CA102" in [h.code for h in first.hits]
-    assert first.metadata["page_type"] != second.metadata["page_type"]  # the input's reading flips
+    hand = Cleaner(ignore=["ML"])  # the rules' reading of the page type (the content model's is steadier)
+    assert hand.clean(doc).metadata["page_type"] != hand.clean(first.text).metadata["page_type"]  # it flips
     assert second.text == first.text, [(h.code, h.before) for h in second.changes]
 
 

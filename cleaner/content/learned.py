@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ MODEL_FILE = "content-model.json"
 TEXT_CODE, HTML_CODE = "ML101", "ML102"
 #: DOM decisions the model never overrides: the hints (HT1xx), the headline, escaped markup.
 FIRM_DOM = ("HT1", "HT205", "HT207")
+_WORD = re.compile(r"\w")
 
 
 class ModelError(ValueError):
@@ -122,6 +124,11 @@ def text_units(blocks: Sequence[Block], closed: set[int]) -> list[Unit]:
             for i, b in enumerate(blocks)]
 
 
+def wordless(text: str) -> bool:
+    """A block without a word (symbols, a stray escape): the rules' to decide, not the model's."""
+    return not _WORD.search(text)
+
+
 def dom_units(page, decisions: Sequence[Decision]) -> tuple[list[Unit], list[int]]:
     """The units of a page's DOM blocks and the indexes the model decides."""
     paths: dict[str, int] = {}
@@ -129,7 +136,7 @@ def dom_units(page, decisions: Sequence[Decision]) -> tuple[list[Unit], list[int
         paths[b.path] = paths.get(b.path, 0) + 1
     units, open_ = [], []
     for i, (b, d) in enumerate(zip(page.blocks, decisions)):
-        firm = b.tag == "title" or d.code.startswith(FIRM_DOM)
+        firm = b.tag == "title" or d.code.startswith(FIRM_DOM) or not _WORD.search(b.text)
         if not firm:
             open_.append(i)
         units.append(Unit(b.text, b.tag, b.link_chars, b.hints, len(b.ancestors), b.heading_level, b.breaks,

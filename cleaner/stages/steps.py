@@ -335,17 +335,23 @@ def score(cfg, doc: Doc) -> None:
     main-body window, the guard), then the content model re-decides them, reading what
     the scorer made of each block as features."""
     doc.guard = ""
-    open_ = [i for i, b in enumerate(doc.blocks) if not b.final and b.tag != "title"]
+    open_ = [i for i, b in enumerate(doc.blocks) if not b.final and b.tag != "title" and not learned.wordless(b.text)]
     modelled = cfg.on(learned.TEXT_CODE) or doc.capture is not None  # the scorer is the model's feature pass
+    text = doc.journal.text
+    lines = [t for t in text.split("\n") if t]
+    signals = pagetype.measure(lines)
+    # The page type of the text as this pass has it (on pass 0 the input's, as PT001 read
+    # it): cleaning the output again reads the output, so a later pass must too.
+    kind = doc.rules_type if doc.block_pass == 0 else _page_type(cfg, text, lambda: signals)[0]
     if modelled or any(cfg.on(c) for c in cfg.codes.score.values()):
         doc.guard = score_blocks(doc.blocks, stopwords(cfg.word_lang(doc.language)), cfg.score_params, cfg.codes.score,
-                                 doc.measured, doc.rules_type)
+                                 doc.measured, kind)
     if doc.guard and doc.block_pass == 0 and cfg.on(cfg.codes.guard):
         doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
-    _model_text(cfg, doc, open_)
+    _model_text(cfg, doc, open_, signals, kind)
 
 
-def _model_text(cfg, doc: Doc, open_: list[int]) -> None:
+def _model_text(cfg, doc: Doc, open_: list[int], signals, kind: str) -> None:
     """The content model's decisions on the blocks no rule decided (``open_``)."""
     model = cfg.content_model if cfg.on(learned.TEXT_CODE) else None
     want = doc.capture is not None and doc.block_pass == 0
@@ -354,8 +360,7 @@ def _model_text(cfg, doc: Doc, open_: list[int]) -> None:
     blocks = doc.blocks
     closed = set(range(len(blocks))) - set(open_)
     units = learned.text_units(blocks, closed)
-    lines = [t for t in doc.journal.text.split("\n") if t]
-    facts = learned.facts(False, blocks[0].text if blocks else "", pagetype.measure(lines), doc.rules_type)
+    facts = learned.facts(False, blocks[0].text if blocks else "", signals, kind)
     rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
     if want:
         doc.capture.append(("text", units, rows, open_))
