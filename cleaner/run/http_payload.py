@@ -12,12 +12,10 @@ import http.client
 import io
 import zlib
 
-from cleaner.stages.decode import GZIP_MAGIC, gunzip
+from cleaner.stages.decode import GZIP_MAGIC, declared_codec, gunzip, strict_decode
 
 # A byte order mark outranks the HTTP charset (WHATWG Encoding: "BOM sniffing").
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# WHATWG Encoding maps these labels to windows-1252, which is what such pages really hold.
-_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
 
 
 class PayloadError(ValueError):
@@ -95,12 +93,11 @@ def undo_codings(body: bytes, transfer_encoding: str | None, content_encoding: s
 
 
 def decode_payload(body: bytes, charset: str | None) -> str | bytes:
-    """The payload as text when the declared ``charset`` is a codec Python knows and the
-    bytes decode strictly with it; else the bytes, for the HTML path's own detection."""
+    """The payload as text when the declared ``charset`` is a web charset (the WHATWG label
+    table: ``iso-8859-1`` reads as windows-1252, ``utf-16`` only on UTF-16 bytes) and the
+    bytes decode strictly with it; else the bytes, for the HTML path's own detection.
+    Never raises: a label no browser knows is no label."""
     if not charset or body.startswith(_BOMS):
         return body
-    name = "cp1252" if charset.strip().lower() in _AS_WINDOWS_1252 else charset.strip()
-    try:
-        return body.decode(name)
-    except (LookupError, UnicodeDecodeError):
-        return body
+    text = strict_decode(body, declared_codec(charset, body))
+    return body if text is None else text

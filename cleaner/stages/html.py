@@ -32,7 +32,7 @@ from cleaner.content import dom, pagetype
 from cleaner.model import DROP, KEEP, Block, Decision, HtmlBlock, HtmlPage
 from cleaner.rules import builtin_rules_dir, load_pack
 from cleaner.rules.html import HtmlRules, _HintIndex, default_rules
-from cleaner.stages.decode import GZIP_MAGIC, gunzip, sniff_utf16
+from cleaner.stages.decode import GZIP_MAGIC, declared_codec, detect, gunzip, sniff_utf16
 from cleaner.stages.lang import LanguageDetector
 
 __all__ = ["decode_html", "markup_of", "parse_html", "select_main", "extract_text", "fired_codes",
@@ -92,22 +92,23 @@ def _decode(data: bytes) -> tuple[str, bytes | None]:
     utf16 = sniff_utf16(data)  # no BOM to tell bs4, and its ASCII reads as UTF-8 with NULs
     if utf16:
         return data.decode(utf16, errors="replace"), None
-    from bs4.dammit import EncodingDetector, UnicodeDammit  # imported lazily (slow import)
+    from bs4.dammit import EncodingDetector  # imported lazily (slow import)
 
     # Most pages are UTF-8, declared or not: when bs4 finds no BOM and no other declared
     # charset and the bytes are valid UTF-8, that is the answer, before any statistical
     # guess (which costs more than parsing, and depends on which detector is installed).
+    # A label the web does not know (an EBCDIC code page, ``unicode_escape``) declares nothing.
     if EncodingDetector.strip_byte_order_mark(data)[1] is None:
         declared = EncodingDetector.find_declared_encoding(data, is_html=True)
-        if declared is None or declared.lower().replace("_", "-") in ("utf-8", "utf8"):
+        if declared_codec(declared, data) in (None, "utf-8"):
             try:
                 return data.decode("utf-8"), data
             except UnicodeDecodeError:
                 pass
-    dammit = UnicodeDammit(data, is_html=True)
-    if dammit.unicode_markup is None:
+    found = detect(data, is_html=True)
+    if found is None:
         return data.decode("utf-8", errors="replace"), None
-    return dammit.unicode_markup, None
+    return found[0], None
 
 
 # --------------------------------------------------------------------------- parsing
