@@ -33,7 +33,7 @@ from cleaner.run.http_payload import PayloadError, decode_payload, undo_codings
 from cleaner.run.io import atomic_output
 from cleaner.run.jsonl import write_chunk
 from cleaner.run.totals import Totals, dumps, hit_record
-from cleaner.run.work import clean_one
+from cleaner.run.work import MAX_BYTES, clean_one
 from cleaner.stages.decode import looks_like_html
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -43,6 +43,7 @@ TEXT_TYPES = frozenset({"text/plain"})
 NO_TYPE = "no content type"
 NOT_TEXT = "binary payload"
 INSTALL = "pip install 'clean-articles[warc]'"
+MAX_HTTP_HEADER = 1 << 20  # bytes of one record's HTTP header (fastwarc's default: 32 KiB)
 
 
 class WarcError(Exception):
@@ -130,7 +131,9 @@ def read_records(stream: BinaryIO, report: WarcReport) -> Iterator[Record]:
 
     # auto_decode="none": a corrupt gzip body would break fastwarc's iterator for the rest
     # of the file; undone per record in the worker instead (cleaner.run.http_payload).
-    records = iter(ArchiveIterator(stream, parse_http=True, auto_decode="none"))
+    # parse_http=False: an HTTP header fastwarc cannot parse (too long, say) would end the
+    # iterator; parsed per record below, it fails that record alone.
+    records = iter(ArchiveIterator(stream, parse_http=False, auto_decode="none"))
     while True:
         try:
             rec = next(records)
@@ -144,6 +147,11 @@ def read_records(stream: BinaryIO, report: WarcReport) -> Iterator[Record]:
         report.records += 1
         if rec.record_type != WarcRecordType.response:
             report.other[rec.headers.get("WARC-Type") or "no WARC-Type"] += 1
+            continue
+        try:
+            rec.parse_http(auto_decode="none", max_header_len=MAX_HTTP_HEADER)
+        except Exception as exc:  # noqa: BLE001 - fastwarc's errors differ by version
+            yield _unreadable(report.records, rec, f"cannot read its HTTP header: {' '.join(str(exc).split())}")
             continue
         http = rec.http_headers
         ctype = (rec.http_content_type if http is not None else rec.headers.get("Content-Type")) or None
@@ -162,6 +170,13 @@ def read_records(stream: BinaryIO, report: WarcReport) -> Iterator[Record]:
             broken=f"truncated record: {len(body):,} of {expected:,} payload bytes" if len(body) < expected else "")
     if not report.records:
         raise WarcError("not a WARC file: no record in it")
+
+
+def _unreadable(number: int, rec, why: str) -> Record:
+    """A response record that fails, named, without its payload."""
+    return Record(number=number, url=rec.headers.get("WARC-Target-URI"), date=rec.headers.get("WARC-Date"),
+                  record_id=rec.headers.get("WARC-Record-ID"), status=None, content_type=None, charset=None,
+                  transfer_encoding=None, content_encoding=None, body=b"", broken=why)
 
 
 # -- the worker's side -----------------------------------------------------------------
@@ -201,7 +216,7 @@ def clean_records(cleaner: Cleaner, records: list[Record], hits_source: str | No
             out.failed.append((record.number, record.url, record.broken))
             continue
         try:
-            body = undo_codings(record.body, record.transfer_encoding, record.content_encoding)
+            body = undo_codings(record.body, record.transfer_encoding, record.content_encoding, MAX_BYTES)
         except PayloadError as exc:
             out.failed.append((record.number, record.url, str(exc)))
             continue
