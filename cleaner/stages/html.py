@@ -422,10 +422,31 @@ def _page_lang(root) -> str:
     return lang.split("-")[0].split("_")[0][:3] if lang else ""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Noncharacters (Unicode keeps them out of interchange): stand-ins for lone surrogates.
+_STAND_INS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [chr(p << 16 | 0xFFFE) for p in range(1, 17)]
+
+
+def _shelter_surrogates(html: str | bytes) -> tuple[str | bytes, dict[int, str] | None]:
+    """``html`` with each lone surrogate swapped for a noncharacter it does not hold, and
+    the table that swaps them back; libxml2 has no UTF-8 for a surrogate and stops reading
+    at the first, silently.  Back in the block texts, the repair stage replaces them (with
+    a hit) as on the text path.  Past the stand-ins there are, a surrogate is U+FFFD here."""
+    if isinstance(html, bytes) or html.isascii() or not _SURROGATE.search(html):
+        return html, None
+    free = iter([c for c in _STAND_INS if c not in html])
+    swap: dict[str, str] = {}
+    for surrogate in dict.fromkeys(_SURROGATE.findall(html)):
+        swap[surrogate] = next(free, "\ufffd")
+    html = _SURROGATE.sub(lambda m: swap[m.group()], html)
+    return html, {ord(stand_in): s for s, stand_in in swap.items() if stand_in != "\ufffd"}
+
+
 def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     """Markup of a page (``str``, or UTF-8 ``bytes`` from :func:`markup_of`) to blocks;
     block 0 is the headline (tag ``title``) when there is one."""
     rules = rules or default_rules()
+    html, sheltered = _shelter_surrogates(html)
     root = _build_tree(html)
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
@@ -435,6 +456,9 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
+    if sheltered:
+        blocks = [b._replace(text=b.text.translate(sheltered)) for b in blocks]
+        title = title.translate(sheltered)
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
         lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards, declared=declared, url=url,
