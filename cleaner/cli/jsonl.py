@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from cleaner.run import executor as parallel
-from cleaner.run.io import WriteError, text_output
+from cleaner.run.io import ReadError, WriteError, text_output
 from cleaner.run.paths import write_problem
 from cleaner.run.progress import Progress
 from cleaner.run.jsonl import StreamReport, run_jsonl
@@ -108,6 +108,10 @@ def run_jsonl_command(source: str, dest: str, cleaner, *, text_field: str, jobs:
         return pipe_closed()
     except WriteError as exc:
         return write_failed(exc)
+    except ReadError as exc:  # the output was not committed: the previous one stands
+        click.echo(f"clean-articles: failed: {display(exc.source)}: cannot read after line {exc.line}: "
+                   f"{printable(exc.why)}", err=True)
+        return EXIT_FAILED
     if not quiet:
         _summary(report, cleaner, time.monotonic() - started)
     return EXIT_FAILED if report.bad else EXIT_OK

@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 from xopen import xopen
 
 from cleaner.run import executor
-from cleaner.run.io import COMPRESSION, WriteError, atomic_output, compression_of
+from cleaner.run.io import COMPRESSION, CheckedLines, ReadError, WriteError, atomic_output, compression_of
 from cleaner.run.totals import Totals
 from cleaner.run.work import JSONL_CHUNK, NO_BUDGET, Budget, ChunkResult, jsonl_recovery, jsonl_task
 
@@ -129,12 +129,13 @@ def is_jsonl(path: str, fmt: str) -> bool:
     return path == "-" or name.endswith((".jsonl", ".ndjson"))
 
 
-def open_source(path: str):
-    """A JSONL input file for reading bytes, decompressed by its name through xopen
-    (gzip, bzip2, xz, zstd), else as it is."""
-    if is_compressed(path):
-        return xopen(path, "rb")
-    return open(path, "rb")
+def open_source(path: str) -> CheckedLines:
+    """A JSONL input file's lines, decompressed by its name through xopen (gzip, bzip2,
+    xz, zstd), else as they are; damage is a :class:`ReadError` naming file and line.
+    threads=0: decompressed in this process, so a damaged stream fails as it is read,
+    not in a helper program whose complaint comes only when the file is closed."""
+    fh = xopen(path, "rb", threads=0) if is_compressed(path) else open(path, "rb")
+    return CheckedLines(fh, path)
 
 
 # -- the JSONL batch -------------------------------------------------------------------
@@ -205,4 +206,6 @@ def run_jsonl(source: str, dest: str, cleaner, *, text_field: str = "text", jobs
             report.add(result)
             if progress:
                 progress.update(result.totals.docs + len(result.bad))
+        if src is not sys.stdin.buffer:
+            src.close()  # before ``out`` is committed: a damaged input leaves the old output
     return report
