@@ -149,6 +149,10 @@ def _build_tree(html: str | bytes):
 
 
 _NO_ATTRS = (None, None, None, None, ())
+# More attributes than this on one element (no real page has them) are not all read: lxml's
+# items() is quadratic in them, and the element cache would keep them.  Hints are read by name.
+_MAX_ATTRIBUTES = 64
+_HINT_ATTRIBUTES = ("class", "id", "role", "style")
 _MATCH_CACHE_MAX = 100_000
 _ELEMENT_CACHE_MAX = 20_000  # keys hold whole attribute values: keep it smaller
 _MAX_DEPTH = 400
@@ -156,6 +160,12 @@ _MAX_DEPTH = 400
 # has one) is folded: later tiny siblings join the run's last block, up to _FOLD_CHARS
 # characters each, so memory and work stay bounded by the page's size, not its tag count.
 _TINY_CHARS, _TINY_RUN, _FOLD_CHARS = 16, 1000, 4000
+
+
+def _hint_attributes(el, index: "_HintIndex") -> tuple[tuple[str, str], ...]:
+    """The (name, value) pairs of ``el`` that hints and the path label are made of."""
+    get = el.get
+    return tuple((a, v) for a in _HINT_ATTRIBUTES + index.attributes if (v := get(a)) is not None)
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
@@ -317,8 +327,11 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     own = ()
                     piece = None
                 else:
-                    # Hints and path label depend on the tag and attributes only.
-                    key = (tag, tuple(el.items()))
+                    # Hints and path label depend on the tag and attributes only; an
+                    # element of very many is keyed by those hints are read from.
+                    attrib = el.attrib
+                    key = (tag, tuple(attrib.items()) if len(attrib) <= _MAX_ATTRIBUTES
+                           else _hint_attributes(el, index))
                     found = elements.get(key)
                     if found is None:
                         cls = el.get("class")
