@@ -114,6 +114,62 @@ def _decode(data: bytes) -> tuple[str, bytes | None]:
 # --------------------------------------------------------------------------- parsing
 
 
+# A start tag this long (no real page has one) is read here first: libxml2 checks each
+# attribute against every earlier one of its element, quadratic in them.
+_LONG_TAG_CHARS = 1 << 15
+_LONG_TAG = re.compile("<[A-Za-z][^<>]{%d}" % _LONG_TAG_CHARS)
+_LONG_TAG_BYTES = re.compile(_LONG_TAG.pattern.encode())
+_TAG_NAME = re.compile(r"<[A-Za-z][^\s/>]*")
+_SPACE = re.compile(r"\s*")
+_ATTRIBUTE = re.compile(r"""\s*([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|[^\s"'=<>`]+))?|\s*/""")
+
+
+def _shorten_long_tags(html: str | bytes) -> str | bytes:
+    """``html`` with each start tag of more than :data:`_MAX_ATTRIBUTES` attributes cut to
+    its first ones and those hints are read from (an element of tens of thousands took
+    lxml half a minute).  A tag whose end is unclear (a quote that never closes) stays."""
+    gt = b">" if isinstance(html, bytes) else ">"
+    # A cheap test first (no stretch that long without a ">"), as it is run on every page.
+    if len(html) <= _LONG_TAG_CHARS or max(map(len, html.split(gt))) <= _LONG_TAG_CHARS:
+        return html
+    if (_LONG_TAG_BYTES if isinstance(html, bytes) else _LONG_TAG).search(html) is None:
+        return html
+    text = html.decode("utf-8", "surrogateescape") if isinstance(html, bytes) else html
+    keep = frozenset(_HINT_ATTRIBUTES + default_rules().index.attributes + ("lang", "href", "rel", "content"))
+    out, last = [], 0
+    for found in _LONG_TAG.finditer(text):
+        start = found.start()
+        if start < last:
+            continue
+        tag = _shortened_tag(text, start, keep)
+        if tag is not None:
+            short, end = tag
+            out += [text[last:start], short]
+            last = end
+    out.append(text[last:])
+    text = "".join(out)
+    return text.encode("utf-8", "surrogateescape") if isinstance(html, bytes) else text
+
+
+def _shortened_tag(text: str, start: int, keep_always: frozenset) -> tuple[str, int] | None:
+    """(the start tag at ``start`` with its attributes cut, where it ends), or None."""
+    name = _TAG_NAME.match(text, start)
+    pos, kept, count = name.end(), [], 0
+    while True:
+        attr = _ATTRIBUTE.match(text, pos)
+        if attr is None or attr.end() == pos:
+            break
+        if attr.group(1) is not None:
+            count += 1
+            if count <= _MAX_ATTRIBUTES or attr.group(1).lower() in keep_always:
+                kept.append(attr.group())
+        pos = attr.end()
+    rest = _SPACE.match(text, pos).end()  # whitespace before ">"
+    if not text.startswith(">", rest) or count <= _MAX_ATTRIBUTES:
+        return None
+    return name.group() + "".join(kept) + ">", rest + 1
+
+
 def _build_tree(html: str | bytes):
     """lxml's HTML parser; bs4 only if lxml rejects the markup.  ``bytes`` are UTF-8.
 
@@ -122,6 +178,7 @@ def _build_tree(html: str | bytes):
     would be truncated just as silently, so it raises ``ValueError`` instead: a batch
     reports the file as failed rather than writing half a page.
     """
+    html = _shorten_long_tags(html)
     if isinstance(html, bytes):
         html = _XML_DECL_BYTES.sub(b"", html, count=1)
         encoding = "utf-8"
