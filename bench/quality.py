@@ -188,6 +188,12 @@ def run(dataset: Path, kind: str, out: Path | None, worst: int, jobs: int, profi
             answers = list(pool.map(_clean_page, work, chunksize=4))
     else:
         answers = [_clean_page(w) for w in work]
+    return rows_of(answers, truth, kind, worst, out)
+
+
+def rows_of(answers, truth: dict, kind: str, worst: int, out: Path | None) -> dict | None:
+    """The scored pages of one input from the workers' answers (and their outputs written
+    to ``out/<kind>/<id>.txt``)."""
     pages, times = [], []
     for i, text, ms, lang, ptype, hits in answers:
         if text is None:
@@ -218,6 +224,13 @@ def measure(pages: list[dict]) -> dict:
     return {"n": len(pages), "f1": f1, "p": p, "r": r,
             "keep": s[1] / s[0] if s[0] else None, "drop": s[3] / s[2] if s[2] else None,
             "empty": sum(x["empty"] for x in pages)}
+
+
+def figures_of(pages: list[dict]) -> dict:
+    """The figures of a set's pages: all, each site half, each page type."""
+    return {"all": measure(pages),
+            **{f"half{h}": measure([p for p in pages if p["half"] == h]) for h in (0, 1)},
+            **{t: measure([p for p in pages if p["type"] == t]) for t in sorted({p["type"] for p in pages if p["type"]})}}
 
 
 def _row(label: str, m: dict) -> str:
@@ -272,11 +285,7 @@ def main(argv=None) -> int:
             print(f"{kind}: no pages")
             continue
         report(row)
-        pages = row["pages"]
-        figures[kind] = {"all": measure(pages),
-                         **{f"half{h}": measure([p for p in pages if p["half"] == h]) for h in (0, 1)},
-                         **{t: measure([p for p in pages if p["type"] == t])
-                            for t in sorted({p["type"] for p in pages if p["type"]})}}
+        figures[kind] = figures_of(row["pages"])
     if not figures:
         return 1
     if args.json:

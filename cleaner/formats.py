@@ -5,7 +5,8 @@ report are true of every format.
 * ``text``: the clean text as it is.
 * ``markdown``: the same lines, with the headline as ``#``, headings as ``##``.. by their
   level, list items, block quotes, tables (cells of one row side by side) and fenced
-  preformatted text; a paragraph line that would read as Markdown syntax is escaped.
+  preformatted text line by line, indented as written; the lines of one paragraph end in hard breaks; a
+  paragraph line that would read as Markdown syntax is escaped.
 * ``json``: :func:`record`, one object with a fixed set of fields (see :data:`FIELDS`).
 """
 from __future__ import annotations
@@ -66,6 +67,8 @@ def to_markdown(result: CleanResult) -> str:
     groups: list[tuple[str, list]] = []  # (kind, items): consecutive lines of one kind
     for line, role, starts in lines_with_roles(result):
         kind = "td" if role.startswith("td:") else role
+        if role.startswith("pre:"):  # an indented line of preformatted text: indented as written
+            kind, line = "pre", " " * int(role[4:]) + line
         same = groups and groups[-1][0] == kind
         if kind == "td":
             row = role[3:]
@@ -101,7 +104,8 @@ def to_markdown(result: CleanResult) -> str:
         elif kind == "caption":
             block = ["*" + item.replace("*", "\\*") + "*" for item in items]
         else:
-            block = [_escape(item) for item in items]
+            # Lines of one paragraph (``<br>`` lines, an address, verse) stay lines: a hard break.
+            block = ["\\\n".join(_escape(item) for item in items)]
         out.append("\n".join(block))
     return "\n\n".join(out) + "\n" if out else ""
 

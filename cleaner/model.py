@@ -126,7 +126,7 @@ class CleanResult:
 
 # The roles a line of the output can have (``CleanResult.structure``): the headline, a
 # heading of level 1-6, a list item (bulleted, or numbered as written), a quotation, a
-# line of preformatted text, a table cell ("td:<row>", cells of one row share <row>), a
+# line of preformatted text ("pre:<n>" when it is indented by n columns), a table cell ("td:<row>", cells of one row share <row>), a
 # caption, or a paragraph line.
 ROLES = ("title", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "quote", "pre", "td", "caption", "p")
 
@@ -158,6 +158,7 @@ class HtmlBlock(NamedTuple):
     breaks: int = 0
     outer: str = ""   # role of the nearest li, blockquote, td/th or pre around it ("" if none)
     row: int = -1     # id of the enclosing table row, -1 outside tables
+    indents: tuple[int, ...] = ()  # preformatted text: each line's indentation (columns), () if none
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +171,18 @@ class HtmlPage:
     lang: str = ""
     removed_elements: int = 0
     hover_cards: int = 0    # nested hover cards whose text was left out (HT119)
+    skipped: tuple[tuple[str, int, int], ...] = ()  # (tag, elements, characters of text) skipped (HT100)
+    hover_texts: tuple[tuple[int, str], ...] = ()   # (block index, text) of each hover card left out
+    noscript_read: int = 0  # characters of <noscript> read as the page (its visible text was nearly empty)
+    source_size: int = 0    # characters (or UTF-8 bytes) of the markup parsed
     declared: frozenset[str] = frozenset()  # schema.org types (JSON-LD) and "og:<type>"
     url: str = ""           # the address the page declares (canonical link, og:url)
+
+    @property
+    def hidden_chars(self) -> int:
+        """Characters of text in the elements the parse left out (a <noscript>, a form's
+        labels; a script's or a style's code is not text)."""
+        return sum(chars for _, _, chars in self.skipped)
 
     def block_offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each block in ``text``."""

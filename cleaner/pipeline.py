@@ -24,6 +24,7 @@ from cleaner.stages.lang import LanguageDetector
 from cleaner.model import CleanResult
 from cleaner.rules import Rule, RuleError, load_rules, select_rules
 from cleaner.rules.html import compile_html_rules
+from cleaner.content import learned
 from cleaner.content.score import ScoreParams
 from cleaner.stages.steps import Doc
 
@@ -51,7 +52,7 @@ class Repeat:
 _UNICODE = ("UC101", "UC102", "UC103", "UC104", "UC105")
 _SCORE = ("BS101", "BS102", "BS103", "BS104", "BS105", "BS106")
 _DEDUPE = ("DU101", "DU102")
-_HTML = tuple(f"HT{n}" for n in (*range(100, 120), *range(201, 217)))
+_HTML = tuple(f"HT{n}" for n in (*range(100, 121), *range(201, 217)))
 
 TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
     Stage("decode", stages.decode_text, codes=("EN101",)),
@@ -70,7 +71,7 @@ TEXT_PIPELINE: tuple[Stage | Repeat, ...] = (
         Stage("selection", stages.undo_disabled),
         Stage("fallback", stages.empty_fallback, codes=("SV002",)),
         Stage("edit", stages.edit_blocks, kinds=("strip", "substitute", "flag")),
-    ), passes=3),
+    ), passes=8),
     Stage("structure", stages.line_roles),
     Stage("assemble", stages.assemble_text),
     Stage("safety-valve", stages.safety_valve, codes=("SV001",)),
@@ -135,6 +136,7 @@ class Codes:
 
 CODES = Codes.declared()
 SCORE_CODES = CODES.score
+MODEL_CODES = (learned.TEXT_CODE, learned.HTML_CODE)
 
 
 @dataclass(frozen=True)
@@ -147,11 +149,12 @@ class Config:
     ignore: tuple[str, ...] = ()
     profile: str = "default"
     builtin: bool = True
+    model: str = ""                 # a content-model file other than the built-in one
 
     @classmethod
     def of(cls, rule_dirs: Iterable[Path | str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-           profile: str = "default", builtin: bool = True) -> "Config":
-        return cls(tuple(str(p) for p in rule_dirs), tuple(select), tuple(ignore), profile, builtin)
+           profile: str = "default", builtin: bool = True, model: str = "") -> "Config":
+        return cls(tuple(str(p) for p in rule_dirs), tuple(select), tuple(ignore), profile, builtin, str(model))
 
     def build(self) -> "Cleaner":
         """The cleaner of this configuration, built once per process (a pure cache)."""
@@ -161,7 +164,7 @@ class Config:
 @lru_cache(maxsize=16)
 def _build(config: Config) -> "Cleaner":
     return Cleaner(config.rule_dirs, select=config.select, ignore=config.ignore, profile=config.profile,
-                   builtin=config.builtin)
+                   builtin=config.builtin, model=config.model)
 
 
 class Cleaner:
@@ -176,11 +179,13 @@ class Cleaner:
 
     def __init__(self, rule_dirs: Iterable[Path | str] = (), *, select: Iterable[str] = (),
                  ignore: Iterable[str] = (), profile: str = "default", builtin: bool = True,
-                 rules: Sequence[Rule] | None = None):
-        """Load the built-in packs and ``rule_dirs`` (or take already loaded ``rules``)."""
+                 rules: Sequence[Rule] | None = None, model: str | Path = ""):
+        """Load the built-in packs and ``rule_dirs`` (or take already loaded ``rules``);
+        ``model`` is a content-model file to use instead of the built-in one."""
         self.config = None
+        self.model_path = str(model)
         if rules is None:
-            self.config = Config.of(rule_dirs, select, ignore, profile, builtin)
+            self.config = Config.of(rule_dirs, select, ignore, profile, builtin, model)
             rules = load_rules([Path(d) for d in rule_dirs], builtin=builtin)
         self.all_rules = tuple(rules)
         self.rules = tuple(select_rules(self.all_rules, select, ignore, profile))
@@ -269,6 +274,15 @@ class Cleaner:
         out[text_field] = result.text
         out["metadata"] = {**metadata, **result_metadata(result)}
         return out, result
+
+    @cached_property
+    def content_model(self):
+        """The learned content model (``rules/content-model.json``), loaded when one of its
+        rules (ML101 text, ML102 HTML) is on; None when both are off (``--ignore ML``:
+        the hand-set scorer decides alone)."""
+        if not (self.on(learned.TEXT_CODE) or self.on(learned.HTML_CODE)):
+            return None
+        return learned.load_model(self.model_path or None)
 
     @cached_property
     def html_rules(self):

@@ -142,3 +142,19 @@ def test_a_folder_named_like_a_command_is_an_input(tmp_path, monkeypatch):
     assert listing.exit_code == 0 and "AD201" in listing.output
     shown = CliRunner().invoke(main, ["rules", "show", "AD201"])
     assert shown.exit_code == 0 and shown.output.startswith("AD201")
+
+
+def test_summary_counts_gzipped_inputs_at_their_uncompressed_size(tmp_path):
+    import gzip
+
+    page = ("<html><body><article><h1>Budget passes</h1>" + "<p>The council approved the budget on Monday "
+            "after a long debate about the cost of the new tram line.</p>" * 20 + "</article></body></html>")
+    sizes = []
+    for name, data in (("a.html", page.encode()), ("a.html.gz", gzip.compress(page.encode()))):
+        src = tmp_path / name.replace(".", "-")
+        src.mkdir()
+        (src / name).write_bytes(data)
+        res = CliRunner().invoke(main, [str(src), str(tmp_path / f"out-{src.name}")])
+        assert res.exit_code == 0, res.output
+        sizes.append(next(line for line in res.output.splitlines() if line.startswith("bytes in")))
+    assert sizes[0] == sizes[1] and f"bytes in {len(page.encode()):,}," in sizes[0]

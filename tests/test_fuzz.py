@@ -42,7 +42,7 @@ COMMON = dict(deadline=None, database=None, suppress_health_check=list(HealthChe
 
 @pytest.fixture(scope="module")
 def no_score(all_rules):
-    return Cleaner(rules=all_rules, ignore=["BS"])
+    return Cleaner(rules=all_rules, ignore=["BS", "ML"])
 
 
 @settings(max_examples=400, **COMMON)
@@ -83,7 +83,7 @@ IDEMPOTENCE_EXAMPLES = 10_000
 def rules_only(all_rules):
     # What the HTML path runs on its blocks: repairs, block drops, strips (no scorer, no
     # dedupe of the text path, no run rules over neighbouring lines).
-    return Cleaner(rules=all_rules, ignore=["BS", "DU", "RE201", "RE202"])
+    return Cleaner(rules=all_rules, ignore=["BS", "ML", "DU", "RE201", "RE202"])
 
 
 @settings(max_examples=IDEMPOTENCE_EXAMPLES, **COMMON)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner import clean
 from cleaner.stages.html import (
     Decision, HtmlPage, decode_html, default_rules, detect_language, extract_text, fired_codes,
-    parse_html, select_main, to_model_blocks,
+    block_lines, parse_html, select_main, to_model_blocks,
 )
 
 PROSE = ("The council voted on Tuesday to approve the new budget for the city schools, "
@@ -88,9 +88,12 @@ def test_whitespace_is_collapsed_and_inline_elements_join():
     assert page.blocks[-1].text == "one two three"
 
 
-def test_double_br_breaks_a_block_single_br_does_not():
+def test_double_br_breaks_a_block_single_br_breaks_a_line():
     page = page_of("<div>one<br>two<br><br>three</div>")
-    assert [b.text for b in page.blocks] == ["one two", "three"]
+    assert [b.text for b in page.blocks] == ["one\ntwo", "three"]
+    # A heading, list item or table cell is one line whatever its <br>s.
+    page = page_of("<h2>one<br>two</h2><ul><li>three<br>four</li></ul><table><tr><td>five<br>six</td></tr></table>")
+    assert [b.text for b in page.blocks] == ["one two", "three four", "five six"]
 
 
 tag_names = st.sampled_from(["div", "p", "span", "a", "li", "b", "section", "td", "h2", "br"])
@@ -114,7 +117,12 @@ def html_trees(draw, depth=0):
 def test_offsets_invariant_on_random_markup(body):
     page = page_of(body)
     lines = page.text.split("\n")
-    assert all(lines[2 * i] == b.text and b.text and "\n" not in b.text for i, b in enumerate(page.blocks))
+    starts = block_lines(page.blocks, set(range(len(page.blocks))))
+    for first, b in zip(starts, page.blocks):
+        # A block is a paragraph: its lines (``<br>`` lines) are not blank, and it starts at
+        # the line the count of the lines before it says.
+        assert b.text and all(line.strip() for line in b.text.split("\n"))
+        assert "\n".join(lines[first:first + b.text.count("\n") + 1]) == b.text
     assert len(select_main(page)) == len(page.blocks)
 
 

@@ -147,3 +147,49 @@ def test_metadata_names_the_document():
     w.add("f.txt", "x", "x", [], 0.0, {"title": "A title", "url": "https://a.example/x", "page_type": "article"})
     d = w.data()["docs"][0]
     assert (d["title"], d["url"], d["type"]) == ("A title", "https://a.example/x", "article")
+
+
+
+def test_a_near_empty_output_of_a_large_input_ranks_first():
+    """A page whose parse kept little (its text was in an element the parse leaves out) has
+    nothing removed from its parsed text, but its output is tiny next to what its input held."""
+    w = ReportWriter()
+    text = "\n\n".join([PROSE * 4, PROSE * 4, "Menu | Home"])
+    w.add("prose-gone", text, text.replace(PROSE * 4, "", 1), [drop("CA103", text, PROSE * 4)], 0.5)
+    w.add("typed", text, text, [], 0.0, {"page_type": "listing"})
+    short = "Budget thread\n\nLoading the thread"
+    w.add("thread", short, short, [], 0.0, {"input_chars": 30 * len(PROSE)})
+    ranked = [(w._docs[i]["id"], points, why) for i, points, why in w.triage()]
+    assert ranked[0][0] == "thread"
+    assert ranked[0][2] == [f"kept {len(short):,} of the {30 * len(PROSE):,} characters of text its input held"]
+    # Without what the input held, the parsed text is all there is: nothing to say.
+    assert triage.signals(short, [], "", len(short)) == {"points": 0.0, "why": []}
+
+
+def test_what_the_input_held_counts_the_text_the_parse_left_out():
+    from cleaner.pipeline import Cleaner
+
+    hidden = "".join(f"<p>{PROSE} Post {n}.</p>" for n in range(30))
+    nav = "".join(f"<a href='/{n}'>Section number {n}</a> " for n in range(40))
+    html = (f"<html><head><title>Budget thread</title></head><body><nav>{nav}</nav>"
+            f"<noscript>{hidden}</noscript></body></html>")
+    result = Cleaner().clean(html, html=True)
+    assert PROSE not in result.text  # the visible page was not nearly empty: the noscript stays out
+    assert result.metadata["input_chars"] == len(result.input_text.strip()) + sum(len(f"{PROSE} Post {n}.") for n in range(30))
+    assert any(h.code == "SV001" for h in result.hits)
+
+
+def test_a_large_page_whose_text_is_in_its_scripts_is_flagged_and_ranked_first():
+    from cleaner.pipeline import Cleaner
+
+    data = "{" + ", ".join(f'"p{n}": "{PROSE}"' for n in range(200)) + "}"
+    html = (f"<html><head><title>Budget</title><script>window.__DATA__ = {data};</script></head>"
+            "<body><div id='root'>Loading</div></body></html>")
+    result = Cleaner().clean(html, html=True)
+    assert len(result.text) < 200 and result.metadata["input_size"] == len(html)
+    assert any(h.code == "SV001" for h in result.hits)
+    w = ReportWriter()
+    text = "\n\n".join([PROSE * 4, PROSE * 4, "Menu | Home"])
+    w.add("prose-gone", text, text.replace(PROSE * 4, "", 1), [drop("CA103", text, PROSE * 4)], 0.5)
+    w.add("scripted", result.input_text, result.text, result.hits, 0.0, result.metadata)
+    assert w._docs[w.triage()[0][0]]["id"] == "scripted"

@@ -226,6 +226,24 @@ def test_mark_check_counts_by_document_and_names_the_rule_still_acting():
     assert check.status == [True, True, None] and check.satisfied == 2
 
 
+def test_mark_check_matches_whole_lines_by_their_span():
+    line = "Ask the council about the budget and the schools"
+    marks = [Mark("wrong", "a", line, code="BS102"), Mark("missed", "a", "Buy now")]
+    check = MarkCheck(marks)
+    text = f"Intro\n{line}\nBuy now and save on the whole range\n"
+    # A three-letter hit elsewhere ("and" in the last line) does not keep the mark open,
+    # nor does a kept line that only starts with the marked one.
+    start = text.index("and save")
+    check.add("a", text, [{"code": "WS104", "action": "strip", "before": "and", "start": start, "end": start + 3}], text)
+    assert check.status == [True, True]
+    # A hit inside the marked line does.
+    start = text.index("about")
+    check.add("a", text, [{"code": "BS102", "action": "strip", "before": "about", "start": start, "end": start + 5}], text)
+    assert check.status == [False, True] and check.acting[0] == ("BS102",)
+    check.add("a", "Intro\nBuy now\n", [], "Intro\nBuy now\n")
+    assert check.status[1] is False
+
+
 def _calls(fn) -> int:
     """Python and C function calls made while ``fn()`` runs: work, counted, not timed."""
     import sys

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.content import learned
 from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
 from cleaner.review.diff import WorstDiffs, format_diff, want_color
@@ -258,7 +259,7 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     continue
                 result = o.result
                 if mark_check is not None:
-                    mark_check.add(display(o.rel), result.text, result.hits)
+                    mark_check.add(display(o.rel), result.text, result.hits, result.input_text)
                 if explain:
                     print_explain(display(o.rel), result)
                 if writer is not None:
@@ -393,6 +394,9 @@ def show_rule(code, rules_dirs):
     for what, examples in (("hit", rule.examples_hit), ("keep", rule.examples_keep), ("fixed", rule.examples_fixed)):
         for ex in examples:
             click.echo(f"  examples.{what}: {ex!r}")
+    if rule.code in (learned.TEXT_CODE, learned.HTML_CODE) and cleaner.content_model is not None:
+        for line in learned.summary(cleaner.content_model, "html" if rule.code == learned.HTML_CODE else "text"):
+            click.echo(f"  {line}")
 
 
 main.add_command(review)

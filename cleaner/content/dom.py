@@ -178,6 +178,12 @@ def _hint_drop(owners: tuple, rules: HtmlRules, shares: dict[int, float], max_sh
     return None
 
 
+def _weight_group(rule, rules: HtmlRules) -> str:
+    """The code whose prose a hint rule's counts with (its own, or its ``weighed_with`` hint's)."""
+    other = rules.by_hint.get(rule.weighed_with) if rule.weighed_with else None
+    return other.code if other is not None else rule.code
+
+
 def _is_prose(label: str, f: _Features, min_chars: int) -> bool:
     return label == GOOD and f.sentence and f.length >= min_chars
 
@@ -341,8 +347,10 @@ def _decide_hints(page: HtmlPage, labels: list[str], feats: list[_Features], rul
                 hit = memo[owners] = _hint_drop(owners, rules, shares, max_share, headline_owners)
             hits[i] = hit
             if hit and is_prose:
-                removed[hit[0].code] = removed.get(hit[0].code, 0.0) + feats[i].length
-    heavy = frozenset(code for code, v in removed.items() if v > max_total * prose)
+                group = _weight_group(hit[0], rules)
+                removed[group] = removed.get(group, 0.0) + feats[i].length
+    heavy_groups = {g for g, v in removed.items() if v > max_total * prose}
+    heavy = frozenset(h.code for h in rules.hint_rules if _weight_group(h, rules) in heavy_groups)
     if heavy:
         memo.clear()
     for i, b in enumerate(blocks):
@@ -445,6 +453,8 @@ def _decide_headline(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
             decisions[i] = Decision(False, "HT205", name, "repeats the headline", "title")
 
 
+# The byline and the date line that stand under a headline (HT114, HT120).
+_BYLINE_HINTS = frozenset(("byline", "dateline"))
 _BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|oleh|av|af)\s+\S", re.IGNORECASE)
 
 
@@ -452,7 +462,7 @@ def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     """A kept block between the in-body headline and the byline, in the headline's own
     container, is a standfirst (HT118), whatever its class names say.
 
-    The byline is a block under a ``byline`` hint or a short "By ..." line, at most
+    The byline is a block under a ``byline`` or ``dateline`` hint or a short "By ..." line, at most
     ``max_gap`` blocks after the headline; exactly one short kept block (at most
     ``max_chars``) may stand between them, and its parent element must enclose the headline.
     """
@@ -466,7 +476,7 @@ def _decide_dek(page: HtmlPage, rules: HtmlRules, decisions: list) -> None:
     between = []
     for j in range(h + 1, min(len(blocks), h + 1 + max_gap)):
         b = blocks[j]
-        if "byline" in b.hints or (len(b.text) <= 80 and _BYLINE_TEXT.match(b.text)):
+        if not b.hints.isdisjoint(_BYLINE_HINTS) or (len(b.text) <= 80 and _BYLINE_TEXT.match(b.text)):
             break
         if decisions[j].keep:
             between.append(j)
@@ -499,18 +509,23 @@ def _decide_repeats(page: HtmlPage, feats: list[_Features], rules: HtmlRules, de
     """Short link texts that occur more than once on a page are navigation or widget labels.
 
     Only blocks with links: repeated plain text is often the article's own structure
-    (a recipe's "Ingredients", a table's "0").
+    (a recipe's "Ingredients", a table's "0").  A heading whose other copies are all in
+    page chrome already dropped (a linked section heading and the table of contents) is
+    not one: it stays when its section stays.
     """
     max_chars = int(rules.p("HT206", "max_chars"))
     min_ld = float(rules.p("HT206", "min_link_density"))
     counts: dict[str, int] = {}
-    for b in page.blocks:
+    open_counts: dict[str, int] = {}  # the same among blocks no rule decided yet
+    for i, b in enumerate(page.blocks):
         if len(b.text) <= max_chars and b.tag != "title":
             counts[b.text] = counts.get(b.text, 0) + 1
+            if decisions[i] is None:
+                open_counts[b.text] = open_counts.get(b.text, 0) + 1
     name = rules.name("HT206")
     for i, b in enumerate(page.blocks):
         if (decisions[i] is None and b.link_chars >= min_ld * len(b.text) and counts.get(b.text, 0) > 1
-                and b.tag != "title"):
+                and b.tag != "title" and (b.tag != "h" or open_counts.get(b.text, 0) > 1)):
             decisions[i] = Decision(False, "HT206", name, f"occurs {counts[b.text]} times on the page", "")
 
 

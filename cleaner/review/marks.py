@@ -3,8 +3,9 @@ the batch, which of them the run now satisfies.
 
 A mark is a hit marked **wrong** (``code``, and ``text``: the input lines it sat on) or a
 kept line marked **should go** (``text``). On a later run a wrong mark is satisfied when
-no hit of its rule in its document removes or changes text inside those lines; a
-should-go mark when its line is no longer in the document's output.
+no hit in its document removes or changes text inside those lines (found by their span
+in the input, whole lines, never as a substring of a longer text); a should-go mark when
+its lines are no longer lines of the document's output.
 """
 from __future__ import annotations
 
@@ -72,6 +73,38 @@ def load_marks(path: Path) -> tuple[str, list[Mark]]:
     return (title if isinstance(title, str) else ""), marks
 
 
+def _line_keys(text: str) -> list[str]:
+    return [k for k in map(_key, text.split("\n")) if k]
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, key)`` of each non-blank line of ``text``."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        key = _key(line)
+        if key:
+            out.append((pos, pos + len(line), key))
+        pos += len(line) + 1
+    return out
+
+
+def _find(lines: list[tuple[int, int, str]], keys: list[str]) -> list[tuple[int, int]]:
+    """The spans where the lines ``keys`` stand in ``lines``, one after another, whole."""
+    n = len(keys)
+    if not n:
+        return []
+    return [(lines[j][0], lines[j + n - 1][1]) for j in range(len(lines) - n + 1)
+            if lines[j][2] == keys[0] and [k for _, _, k in lines[j:j + n]] == keys]
+
+
+def _inside(hit: Mapping, start: int, end: int) -> bool:
+    """Does the hit remove or change text of ``start:end`` (an insertion counts inside)?"""
+    a, b = hit.get("start", -1), hit.get("end", -1)
+    if a is None or b is None or a < 0:
+        return False
+    return a < end and b > start if b > a else start <= a <= end
+
+
 class MarkCheck:
     """Which marks a run satisfies, fed one document at a time."""
 
@@ -83,23 +116,31 @@ class MarkCheck:
         self.status: list[bool | None] = [None] * len(self.marks)  # None: document not in this run
         self.acting: list[tuple[str, ...]] = [()] * len(self.marks)  # codes still acting on a wrong mark
 
-    def add(self, doc: str, output_text: str, hits: Iterable[Mapping | object]) -> None:
+    def add(self, doc: str, output_text: str, hits: Iterable[Mapping | object], input_text: str | None = None) -> None:
+        """Check the marks of ``doc`` against its output and hits (``start``/``end`` of a
+        hit are its span in ``input_text``; without the input, a hit acts on a mark when
+        its removed text holds a whole marked line)."""
         indices = self._by_doc.get(doc)
         if not indices:
             return
         rows = [h.to_dict() if hasattr(h, "to_dict") else dict(h) for h in hits]
-        output = None
+        rows = [r for r in rows if r.get("action") != FLAG]
+        inputs = outputs = None
         for i in indices:
             m = self.marks[i]
-            text = _key(m.text)
+            keys = _line_keys(m.text)
             if m.kind == WRONG:
-                acting = sorted({r.get("code", "") for r in rows if r.get("action") != FLAG
-                                 and _key(r.get("before", "")) and _key(r.get("before", "")) in text})
-                self.acting[i] = tuple(acting)
+                inputs = _lines(input_text) if inputs is None and input_text is not None else inputs
+                spans = _find(inputs, keys) if inputs else []
+                if spans:
+                    acting = {r.get("code", "") for r in rows if any(_inside(r, a, b) for a, b in spans)}
+                else:
+                    acting = {r.get("code", "") for r in rows if set(keys) & set(_line_keys(r.get("before", "")))}
+                self.acting[i] = tuple(sorted(acting))
                 self.status[i] = not acting
             else:
-                output = _key(output_text) if output is None else output
-                self.status[i] = text not in output
+                outputs = _lines(output_text) if outputs is None else outputs
+                self.status[i] = not _find(outputs, keys)
 
     @property
     def satisfied(self) -> int:

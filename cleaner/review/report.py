@@ -266,7 +266,11 @@ class ReportWriter:
                 "hits": rows,
             }
         )
-        self._extra.append({"signals": triage.signals(input_text, placed, page_type), "removed": removed_by})
+        held, size = meta.get("input_chars"), meta.get("input_size")
+        signals = triage.signals(input_text, placed, page_type, len(output_text.strip()),
+                                 held if isinstance(held, int) and held >= length else None,
+                                 size if isinstance(size, int) else None)
+        self._extra.append({"signals": signals, "removed": removed_by})
         for index in {row[0] for row in rows}:
             self._rule_list[index]["docs"] += 1
         for index, chars in removed_by.items():

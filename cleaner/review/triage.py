@@ -17,6 +17,12 @@ order).  Points, summed:
   the reviewer and untested by the batch.
 * **not an article** (1): the page type (from the result's metadata) is known and is
   not ``article``; the rules were written for articles.
+* **output tiny next to its input** (6): the output holds less than :data:`TINY_SHARE`
+  of the text the input held (its parsed text and what the parse left out, such as a
+  ``<noscript>``), and the input held at least :data:`TINY_INPUT` characters; or the
+  output is under :data:`TINY_KEPT` characters of an input of :data:`TINY_SOURCE` or more
+  (markup and scripts included: a page whose text is in its scripts): the whole page may
+  have been lost, however right each removal looks.
 
 A document scoring :data:`LOOK` or more is *worth a look*.  Ties are broken by share
 removed, then by name, so the order never depends on the order of the batch.
@@ -33,6 +39,10 @@ MIN_PROSE = 300
 BLOCK_CHARS = 400
 RARE_SHARE = 0.01
 LOOK = 2.0
+TINY_SHARE = 0.05
+TINY_INPUT = 2000
+TINY_KEPT = 200
+TINY_SOURCE = 20_000
 REMOVALS = ("drop", "strip")
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
@@ -92,8 +102,12 @@ def removal_spans(hits: Iterable[Mapping[str, Any]], length: int) -> list[tuple[
     return out
 
 
-def signals(text: str, hits: Iterable[Mapping[str, Any]], page_type: str = "") -> dict:
-    """The per-document part of the score (the rare-rule part needs the batch)."""
+def signals(text: str, hits: Iterable[Mapping[str, Any]], page_type: str = "", kept_chars: int | None = None,
+            held_chars: int | None = None, source_size: int | None = None) -> dict:
+    """The per-document part of the score (the rare-rule part needs the batch).
+
+    ``kept_chars`` is the output's length, ``held_chars`` the characters of text the input
+    held (``text``'s length when not given), ``source_size`` the input's whole size."""
     spans = removal_spans(list(hits), len(text))
     removed = _merged((s, e) for s, e, _ in spans)
     prose = [(s, e) for s, e in lines_with_offsets(text) if is_prose(text[s:e])]
@@ -115,6 +129,13 @@ def signals(text: str, hits: Iterable[Mapping[str, Any]], page_type: str = "") -
     if page_type and page_type != "article":
         points += 1
         why.append(f"page type {page_type}")
+    held = len(text) if held_chars is None else held_chars
+    if kept_chars is not None and held >= TINY_INPUT and kept_chars < TINY_SHARE * held:
+        points += 6  # more than any removal scores: the page itself may be gone
+        why.append(f"kept {kept_chars:,} of the {held:,} characters of text its input held")
+    elif kept_chars is not None and source_size and source_size >= TINY_SOURCE and kept_chars < TINY_KEPT:
+        points += 6
+        why.append(f"kept {kept_chars:,} characters of an input of {source_size:,}")
     return {"points": round(points, 3), "why": why}
 
 

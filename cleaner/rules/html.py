@@ -33,6 +33,7 @@ class _HintRule:
     styles: tuple[str, ...]
     except_tokens: frozenset[str] = frozenset()
     prose_min_chars: int | None = None
+    weighed_with: str = ""  # the hint whose prose this one's counts with (see HT203 hint_max_total_share)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _compile_hint_rule(rule: Rule) -> _HintRule:
         styles=tuple(s.replace(" ", "") for s in low("styles")),
         except_tokens=frozenset(low("except_tokens")),
         prose_min_chars=int(p["prose_min_chars"]) if "prose_min_chars" in p else None,
+        weighed_with=str(p.get("weighed_with", "")),
     )
 
 

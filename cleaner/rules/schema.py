@@ -104,6 +104,8 @@ PAGE_TYPE = {
 SAFETY_VALVE = {
     "min_removed_share": _p("float", "share of the text removed above which the document is flagged", *SHARE),
     "min_kept_chars": _p("int", "chars kept below which a text over twice as long is flagged", *CHARS),
+    "min_input_size": _p("int", "characters of input (markup and scripts included) from which an output under "
+                                "min_kept_chars is flagged, however little text the parse found", *CHARS),
 }
 
 DEDUPE = {
@@ -135,12 +137,18 @@ HINT: Mapping[str, Param] = {
     "attributes": _p(_WORDS, "attributes whose presence carries the hint", optional=True),
     "styles": _p(_WORDS, "inline style fragments that carry the hint", optional=True),
     "except_tokens": _p(_WORDS, "class or id words that cancel the hint", optional=True),
+    "weighed_with": _p("str", "another hint whose prose this one's counts with, against hint_max_total_share "
+                              "(two kinds of small print on one page weigh as one)", optional=True),
     "max_gap": _p("int", "blocks after the headline searched for the byline (dek rule)", 0, 1000, optional=True),
     "max_chars": _p("int", "longest standfirst (dek rule)", *CHARS, optional=True),
 }
 
 HTML: Mapping[str, Mapping[str, Param]] = {
-    "HT100": {"skip_tags": _p("[str]", "elements removed with their content before the walk")},
+    "HT100": {
+        "skip_tags": _p("[str]", "elements removed with their content before the walk"),
+        "noscript_min_chars": _p("int", "characters of text a page's <noscript> must hold to be read as the page", *CHARS),
+        "noscript_max_visible": _p("int", "characters of visible text below which such a <noscript> is read", *CHARS),
+    },
     "HT201": {
         "max_link_density": _p("float", "link density above which a block is link-heavy", *SHARE),
         "max_link_density_short": _p("float", "the same for blocks shorter than length_low", *SHARE),
@@ -199,7 +207,18 @@ HTML: Mapping[str, Mapping[str, Param]] = {
     },
 }
 
+# The learned content model (cleaner/content/learned.py): its cut and smoothing are data.
+_TYPES = ("article", "forum", "listing", "product", "documentation", "service")
+MODEL = {
+    "threshold": _p("float", "probability of content below which an undecided block goes", *SHARE),
+    "switch_cost": _p("float", "log-odds a change between kept and dropped blocks must outweigh (0: no smoothing)",
+                      0, 100),
+    **{f"threshold_{t}": _p("float", f"the threshold on a page read as {t}", *SHARE, optional=True)
+       for t in _TYPES},
+}
+
 BY_CODE: Mapping[str, Mapping[str, Param]] = {
+    "ML101": MODEL, "ML102": MODEL,
     "BS101": SCORE, "SV001": SAFETY_VALVE, "PT001": PAGE_TYPE, "DU101": DEDUPE, "EN101": ENCODING, **HTML,
 }
 

@@ -33,6 +33,7 @@ from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
 from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
 from cleaner.run.totals import hit_record
+from cleaner.stages.decode import unpacked_size
 from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_payloads, files_recovery, one_line
 from cleaner.terminal import display
 
@@ -411,28 +412,29 @@ class Batch:
         fresh = self.resume and self.manifest.up_to_date(key, sha, len(data), out_path, need)
         if fresh and not self.need_results:
             entry = self.manifest.entries[key]
-            return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=len(data),
+            return Outcome(path, rel, UNCHANGED, "output up to date", bytes_in=unpacked_size(data),
                            bytes_out=entry["output_size"], hits=entry.get("hits", ""))
         return _Pending(path, rel, key, rel_out, out_path, data, sha, is_html(path, data, self.input), fresh)
 
     def complete(self, item: "_Pending", result: CleanResult | None, error: str, skipped: bool) -> Outcome:
         """Write one cleaned input atomically and record it in the manifest."""
         path, rel, key, n = item.path, item.rel, item.key, len(item.data)
+        size = unpacked_size(item.data)  # the summary counts text, not its compression
         if result is None:
             self.manifest.forget(key)
-            return Outcome(path, rel, SKIPPED if skipped else FAILED, error, bytes_in=n)
+            return Outcome(path, rel, SKIPPED if skipped else FAILED, error, bytes_in=size)
         out = render(result, self.output, source=display(rel.as_posix())).encode("utf-8")
         if item.fresh:  # up to date, cleaned again only for its result
-            return Outcome(path, rel, UNCHANGED, "output up to date", result=result, bytes_in=n, bytes_out=len(out))
+            return Outcome(path, rel, UNCHANGED, "output up to date", result=result, bytes_in=size, bytes_out=len(out))
         try:
             atomic_write(item.out_path, out)
         except OSError as exc:
             self.manifest.forget(key)
             return Outcome(path, rel, FAILED, f"cannot write {display(item.rel_out)}: {exc.strerror or exc}",
-                           bytes_in=n)
+                           bytes_in=size)
         hits = hit_record(display(rel), display(rel), result) if self.keep_hits else ""
         self.manifest.record(key, item.sha, n, item.rel_out.as_posix(), len(out), **({"hits": hits} if hits else {}))
-        return Outcome(path, rel, CLEANED, result=result, bytes_in=n, bytes_out=len(out), hits=hits)
+        return Outcome(path, rel, CLEANED, result=result, bytes_in=size, bytes_out=len(out), hits=hits)
 
 
 @dataclass

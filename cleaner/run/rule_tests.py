@@ -15,8 +15,9 @@ from typing import Iterable, Sequence
 
 from cleaner.journal.edits import assemble
 from cleaner.model import CleanResult
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import MODEL_CODES, SCORE_CODES, Cleaner
 from cleaner.rules import CODE_KINDS, Rule
+from cleaner.stages.decode import is_html_input
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,20 @@ class ExampleRunner:
         self.rules = tuple(replace(r, allow=frozenset()) if r.allow else r for r in rules)
         self._full: Cleaner | None = None
         self._alone: dict[str, Cleaner] = {}  # by code: a rule's examples share its cleaner
+        self._hand: Cleaner | None = None
 
     def _lang(self, rule: Rule) -> str:
         return next((lang for lang in rule.langs if lang != "*"), "en")
 
     def run(self, rule: Rule, text: str) -> CleanResult:
         """``rule`` on one example, as its tests run it."""
-        if rule.kind in CODE_KINDS:
+        if rule.kind in CODE_KINDS and rule.code in SCORE_CODES.values():
+            # The hand-set scorer decides only where the content model is off: tested so.
+            if self._hand is None:
+                self._hand = Cleaner(rules=self.rules, ignore=[c for c in MODEL_CODES if any(
+                    r.code == c for r in self.rules)])
+            cleaner = self._hand
+        elif rule.kind in CODE_KINDS:
             if self._full is None:
                 self._full = Cleaner(rules=self.rules)
             cleaner = self._full
@@ -60,7 +68,9 @@ class ExampleRunner:
                 cleaner = self._alone[rule.code] = Cleaner(rules=self.rules, select=[rule.code])
         encoding = rule.param("example_encoding")
         data = text.encode(encoding) if encoding else text
-        return cleaner.clean(data, lang=self._lang(rule), html=rule.kind == "html")
+        # A code-decided rule of the HTML path (the content model's ML102) has HTML examples.
+        html = rule.kind == "html" or (rule.kind in CODE_KINDS and is_html_input(text, "auto"))
+        return cleaner.clean(data, lang=self._lang(rule), html=html)
 
     def codes(self, rule: Rule, example: str) -> list[str]:
         """Codes that fired: hits, or for ``html`` rules every DOM decision (keeps included)."""

@@ -139,6 +139,14 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def unpacked_size(data: bytes) -> int:
+    """The size of a document's bytes as read: a gzip stream's uncompressed size (its
+    trailer's, so nothing is inflated), else its length."""
+    if data.startswith(GZIP_MAGIC) and len(data) >= 18:
+        return int.from_bytes(data[-4:], "little")
+    return len(data)
+
+
 def unwrap(data: bytes) -> bytes:
     """The bytes of a document: gunzipped when gzipped; ``NotTextError`` when binary."""
     if data.startswith(GZIP_MAGIC):

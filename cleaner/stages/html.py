@@ -7,8 +7,9 @@ The stages, each a pure function:
   (:func:`markup_of` keeps plain UTF-8 as bytes, which lxml parses without a copy).
 * :func:`parse_html` -- lxml tree to an :class:`HtmlPage`: one :class:`HtmlBlock` per
   block-level element's own text, with DOM hints taken from its ancestors.  Block ``i`` is
-  line ``2*i`` of ``page.text`` (blocks are separated by one blank line), so the text core
-  can address blocks by line.
+  paragraph ``i`` of ``page.text`` (blocks are separated by one blank line and hold no blank
+  line; ``<br>`` lines and preformatted lines stay lines of their block), so the text
+  core can address blocks by line.
 * :func:`select_main` -- one :class:`Decision` per block: keep or drop, the rule code from
   ``rules/html.toml`` and the measured reason.  DOM hints first, then a context-free label
   per block (jusText), the main container (best-scoring subtree) and a maximum-sum window
@@ -36,7 +37,7 @@ from cleaner.stages.decode import GZIP_MAGIC, declared_codec, detect, gunzip, sn
 from cleaner.stages.lang import LanguageDetector
 
 __all__ = ["decode_html", "markup_of", "parse_html", "select_main", "extract_text", "fired_codes",
-           "detect_language", "to_model_blocks"]
+           "detect_language", "to_model_blocks", "block_lines", "parse_time_hits"]
 
 _WORD = re.compile(r"\w+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
@@ -260,6 +261,34 @@ _ROOT_FRAME = ("p", frozenset(), (), (), "", False, 0, False, "", -1)
 _OUTER_TAGS = frozenset(("li", "dd", "dt", "blockquote", "td", "th", "pre"))
 
 
+# A ``<br>`` in the buffer of a block: a character libxml2 never puts in text (it is not
+# allowed in XML), so it cannot be confused with the page's own.
+_LINE_BREAK = "\x0b"
+# Roles whose lines are one unit to every output (a heading, a list item, a table cell, a
+# caption): a ``<br>`` inside them is a space.
+_ONE_LINE_ROLES = frozenset(("h", "li", "td", "caption", "title"))
+
+
+def _lines_of(raw: str, frame: tuple) -> tuple[str, tuple[int, ...]]:
+    """The text of a block whose line breaks carry meaning (``<br>`` lines, preformatted
+    text), and the indentation of each of its lines.
+
+    Blank lines are left out (a block is one paragraph: a blank line would split it).
+    ``<br>`` lines have their spaces collapsed; preformatted lines keep theirs as written,
+    and their indentation (tabs as four columns, less the block's common indentation) is
+    returned for the output formats (the text itself holds no leading space: line ends and
+    starts are layout). A role that is one unit (a heading, a cell) is one line."""
+    if frame[_ROLE_I] in _ONE_LINE_ROLES or frame[_OUTER_I] in ("li", "td"):
+        return " ".join(raw.split()), ()
+    if frame[_OUTER_I] != "pre":
+        return "\n".join(filter(None, (" ".join(line.split()) for line in raw.split(_LINE_BREAK)))), ()
+    lines = [line.expandtabs(4) for line in raw.replace(_LINE_BREAK, "\n").split("\n") if not line.isspace() and line]
+    indents = [len(line) - len(line.lstrip()) for line in lines]
+    base = min(indents, default=0)
+    indents = tuple(n - base for n in indents)
+    return "\n".join(line.strip() for line in lines), indents if any(indents) else ()
+
+
 def _short_path(stack: list) -> str:
     """The last three elements of the block's DOM path, each with its first class."""
     return ">".join([f[_PIECE_I] for f in stack[-3:] if f[_PIECE_I]])
@@ -283,7 +312,7 @@ def _fold_tiny(blocks: list, tiny: list, text: str, top: tuple, path: str, links
     return True
 
 
-def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
+def _walk(root, rules: HtmlRules, read: frozenset[str] = frozenset()) -> tuple[list[HtmlBlock], tuple, tuple]:
     """Strip non-content elements, then walk the body once (iteratively, no recursion),
     collecting the own text of each block-level element.
 
@@ -291,12 +320,13 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     two ``<br>`` in a row) and then emitted with the context of the innermost open element.
     Inline elements with nothing to say share their parent's frame.  The walk is one loop
     with its state in local variables: it runs for every element of every page.
+
+    Skipped tags in ``read`` are read as content instead.  Returns the blocks, what was
+    skipped (``(tag, elements, characters of text)``, for HT100's hit) and the text of each
+    nested hover card left out (``(block index, text)``, for HT119's hits).
     """
-    skip = [t for t in rules.skip_tags if t != "head"]
-    removed = 0
-    for el in root.iter(*skip):
-        if (el.text or "").strip() or len(el):
-            removed += 1
+    skip = [t for t in rules.skip_tags if t != "head" and t not in read]
+    removed = _skipped(root, skip)
     etree.strip_elements(root, *skip, with_tail=False)
     body = root.find("body")
     if body is None:
@@ -314,16 +344,27 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
     blocks: list[HtmlBlock] = []
     parts: list[str] = []
     stack: list[tuple] = [_ROOT_FRAME]  # a root frame, so every element has a parent frame
-    link_chars = br_run = breaks = next_id = hover_cards = 0
+    link_chars = br_run = breaks = next_id = 0
+    muted_parts: list[str] = []  # text of nested hover cards since the last block
+    hover_cards: list[tuple[int, str]] = []
 
     tiny = [0, None]  # the length of the current run of tiny sibling blocks, and their context
 
     def flush(link_chars: int, breaks: int) -> None:
-        text = " ".join("".join(parts).split())
+        raw = "".join(parts)
         parts.clear()
+        top = stack[-1]
+        indents = ()
+        if _LINE_BREAK in raw or (top[_OUTER_I] == "pre" and "\n" in raw):
+            text, indents = _lines_of(raw, top)
+        else:
+            text = " ".join(raw.split())
+        if muted_parts:
+            # The card's text belongs to the block it sits in (the one about to be made).
+            hover_cards.append((len(blocks) - (not text), " ".join(" ".join(muted_parts).split())))
+            muted_parts.clear()
         if not text:
             return
-        top = stack[-1]
         path = _short_path(stack)
         if len(text) <= _TINY_CHARS:
             if _fold_tiny(blocks, tiny, text, top, path, min(link_chars, len(text))):
@@ -332,7 +373,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
             tiny[0], tiny[1] = 0, None
         blocks.append(new_block((text, top[_ROLE_I], top[_HINTS_I], min(link_chars, len(text)),
                                  path, top[_OWNERS_I], top[_ANCESTORS_I],
-                                 top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I])))
+                                 top[_LEVEL_I], breaks, top[_OUTER_I], top[_ROW_I], indents)))
 
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag  # libxml2's HTML parser lower-cases tag names
@@ -352,11 +393,17 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                 # needs no frame of its own; its class names style one link.
                 stack.append(parent)
                 text = el.text
-                if not text or parent[_MUTED_I]:
+                if not text:
+                    continue
+                if parent[_MUTED_I]:
+                    muted_parts.append(text)
                     continue
                 if not text.isspace():
                     parts.append(text)
-                    link_chars += len(text.strip())
+                    # A heading's link to itself (a documentation page's section anchor)
+                    # leads nowhere: its text is the heading's, not a link away.
+                    if parent[_ROLE_I] != "h" or not (el.get("href") or "").startswith("#"):
+                        link_chars += len(text.strip())
                     br_run = 0
                     continue
             elif tag == "br":
@@ -366,7 +413,7 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                         flush(link_chars, breaks)
                         link_chars = breaks = 0
                 elif parts:
-                    parts.append(" ")
+                    parts.append(_LINE_BREAK)
                     breaks += 1
                 continue
             elif tag in void_tags:
@@ -419,7 +466,6 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     # the visible word, the inner one the pop-up's own links; links stay.
                     if not muted and own and not is_block and tag != "a" and "hover" in parent[_HINTS_I]:
                         muted = "hover" in own_names
-                        hover_cards += muted
                     if piece is None:
                         cls = el.get("class")
                         first = cls.split(None, 1) if cls else None
@@ -431,7 +477,9 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
         if text:
             # Buffer text; whitespace-only runs (indentation between tags) become one space.
             if text.isspace():
-                if parts and parts[-1] != " ":
+                if "\n" in text and stack[-1][_OUTER_I] == "pre":
+                    parts.append("\n")  # a line break of preformatted text (between two spans)
+                elif parts and parts[-1] != " ":
                     parts.append(" ")
             else:
                 top = stack[-1]
@@ -440,8 +488,34 @@ def _walk(root, rules: HtmlRules) -> tuple[list[HtmlBlock], int, int]:
                     if top[_IN_LINK_I]:
                         link_chars += len(text.strip())
                     br_run = 0
+                else:
+                    muted_parts.append(text)
     flush(link_chars, breaks)
-    return blocks, removed, hover_cards
+    return blocks, removed, tuple(hover_cards)
+
+
+def _skipped(root, tags: list[str]) -> tuple[tuple[str, int, int], ...]:
+    """``(tag, elements, characters of text)`` of the skipped elements that hold anything,
+    outermost ones only (their content goes with them), in the order of ``tags``."""
+    found: dict[str, list[int]] = {}
+    for el in root.iter(*tags):
+        if (el.text or "").strip() or len(el):
+            if any(a.tag in tags for a in el.iterancestors()):
+                continue
+            count = found.setdefault(el.tag, [0, 0])
+            count[0] += 1
+            if el.tag not in _CODE_TAGS:  # a script's or a style's text is code, not words
+                count[1] += len(" ".join("".join(el.itertext()).split()))
+    return tuple((t, *found[t]) for t in tags if t in found)
+
+
+# Skipped elements whose text is code or data, not words a reader was shown.
+_CODE_TAGS = frozenset(("script", "style", "template", "svg", "math"))
+
+
+def _noscript_chars(root) -> int:
+    """Characters of text the page's ``<noscript>`` elements hold."""
+    return sum(len(" ".join("".join(el.itertext()).split())) for el in root.iter("noscript"))
 
 
 def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
@@ -452,7 +526,7 @@ def _title_from(root, blocks: list[HtmlBlock], rules: HtmlRules) -> str:
     than the shortened one in <title>)."""
     title_el = root.find(".//title")
     raw = " ".join((title_el.text or "").split()) if title_el is not None else ""
-    stripped = _strip_site_name(raw, rules.p("HT205", "separators"))
+    stripped = _strip_site_name(raw, rules.p("HT205", "separators"), _site_names(root))
     h1s = [b.text for b in blocks if b.heading_level == 1 and len(b.text) > 3]
     if h1s:
         if not raw:
@@ -477,13 +551,29 @@ def _overlap(a: str, b: str) -> float:
     return sum(w in wb for w in wa) / len(wa)
 
 
-def _strip_site_name(title: str, separators: Iterable[str]) -> str:
-    """Cut " | Site name" style parts: keep the longest part between separators."""
+def _strip_site_name(title: str, separators: Iterable[str], sites: frozenset[str] = frozenset()) -> str:
+    """Cut " | Site name" style parts: the parts that are the site's declared name
+    (``sites``, lower-cased) go, then the longest part between separators stays."""
     parts = [title]
     for sep in separators:
         parts = [q for p in parts for q in p.split(sep)]
     parts = [p.strip() for p in parts if p.strip()]
+    own = [p for p in parts if p.lower() not in sites]
+    parts = own or parts
     return max(parts, key=len) if parts else ""
+
+
+_SITE_NAME_KEYS = frozenset(("og:site_name", "application-name", "apple-mobile-web-app-title"))
+
+
+def _site_names(root) -> frozenset[str]:
+    """The names the page gives its site (``og:site_name``, ``application-name``), lower-cased."""
+    head = root.find("head")
+    if head is None:
+        return frozenset()
+    return frozenset(" ".join((m.get("content") or "").split()).lower() for m in head.iter("meta")
+                     if (m.get("property") or m.get("name") or "").lower() in _SITE_NAME_KEYS
+                     and (m.get("content") or "").strip())
 
 
 def _page_lang(root) -> str:
@@ -522,17 +612,49 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
         return HtmlPage(text="", blocks=[], title="")
     declared = _declared_types(root)
     url = _page_url(root)
+    held = _noscript_chars(root) if "noscript" in rules.skip_tags else 0
     blocks, removed, hover_cards = _walk(root, rules)
+    noscript = 0
+    if held >= int(rules.p("HT100", "noscript_min_chars")) and \
+            sum(len(b.text) for b in blocks) < int(rules.p("HT100", "noscript_max_visible")):
+        # A page served to readers without scripts (a forum thread): its <noscript> is the
+        # page.  The first walk took the tree apart, so it is parsed again (rare).
+        root = _build_tree(html)
+        blocks, removed, hover_cards = _walk(root, rules, read=frozenset(("noscript",)))
+        noscript = held
     title = _title_from(root, blocks, rules)
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
+        hover_cards = tuple((i + 1, t) for i, t in hover_cards)
     if sheltered:
         blocks = [b._replace(text=b.text.translate(sheltered)) for b in blocks]
         title = title.translate(sheltered)
+        hover_cards = tuple((i, t.translate(sheltered)) for i, t in hover_cards)
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
-        lang=_page_lang(root), removed_elements=removed, hover_cards=hover_cards, declared=declared, url=url,
+        lang=_page_lang(root), removed_elements=sum(n for _, n, _ in removed), hover_cards=len(hover_cards),
+        declared=declared, url=url, skipped=removed, hover_texts=hover_cards, noscript_read=noscript,
+        source_size=len(html),
     )
+
+
+def parse_time_hits(page: HtmlPage) -> list[tuple[str, int, int, str]]:
+    """``(code, start, end, detail)`` of what the parse left out of ``page.text``: the
+    skipped elements (HT100, one hit for the page, at its start) and each nested hover
+    card's text (HT119, at the block it sat in), and a page read from its <noscript>."""
+    out = []
+    if page.skipped:
+        parts = [f"{tag} ×{n}" + (f" ({chars:,} characters of text)" if chars else "") for tag, n, chars in page.skipped]
+        out.append(("HT100", 0, 0, "left out before the page was read: " + ", ".join(parts)))
+    if page.noscript_read:
+        out.append(("HT100", 0, 0, f"the visible page was nearly empty: read its <noscript> "
+                                   f"({page.noscript_read:,} characters of text)"))
+    if page.hover_texts:
+        offsets = page.block_offsets()
+        for i, text in page.hover_texts:
+            start, end = offsets[min(max(i, 0), len(offsets) - 1)] if offsets else (0, 0)
+            out.append(("HT119", start, end, f"left out of this block: {text!r}"))
+    return out
 
 
 def _page_url(root) -> str:
@@ -657,11 +779,17 @@ def fired_codes(html: str, rules: HtmlRules | None = None) -> set[str]:
     rules = rules or default_rules()
     page = parse_html(html, rules)
     codes = {d.code for d in select_main(page, rules, page_type=page_type_of(page))}
-    if page.removed_elements:
-        codes.add("HT100")
-    if page.hover_cards:
-        codes.add("HT119")
-    return codes
+    return codes | {code for code, *_ in parse_time_hits(page)}
+
+
+def block_lines(blocks: list[HtmlBlock], kept: set[int]) -> list[int]:
+    """The line of the page's text (after the DOM's drops) where each block starts: a
+    kept block holds as many lines as its text, a dropped one an empty line."""
+    out, line = [], 0
+    for i, b in enumerate(blocks):
+        out.append(line)
+        line += (b.text.count("\n") + 1 if i in kept else 1) + 1
+    return out
 
 
 def to_model_blocks(page: HtmlPage, decisions: list[Decision]) -> list[Block]:

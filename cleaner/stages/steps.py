@@ -20,7 +20,7 @@ from cleaner.journal import Journal
 from cleaner.stages.lang import stopwords
 from cleaner.model import DROP, FLAG, KEEP, REPAIR, Block
 from cleaner.rules import Rule
-from cleaner.content import dom, pagetype
+from cleaner.content import dom, learned, pagetype
 from cleaner.content.score import score_blocks
 
 _WORDS = re.compile(r"\w+")
@@ -56,6 +56,8 @@ class Doc:
     blocks_stage: int = 0           # the journal stage whose text the blocks' offsets are in
     dom_roles: dict | None = None   # HTML: each block's role by its start (see stages.structure)
     structure: tuple = ()           # the role of each output line
+    capture: list | None = None     # when a list: the content model's inputs of pass 0 go there (training)
+    rules_type: str = ""            # the page type the rules read (PT001), which the stages use
 
 
 def lowered(text: str) -> str | None:
@@ -124,6 +126,7 @@ def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
     so a reviewer sees how it was read."""
     if not kind:
         return
+    doc.rules_type = kind
     doc.metadata["page_type"] = kind
     doc.metadata["page_type_reason"] = why
     if kind != pagetype.ARTICLE:
@@ -143,7 +146,11 @@ def select_main_dom(cfg, doc: Doc) -> None:
     page = doc.page
     kind, why = _page_type(cfg, page.text, lambda: pagetype.measure(**dom.page_units(page), declared=page.declared))
     decisions = dom.select_main(page, cfg.html_rules, cfg.word_lang(doc.language), kind)
+    _model_html(cfg, doc, decisions, kind)
     doc.journal = Journal(page.text)
+    for code, start, end, detail in html.parse_time_hits(page):  # what the parse left out
+        if cfg.on(code):
+            doc.journal.flag(cfg.by_code[code], start, end, detail)
     _record_page_type(cfg, doc, kind, why)
     offsets = page.block_offsets()
     rescued = _dom_fallback(cfg, page, decisions)
@@ -164,6 +171,26 @@ def select_main_dom(cfg, doc: Doc) -> None:
             kept.append((i, hb, hb.tag))
     doc.journal.commit(drops)
     doc.dom_kept = kept
+
+
+def _model_html(cfg, doc: Doc, decisions: list, kind: str) -> None:
+    """The content model's decisions on the DOM blocks no hint, headline or markup rule
+    decided; what the DOM pass made of each block is among its features."""
+    model = cfg.content_model if cfg.on(learned.HTML_CODE) else None
+    want = doc.capture is not None
+    if model is None and not want:
+        return
+    page = doc.page
+    units, open_ = learned.dom_units(page, decisions)
+    if not open_:
+        return
+    facts = learned.facts(True, page.title, pagetype.measure(**dom.page_units(page), declared=page.declared), kind)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
+    if want:
+        doc.capture.append(("html", units, rows, open_))
+    if model is not None:
+        learned.record_type(doc.metadata, learned.decide_dom(model, decisions, open_, rows,
+                                                             cfg.by_code[learned.HTML_CODE]))
 
 
 def _dom_fallback(cfg, page, decisions) -> int:
@@ -221,13 +248,16 @@ def split_lines(cfg, doc: Doc) -> None:
 
 def dom_blocks(cfg, doc: Doc) -> None:
     """The blocks the DOM kept, at their place in the repaired text (repairs keep line
-    breaks, so block i is still line 2i); the headline is decided (kept) already."""
+    breaks, and a dropped block is one empty line, so a kept block's lines are found by
+    counting); the headline is decided (kept) already."""
     text = doc.journal.text
     line_spans = list(segment.lines(text))
+    first_line = html.block_lines(doc.page.blocks, {i for i, _, _ in doc.dom_kept})
     blocks: list[Block] = []
     roles: dict[int, str] = {}
     for i, hb, tag in doc.dom_kept:
-        start, end = line_spans[2 * i]
+        first = first_line[i]
+        start, end = line_spans[first][0], line_spans[first + hb.text.count("\n")][1]
         if start < end:
             blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
                                 link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
@@ -301,13 +331,37 @@ def dedupe_lead(cfg, doc: Doc) -> None:
 
 
 def score(cfg, doc: Doc) -> None:
-    """Blocks no rule decided: features, label, neighbours, the main-body window, the guard."""
+    """Blocks no rule decided: the hand-set scorer (features, label, neighbours, the
+    main-body window, the guard), then the content model re-decides them, reading what
+    the scorer made of each block as features."""
     doc.guard = ""
-    if any(cfg.on(c) for c in cfg.codes.score.values()):
+    open_ = [i for i, b in enumerate(doc.blocks) if not b.final and b.tag != "title"]
+    modelled = cfg.on(learned.TEXT_CODE) or doc.capture is not None  # the scorer is the model's feature pass
+    if modelled or any(cfg.on(c) for c in cfg.codes.score.values()):
         doc.guard = score_blocks(doc.blocks, stopwords(cfg.word_lang(doc.language)), cfg.score_params, cfg.codes.score,
-                                 doc.measured, doc.metadata.get("page_type", ""))
+                                 doc.measured, doc.rules_type)
     if doc.guard and doc.block_pass == 0 and cfg.on(cfg.codes.guard):
         doc.journal.flag(cfg.by_code[cfg.codes.guard], 0, 0, doc.guard)
+    _model_text(cfg, doc, open_)
+
+
+def _model_text(cfg, doc: Doc, open_: list[int]) -> None:
+    """The content model's decisions on the blocks no rule decided (``open_``)."""
+    model = cfg.content_model if cfg.on(learned.TEXT_CODE) else None
+    want = doc.capture is not None and doc.block_pass == 0
+    if not open_ or (model is None and not want):
+        return
+    blocks = doc.blocks
+    closed = set(range(len(blocks))) - set(open_)
+    units = learned.text_units(blocks, closed)
+    lines = [t for t in doc.journal.text.split("\n") if t]
+    facts = learned.facts(False, blocks[0].text if blocks else "", pagetype.measure(lines), doc.rules_type)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
+    if want:
+        doc.capture.append(("text", units, rows, open_))
+    if model is not None:
+        learned.record_type(doc.metadata, learned.decide_blocks(model, blocks, open_, rows,
+                                                                cfg.by_code[learned.TEXT_CODE]))
 
 
 def _support(b: Block) -> tuple:
@@ -445,15 +499,19 @@ def safety_valve(cfg, doc: Doc) -> None:
     long.  (Losing half of a scraped page is normal; losing nine tenths rarely is.)"""
     j = doc.journal
     before, after = len(j.input.strip()), len(doc.text.strip())
+    held = before + (doc.page.hidden_chars if doc.page is not None else 0)  # what the input held, parsed or not
+    size = doc.page.source_size if doc.page is not None else len(j.input)  # markup and scripts too
     removed = 1.0 - after / before if before else 0.0
     code = cfg.codes.safety_valve
     if cfg.on(code):
         params = cfg.by_code[code].params
         if removed > params["min_removed_share"]:
             j.note(cfg.by_code[code], f"{removed:.0%} of the text removed")
-        elif after < params["min_kept_chars"] and before > 2 * params["min_kept_chars"]:
-            j.note(cfg.by_code[code], f"{after} of {before} chars kept")
+        elif after < params["min_kept_chars"] and (held > 2 * params["min_kept_chars"] or size >= params["min_input_size"]):
+            j.note(cfg.by_code[code], f"{after} of {held} chars kept" + (f" from an input of {size:,}" if size > held else ""))
     doc.metadata["removed_share"] = round(max(removed, 0.0), 4)
+    doc.metadata["input_chars"] = held
+    doc.metadata["input_size"] = size
 
 
 def extract_metadata(cfg, doc: Doc) -> None:

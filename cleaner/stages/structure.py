@@ -31,7 +31,17 @@ def dom_role(hb: HtmlBlock, tag: str) -> str:
     role = hb.outer or tag  # a paragraph inside a list item, quotation or cell is one of those
     if role == "td":
         return f"td:{hb.row}"
+    if role == "pre" and hb.indents:
+        return "pre:" + ",".join(map(str, hb.indents))  # each line's indentation (see line_roles)
     return role if role in ("li", "quote", "pre") else "p"
+
+
+def _pre_line(role: str, block: Block, at: int) -> str:
+    """A preformatted line's role with its own indentation: "pre:4", or "pre" when none."""
+    indents = role[4:].split(",")
+    k = block.text.count("\n", 0, max(0, at - block.start))
+    n = int(indents[k]) if k < len(indents) else 0
+    return f"pre:{n}" if n else "pre"
 
 
 def text_role(line: str) -> str:
@@ -67,6 +77,8 @@ def line_roles(text: str, blocks: Sequence[Block], maps: Sequence[OffsetMap],
             role = "title"
         elif dom_roles is not None:
             role = dom_roles.get(block.start, "p") if block is not None else "p"
+            if role.startswith("pre:"):
+                role = _pre_line(role, block, at)
         else:
             role = text_role(line)
         roles.append((line, role))

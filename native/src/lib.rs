@@ -1,9 +1,11 @@
 //! Native core of clean-articles: the hot pure functions of the text pipeline, one call per
-//! document.  Each function has a Python twin (the reference, see cleaner/native.py); the
-//! two agree exactly: lengths count code points and character classes come from the
-//! building Python's tables, never from Rust's own.
+//! document, and the content model's tree inference (forest.rs).  Each function has a
+//! Python twin (the reference, see cleaner/native.py); the two agree exactly: lengths count
+//! code points and character classes come from the building Python's tables, never from
+//! Rust's own.
 mod chars;
 mod features;
+mod forest;
 mod textkey;
 
 use pyo3::prelude::*;
@@ -155,6 +157,7 @@ fn keys_where_shared<'py>(py: Python<'py>, texts: &Bound<'py, PyList>) -> PyResu
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UNIDATA_VERSION", chars::UNIDATA_VERSION)?;
     m.add_class::<Stopwords>()?;
+    m.add_class::<forest::Forest>()?;
     m.add_function(wrap_pyfunction!(features_many, m)?)?;
     m.add_function(wrap_pyfunction!(lowers_by_word, m)?)?;
     m.add_function(wrap_pyfunction!(long_spaceless, m)?)?;
