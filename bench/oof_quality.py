@@ -43,7 +43,7 @@ def fold_cleaner(folder: str, fold: int, plan: dict) -> Cleaner:
             kind = next((k for k, c in CODES.items() if c == r.code), None)
             if kind and kind in params:
                 p = params[kind]
-                new = {"threshold": p["threshold"], "switch_cost": p["switch_cost"],
+                new = {"threshold": p["threshold"], "switch_cost": p["switch_cost"], "guard_min_chars": 150,
                        **{f"threshold_{t}": v for t, v in p["thresholds"].items() if t != "collection"}}
                 r = dataclasses.replace(r, params=new)
             rules.append(r)

@@ -52,6 +52,7 @@ SWITCH_COSTS = (0.0, 0.5, 1.0, 2.0)
 # A page type gets a threshold of its own only with this many training pages of it, and
 # only where it gains this much over the common one (fewer pages choose noise).
 MIN_TYPE_PAGES = 40
+GUARD_MIN_CHARS = 150  # the hand-set scorer's guard (BS101's guard_min_chars)
 MIN_TYPE_GAIN = 0.005
 
 
@@ -453,6 +454,7 @@ def write_params(pack: Path, params: dict) -> None:
         table = tomlkit.table()
         table["threshold"] = p["threshold"]
         table["switch_cost"] = p["switch_cost"]
+        table["guard_min_chars"] = GUARD_MIN_CHARS
         for t in TYPES:
             if t in p["thresholds"] and t != "collection":
                 table[f"threshold_{t}"] = p["thresholds"][t]

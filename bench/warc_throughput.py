@@ -5,7 +5,7 @@
 DATASET_DIR holds ``html/*.html.gz`` pages (read, never copied).  They are written, ``N``
 times over, as HTTP response records of a WARC.gz in a temporary folder, then timed:
 
-* ours in process through :func:`cleaner.run.warc.run_warc` (what the command runs), on
+* ours in process through :func:`cleaner.run.stream.run_files` (the command's runner), on
   one core and on all cores, and as the ``clean-articles`` command (start-up included);
 * resiliparse: fastwarc's ArchiveIterator and
   ``extract_plain_text(main_content=True)``, writing JSONL.gz, on one core.
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleaner.pipeline import Cleaner  # noqa: E402
 from cleaner.run.executor import cpu_count  # noqa: E402
-from cleaner.run.warc import run_warc  # noqa: E402
+from cleaner.run.stream import run_files  # noqa: E402
 from throughput import Clock  # noqa: E402  (wall and CPU seconds, workers included)
 
 MB = 1_000_000
@@ -100,10 +100,10 @@ def main() -> None:
         runs = {}
         for jobs in (1, 0):
             with Clock() as clock:
-                report = run_warc(str(src), str(tmp / f"ours-{jobs}.jsonl.gz"), cleaner, jobs=jobs)
-            assert report.totals.docs == n and not report.failed, (report.totals.docs, report.failed)
+                report = run_files(str(src), str(tmp / f"ours-{jobs}.jsonl.gz"), cleaner, jobs=jobs)
+            assert report.totals.docs == n and not report.bad, (report.totals.docs, report.bad)
             runs[jobs] = clock
-            line(f"ours run_warc jobs {jobs or cpu_count()}", n, size, clock)
+            line(f"ours run_files jobs {jobs or cpu_count()}", n, size, clock)
         with Clock() as clock:
             subprocess.run([sys.executable, "-m", "cleaner", str(src), str(tmp / "cli.jsonl.gz"), "-q"],
                            check=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})

@@ -12,6 +12,7 @@ share between threads; :func:`clean` uses a default instance.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -315,15 +316,45 @@ class BadDocument(ValueError):
 PREFIX = "article_"
 
 
+# The fields a clean adds to every record, on every path (JSONL and WARC metadata,
+# Parquet and Dask columns, the datatrove, datasets and NeMo adapters), always all of
+# them and each of one type: article_removed_share a float, article_rule_hits a JSON
+# object as text ('{"BP101":2}', '{}' for none), every other a string, "" where the page
+# did not say.  Engines infer a table's schema from its first rows: a key that comes and
+# goes, a null, or an object whose keys vary by row would break it.
+ARTICLE_FIELDS = tuple(PREFIX + name for name in (
+    "language", "page_type", "page_type_confidence", "page_type_reason", "removed_share", "rule_hits", "title",
+    "url", "byline", "agency", "date", "time", "input_chars", "input_size"))
+_FLOAT_FIELDS = frozenset({PREFIX + "removed_share", PREFIX + "page_type_confidence"})
+_INT_FIELDS = frozenset({PREFIX + "input_chars", PREFIX + "input_size"})
+
+
+def rule_hits_json(result: CleanResult) -> str:
+    """Hits per rule code as compact JSON, sorted by code: ``{"BP101":2,"WS001":1}``."""
+    counts = dict(sorted(Counter(h.code for h in result.hits).items()))
+    return json.dumps(counts, separators=(",", ":"))
+
+
 def result_metadata(result: CleanResult) -> dict:
-    """What a clean adds to a record's metadata, each name prefixed ``article_``: the
-    language, hits per rule, page type, removed share, and what was read from the page
-    (title, canonical url, byline, agency, date, time).  A record's own ``url``, ``date``
-    (the fetch) or ``language`` (an earlier filter's) stays as it was, beside these."""
-    meta = {PREFIX + "language": result.language,
-            PREFIX + "rule_hits": dict(sorted(Counter(h.code for h in result.hits).items()))}
-    for key, value in result.metadata.items():
-        meta[PREFIX + key] = value
+    """What a clean adds to a record: every name of :data:`ARTICLE_FIELDS` in its order
+    (the language, hits per rule, page type, removed share, and what was read from the
+    page: title, canonical url, byline, agency, date, time), then the fields a custom rule
+    pack's ``extract`` patterns read under other names, prefixed likewise.  A record's own
+    ``url``, ``date`` (the fetch) or ``language`` (an earlier filter's) stays as it was,
+    beside these."""
+    read = {PREFIX + key: value for key, value in result.metadata.items()}
+    meta: dict = {}
+    for name in ARTICLE_FIELDS:
+        value = read.pop(name, None)
+        if name in _FLOAT_FIELDS:
+            meta[name] = float(value or 0.0)
+        elif name in _INT_FIELDS:
+            meta[name] = int(value or 0)
+        else:
+            meta[name] = "" if value is None else str(value)
+    meta[PREFIX + "language"] = result.language or ""
+    meta[PREFIX + "rule_hits"] = rule_hits_json(result)
+    meta.update(read)
     return meta
 
 
@@ -356,5 +387,5 @@ def repair_text(data: str | bytes, *, lang: str | None = None) -> CleanResult:
     return repair_cleaner().clean(data, lang=lang)
 
 
-__all__ = ["BadDocument", "Cleaner", "Config", "RuleError", "clean", "default_cleaner", "repair_text",
+__all__ = ["ARTICLE_FIELDS", "BadDocument", "Cleaner", "Config", "RuleError", "clean", "default_cleaner", "repair_text",
            "result_metadata"]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.run import jsonl as jsonl_run
+from cleaner.run import readers, stream as stream_run
 
 try:  # Python 3.14 has zstd in the standard library; xopen brings the backport before it
     from compression import zstd
@@ -50,19 +50,19 @@ def test_a_failing_run_leaves_no_compressed_file(tmp_path, monkeypatch):
     """The run dies after the first chunk was written: no OUT and no temporary file stay."""
     src = tmp_path / "in.jsonl"
     _write_input(src)
-    real = jsonl_run.executor.ordered_map
+    real = stream_run.executor.ordered_map
 
     def dies_after_one(*args, **kwargs):
         results = real(*args, **kwargs)
         yield next(results)
         raise RuntimeError("worker lost")
 
-    monkeypatch.setattr(jsonl_run.executor, "ordered_map", dies_after_one)
-    monkeypatch.setattr(jsonl_run, "JSONL_CHUNK", 2)
+    monkeypatch.setattr(stream_run.executor, "ordered_map", dies_after_one)
+    monkeypatch.setattr(readers, "JSONL_CHUNK", 2)
     out = tmp_path / "out.jsonl.gz"
     res = CliRunner().invoke(main, [str(src), str(out), "-q", "-j", "1"])
     assert res.exit_code != 0 and isinstance(res.exception, RuntimeError)
-    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]
+    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]  # nor a checkpoint: nothing to resume
 
 
 def test_compressed_input_to_compressed_output(tmp_path):

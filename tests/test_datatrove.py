@@ -118,12 +118,17 @@ def test_text_is_cleaned_and_the_crawl_metadata_kept(cleaned, cleaner):
     assert got["0-0"]["metadata"]["article_date"] == ""
 
 
+# The numeric fields the record schema states (cleaner/run/schema.py); every other is a string.
+NUMBERS = {"article_removed_share": float, "article_page_type_confidence": float, "article_input_chars": int,
+           "article_input_size": int}
+
+
 def test_every_document_has_the_same_fields_of_the_same_types(cleaned):
     for doc in _jsonl_docs(cleaned / "jsonl").values():
         added = {k: v for k, v in doc["metadata"].items() if k.startswith("article_")}
         assert tuple(added) == FIELDS
-        assert isinstance(added["article_removed_share"], float)
-        assert all(isinstance(v, str) for k, v in added.items() if k != "article_removed_share")
+        assert all(isinstance(added[k], t) for k, t in NUMBERS.items())
+        assert all(isinstance(v, str) for k, v in added.items() if k not in NUMBERS)
         assert isinstance(json.loads(added["article_rule_hits"]), dict)
 
 
@@ -135,7 +140,7 @@ def test_parquet_holds_every_document_with_one_schema(cleaned):
     assert len({t.schema for t in tables}) == 1  # shards from different tasks concatenate
     meta_type = tables[0].schema.field("metadata").type
     for name in FIELDS:
-        assert str(meta_type.field(name).type) == ("double" if name == "article_removed_share" else "string")
+        assert str(meta_type.field(name).type) == {float: "double", int: "int64"}.get(NUMBERS.get(name), "string")
     rows = [row for t in tables for row in t.to_pylist()]
     assert {r["id"]: r["text"] for r in rows} == {k: d["text"] for k, d in jsonl.items()}
     assert {r["id"]: r["metadata"] for r in rows} == {k: d["metadata"] for k, d in jsonl.items()}
@@ -181,3 +186,12 @@ def test_the_command_reads_the_datatrove_jsonl_gz(crawl, tmp_path, cleaner):
     for doc, src in zip(docs, source):
         assert doc["text"] == cleaner.clean(src.text, html=src.text.startswith("<")).text
         assert doc["metadata"]["url"] == src.metadata["url"] and doc["metadata"]["n"] == src.metadata["n"]
+
+
+def test_budgets_drop_a_document_by_its_id():
+    step = CleanArticles(max_bytes=20_000)
+    seeds = [s.read_text(encoding="utf-8") for s in SEED_PATHS]
+    docs = [Document(text=seeds[0], id="small"), Document(text=seeds[1] * 50, id="huge")]
+    kept = list(step.run(iter(docs)))
+    assert [d.id for d in kept] == ["small"]
+    assert step.stats["clean_error"].total == 1

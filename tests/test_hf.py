@@ -28,7 +28,11 @@ def _dataset(pages=PAGES, column="text"):
 def _check(out, cleaner, pages=PAGES, text_field="text"):
     assert out.column_names == ["id", text_field, "url", "date", *FIELDS]  # the input's, then ours
     assert out.features["article_removed_share"].dtype == "float64"
-    assert all(out.features[c].dtype == "string" for c in FIELDS if c != "article_removed_share")
+    assert out.features["article_page_type_confidence"].dtype == "float64"
+    assert out.features["article_input_chars"].dtype == out.features["article_input_size"].dtype == "int64"
+    assert all(out.features[c].dtype == "string" for c in FIELDS
+               if c not in ("article_removed_share", "article_page_type_confidence", "article_input_chars",
+                            "article_input_size"))
     rows = out.to_list()
     assert [r["id"] for r in rows] == [f"d{i}" for i in range(len(pages))]
     assert all(r["url"] == f"https://example.org/{i}" and r["date"] == "2024-05-01" for i, r in enumerate(rows))
@@ -79,3 +83,18 @@ def test_a_row_without_a_page_is_a_bad_document():
     ds = datasets.Dataset.from_list([{"text": "A page."}, {"text": None}])
     with pytest.raises(BadDocument, match="not a string"):
         ds.map(clean_function(), batched=True)
+
+
+def test_budgets_and_the_choice_for_a_bad_row():
+    """A row over a budget fails by its id (or its place in the batch), or comes out empty
+    with errors="empty"; the other rows are cleaned."""
+    rows = {"id": ["a", "b"], "text": [SEEDS[0], SEEDS[1] * 50]}
+    fn = clean_function(max_bytes=20_000)
+    with pytest.raises(BadDocument, match=r"row id 'b': larger than max_bytes 20000"):
+        fn(rows)
+    with pytest.raises(BadDocument, match=r"row 1 of the batch: text field 'text' not a string but NoneType"):
+        clean_function()({"text": [SEEDS[0], None]})
+    out = clean_function(max_bytes=20_000, errors="empty")(rows)
+    assert out["text"][1] == "" and out["article_language"][1] == "" and out["text"][0]
+    with pytest.raises(ValueError):
+        clean_function(errors="ignore")

@@ -25,6 +25,7 @@ PASSTHROUGH = ["id", "n", "ts", "tags", "url"]
 DOCUMENTED = pa.schema([
     pa.field("article_language", pa.string(), nullable=False),
     pa.field("article_page_type", pa.string()),
+    pa.field("article_page_type_confidence", pa.float64(), nullable=False),
     pa.field("article_page_type_reason", pa.string()),
     pa.field("article_removed_share", pa.float64(), nullable=False),
     pa.field("article_rule_hits", pa.string(), nullable=False),
@@ -34,6 +35,8 @@ DOCUMENTED = pa.schema([
     pa.field("article_agency", pa.string()),
     pa.field("article_date", pa.string()),
     pa.field("article_time", pa.string()),
+    pa.field("article_input_chars", pa.int64(), nullable=False),
+    pa.field("article_input_size", pa.int64(), nullable=False),
 ])
 
 
@@ -159,7 +162,7 @@ def test_parquet_in_jsonl_out(many, tmp_path):
 @pytest.mark.parametrize("table, args, why", [
     (pa.table({"id": ["a"], "body": ["x"]}), [], "has no column 'text'"),
     (pa.table({"text": ["x"], "article_language": ["en"]}), [], "already has the column(s) article_language"),
-    (pa.table({"text": ["x"]}), ["--report", "r.html"], "Parquet takes --hits"),
+    (pa.table({"text": ["x"]}), ["--html-field", "html"], "has no column 'html'"),
 ])
 def test_usage_errors_write_nothing(tmp_path, table, args, why):
     res, _, dest = _clean(tmp_path, table, *args)
@@ -169,33 +172,26 @@ def test_usage_errors_write_nothing(tmp_path, table, args, why):
     assert [p.name for p in tmp_path.iterdir()] == ["in.parquet"]
 
 
-def test_never_onto_the_input_nor_from_jsonl(tmp_path):
+def test_never_onto_the_input(tmp_path):
     src = tmp_path / "in.parquet"
     pq.write_table(pa.table({"text": ["x"]}), src)
     before = src.read_bytes()
     res = CliRunner().invoke(main, [str(src), str(src), "-q"])
     assert res.exit_code == 2 and "is the input" in res.output
     assert src.read_bytes() == before
-    (tmp_path / "in.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
-    res = CliRunner().invoke(main, [str(tmp_path / "in.jsonl"), str(tmp_path / "out.parquet"), "-q"])
-    assert res.exit_code == 2 and "Parquet is written from a Parquet IN" in res.output
-    assert not (tmp_path / "out.parquet").exists()
 
 
 def test_without_pyarrow_the_error_names_the_extra(tmp_path, monkeypatch):
     src = tmp_path / "in.parquet"
     pq.write_table(pa.table({"text": ["x"]}), src)
-    import cleaner.run
-    import cleaner.run.parquet  # noqa: F401 - imported, so that it can be unloaded
+    from cleaner.run.extras import install_command
 
-    # As if pyarrow were not installed: the Parquet module is imported afresh and fails.
-    monkeypatch.delitem(sys.modules, "cleaner.run.parquet")
-    monkeypatch.delattr(cleaner.run, "parquet")
+    # As if pyarrow were not installed: importing it fails.
     for name in ("pyarrow", "pyarrow.parquet"):
         monkeypatch.setitem(sys.modules, name, None)
     res = CliRunner().invoke(main, [str(src), str(tmp_path / "out.parquet")])
     assert res.exit_code == 2
-    assert "pip install 'clean-articles[parquet]'" in res.output
+    assert install_command("parquet") in res.output
     assert not (tmp_path / "out.parquet").exists()
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.run.batch import MANIFEST_NAME, _TMP_NAME
+from cleaner.run.batch import MANIFEST_NAME
+from cleaner.run.io import TMP_NAME as _TMP_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -206,10 +206,10 @@ def test_page_diff_escapes_the_text(tmp_path):
 
 
 def test_folder_diff_on_a_terminal_escapes_the_text_and_the_name(dirs, monkeypatch):
-    import cleaner.cli as cli
+    import cleaner.cli.batch_review as batch_review
     src, out = dirs
     (src / "ad\x1b]0;title\x07.txt").write_text(ESCAPING, encoding="utf-8")
-    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)
+    monkeypatch.setattr(batch_review, "is_terminal", lambda stream: True)
     monkeypatch.setenv("NO_COLOR", "1")
     res = invoke(src, out, "--diff", "-q")
     assert res.exit_code == 0 and "\\x1b[31m" in res.stdout and "ad\\x1b]0;title\\x07.txt" in res.stdout

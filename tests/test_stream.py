@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cleaner.run import work as parallel
+from cleaner.run import readers, work as parallel
 from cleaner.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ def _write_jsonl(path: Path, docs, extra_lines=()) -> None:
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of two documents, so a handful of seeds already spreads over the pool."""
-    monkeypatch.setattr(parallel, "JSONL_CHUNK", 2)
+    monkeypatch.setattr(readers, "JSONL_CHUNK", 2)
     monkeypatch.setattr(parallel, "FILES_CHUNK", 2)
 
 
@@ -45,7 +45,8 @@ def test_clean_iter_passes_fields_through_and_adds_metadata(cleaner):
     meta = out["metadata"]
     assert meta["source"] == "crawl"
     assert meta["article_language"] == "en"
-    assert meta["article_rule_hits"]["MD105"] == 1 and meta["article_rule_hits"]["AD201"] == 1
+    hits = json.loads(meta["article_rule_hits"])
+    assert hits["MD105"] == 1 and hits["AD201"] == 1
     assert meta["article_byline"] == "Jane Doe and John Roe"
     assert meta["article_agency"] == "AFP" and meta["article_date"] == "4 May 2023" and meta["article_time"] == "08:15"
     assert meta["date"] == "2024-01-02T03:04:05Z", "the crawl's own date was overwritten"
@@ -188,7 +189,7 @@ def test_clean_iter_parallel_matches_serial(cleaner):
 
 def test_pipe_streams_through_a_real_process(tmp_path):
     """`cat x.jsonl | clean-articles - - | next-step`: output comes out before the input ends."""
-    n = parallel.JSONL_CHUNK + 1    # one full chunk, stdin still open
+    n = readers.JSONL_CHUNK + 1    # one full chunk, stdin still open
     proc = subprocess.Popen([sys.executable, "-m", "cleaner", "-", "-", "-q", "--jobs", "1"], cwd=ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -213,7 +214,7 @@ def test_progress_shows_docs_per_second_only_when_enabled():
     for buf, enabled in ((shown, True), (hidden, None)):  # None: a StringIO is no terminal
         with Progress("cleaning", 3, enabled=enabled, file=buf, every=0) as bar:
             bar.update(3)
-    assert "cleaning: 3/3 docs" in shown.getvalue() and "docs/s" in shown.getvalue()
+    assert "cleaning: 100%" in shown.getvalue() and "3/3" in shown.getvalue() and "docs/s" in shown.getvalue()
     assert hidden.getvalue() == ""
 
 
@@ -226,7 +227,7 @@ def test_jsonl_output_must_be_a_file(tmp_path):
 
 def test_broken_pipe_is_not_an_error():
     """`clean-articles - - | head -1`: the reader stops early, the cleaner stops quietly."""
-    data = "".join(json.dumps({"id": i, "text": PAGE}) + "\n" for i in range(3 * parallel.JSONL_CHUNK))
+    data = "".join(json.dumps({"id": i, "text": PAGE}) + "\n" for i in range(3 * readers.JSONL_CHUNK))
     proc = subprocess.run(f"{sys.executable} -m cleaner - - -q --jobs 1 | head -1", shell=True, cwd=ROOT,
                           input=data.encode(), capture_output=True, timeout=120)
     assert proc.stdout.count(b"\n") == 1
@@ -252,7 +253,7 @@ def test_slow_producer_gets_each_document_back_before_sending_the_next(jobs):
 def test_pipe_lines_splits_across_reads_and_ticks_when_quiet():
     import os
 
-    from cleaner.run.jsonl import numbered_chunks, pipe_lines
+    from cleaner.run.readers import numbered_chunks, pipe_lines
 
     r, w = os.pipe()
     os.write(w, b'{"a": 1}\n{"b": 22}\n{"c"')

@@ -17,7 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from cleaner.cli import main  # noqa: E402
-from cleaner.run import warc as warc_run  # noqa: E402
+from cleaner.run import readers  # noqa: E402
 from cleaner.run.http_payload import PayloadError, decode_payload, dechunk, undo_codings  # noqa: E402
 
 PROSE = ("The council voted on Tuesday to approve the new budget for the city schools, "
@@ -154,7 +154,7 @@ def test_the_output_does_not_depend_on_jobs(tmp_path, monkeypatch):
         a.response(f"https://example.com/{i}", page(f"Story {i}", f"{PROSE} Number {i}.", GERMAN).encode(),
                    "text/html; charset=utf-8")
     a.close()
-    monkeypatch.setattr(warc_run, "WARC_CHUNK", 2)  # chunks of two: the pool gets several
+    monkeypatch.setattr(readers, "WARC_CHUNK", 2)  # chunks of two: the pool gets several
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert run(a.path, one, "-j", "1", "-q").exit_code == 0
     assert run(a.path, two, "-j", "2", "-q").exit_code == 0
@@ -171,7 +171,7 @@ def test_hits_name_each_record(archive, tmp_path):
     assert [r["source"] for r in records] == [f"{archive.path}#record {numbers[d['id']]}" for d in docs]
     koeln = records[0]
     assert koeln["language"] == docs[0]["metadata"]["article_language"]
-    assert sum(docs[0]["metadata"]["article_rule_hits"].values()) == len(koeln["hits"])
+    assert sum(json.loads(docs[0]["metadata"]["article_rule_hits"]).values()) == len(koeln["hits"])
 
 
 def test_warc_gz_to_compressed_jsonl_and_to_stdout(tmp_path):
@@ -238,13 +238,14 @@ def test_without_fastwarc_it_is_a_usage_error_naming_the_extra(tmp_path, monkeyp
     out = tmp_path / "out.jsonl"
     res = run(a.path, out)
     assert res.exit_code == 2
-    assert "pip install 'clean-articles[warc]'" in res.stderr
+    from cleaner.run.extras import install_command
+    assert install_command("warc") in res.stderr
     assert not out.exists()
 
 
-def test_folder_options_are_refused_for_warc(tmp_path):
+def test_html_field_is_refused_for_warc(tmp_path):
     a = crawl(tmp_path / "crawl.warc")
-    res = run(a.path, tmp_path / "out.jsonl", "--report", tmp_path / "r.html")
+    res = run(a.path, tmp_path / "out.jsonl", "--html-field", "html")
     assert res.exit_code == 2 and not (tmp_path / "out.jsonl").exists()
 
 

@@ -88,3 +88,25 @@ def test_a_huge_http_header_fails_its_record_alone(tmp_path, size):
     else:
         assert res.exit_code == 1 and urls == ["https://example.com/before", "https://example.com/after"]
         assert "#record 2 (https://example.com/huge): cannot read its HTTP header" in res.output
+
+
+@pytest.mark.parametrize("name", CODINGS)
+def test_a_content_coding_is_undone_within_the_runs_max_bytes(tmp_path, name):
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from test_warc import PROSE, Archive, page, read_jsonl, run
+
+    coding = "deflate" if name == "raw-deflate" else name
+    small = page("small", PROSE).encode()
+    large = page("large", *[PROSE] * 40).encode()
+    archive = Archive(tmp_path / "crawl.warc.gz")
+    for label, body in (("small", small), ("large", large)):
+        archive.response(f"https://example.com/{label}", CODINGS[name](body), "text/html",
+                         headers=[("Content-Encoding", coding)])
+    archive.close()
+    limit = (len(small) + len(large)) // 2
+    res = run(archive.path, tmp_path / "out.jsonl", "-j", "1", "--max-bytes", limit)
+    assert res.exit_code == 1, res.output
+    assert [d["metadata"]["url"] for d in read_jsonl(tmp_path / "out.jsonl")] == ["https://example.com/small"]
+    assert (f"#record 2 (https://example.com/large): larger than --max-bytes {limit} "
+            f"when its Content-Encoding {coding} is undone") in res.output

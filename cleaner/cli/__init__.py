@@ -20,23 +20,19 @@ from cleaner import __version__
 from cleaner.content import learned
 from cleaner.run.batch import CLEANED, FAILED, MANIFEST_NAME, SKIPPED, UNCHANGED, Batch, OutDirBusy
 from cleaner.terminal import display, printable
-from cleaner.review.diff import WorstDiffs, format_diff, want_color
 from cleaner.run.io import is_parquet, walk_inputs
 from cleaner.run.executor import resolve_jobs
 from cleaner.run.progress import Progress
+from cleaner.run.readers import is_jsonl, is_warc
 from cleaner.run.totals import Totals, hit_record
-from cleaner.run.jsonl import is_jsonl
 from cleaner.run.work import MAX_BYTES, TIMEOUT, Budget
-from cleaner.run.warc import is_warc
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations, run_jsonl_command
-from cleaner.cli.warc import run_warc_command
-from cleaner.cli.parquet import run_parquet_command
+from cleaner.cli.batch_review import BatchReview
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_destinations
+from cleaner.cli.stream import run_records_command
 from cleaner.cli.config import settings_options, settings_path
-from cleaner.cli.page import print_explain, run_page_command, stdin_is_one_page
+from cleaner.cli.page import run_page_command, stdin_is_one_page
 from cleaner.cli.review import add_rules_test, review
 from cleaner.pipeline import Cleaner, Config
-from cleaner.review.marks import MarkCheck, MarksError, load_marks
-from cleaner.review.report import ReportWriter
 from cleaner.rules import RuleError
 from cleaner.rules.schema import schema_for
 
@@ -50,6 +46,20 @@ class _DefaultGroup(click.Group):
                 args[0] not in self.commands or self._is_input_folder(args)):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "IN OUT [OPTIONS] | COMMAND [ARGS]...")
+
+    def format_help(self, ctx, formatter):
+        """The group's help, then the options of ``clean-articles IN OUT`` (the ``run``
+        command's), so the batch options are where a new user looks first."""
+        super().format_help(ctx, formatter)
+        batch = self.commands["run"]
+        sub = click.Context(batch, info_name="run", parent=ctx)
+        rows = [row for p in batch.get_params(sub)
+                if isinstance(p, click.Option) and p.name != "help" and (row := p.get_help_record(sub))]
+        with formatter.section("Batch options (clean-articles IN OUT [OPTIONS]; the same as clean-articles run)"):
+            formatter.write_dl(rows)
 
     def _is_input_folder(self, args) -> bool:
         """``clean-articles rules out``: a folder named like a command, given as IN with an
@@ -95,7 +105,11 @@ def rule_options(f):
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clean-articles")
 def main():
-    """Clean scraped article pages: clean-articles IN_DIR OUT_DIR."""
+    """Clean scraped article pages: clean-articles IN OUT.
+
+    IN and OUT are folders of pages, JSONL files (plain or compressed; - for stdin and
+    stdout), a WARC (IN), Parquet files, or one page.  Any record input goes with any
+    record output: in.jsonl out.parquet, crawl.warc.gz out.jsonl.zst, in.parquet -."""
 
 
 @main.command("run")
@@ -116,8 +130,9 @@ def main():
               help="A review's MARKS.json: after the batch, say which marks this run satisfies (and show it in "
                    "--report).")
 @click.option("--resume", is_flag=True,
-              help="Skip inputs whose output is up to date (manifest OUT_DIR/.clean-articles.json): "
-                   "finishes a killed batch.")
+              help="Finish a killed batch: a folder skips inputs whose output is up to date (manifest "
+                   "OUT_DIR/.clean-articles.json); a JSONL OUT goes on from its last checkpoint (.OUT.checkpoint), "
+                   "byte-identical to an uninterrupted run.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symlinked folders that lead outside IN_DIR (skipped by default; one into OUT_DIR "
                    "never is).")
@@ -144,10 +159,10 @@ def main():
               help="JSONL, Parquet: read each record's HTML from FIELD (the clean text goes to --text-field).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: every core); the output does not depend on it.")
-@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL or Parquet batch on the Dask cluster at ADDRESS.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run a JSONL, WARC or Parquet batch on the Dask cluster at ADDRESS.")
 @click.option("--max-bytes", type=click.IntRange(min=0), default=MAX_BYTES, show_default=True,
-              help="Largest document (file, decompressed .gz page, or JSONL line) cleaned; a larger one "
-                   "fails, named, and the batch goes on (0: no limit).")
+              help="Largest document (file, decompressed .gz page, JSONL line, WARC payload or Parquet page) "
+                   "cleaned; a larger one fails, named, and the batch goes on (0: no limit).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=TIMEOUT, show_default=True,
               help="Seconds one document may take; a slower one fails, named, and the batch goes on "
                    "(0: no limit).")
@@ -157,53 +172,45 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
         html_field, jobs, scheduler, max_bytes, timeout):
     """Clean every page under IN_DIR into OUT_DIR at the same relative path.
 
-    With JSONL (IN and OUT are .jsonl files, or - for stdin/stdout), clean each line's text;
-    with a WARC (IN a .warc or .warc.gz file), each HTML response becomes a JSONL line.
-    A .gz, .bz2, .xz or .zst OUT name is written compressed.
-    With Parquet (IN a .parquet file; OUT .parquet, .jsonl or -), clean each row's text column.
+    Records: IN a JSONL file (or - for stdin), a WARC (.warc, .warc.gz: each HTML response
+    is a record) or a Parquet file; OUT a JSONL file (.gz, .bz2, .xz, .zst: compressed; -
+    for stdout) or a Parquet file, any IN with any OUT.
     With one page (IN a single file, or - holding plain text or HTML), write its clean
     text to OUT (a file, or - for stdout)."""
     if worst and not show_diff:
         raise click.UsageError("--worst N picks the diffs to print: give --diff too")
-    mark_check = _mark_check(marks_path) if marks_path else None
     spec = _spec(rules_dirs, select, ignore, profile)
     cleaner = _build(spec)
     budget = Budget(max_bytes, timeout)
-    source = str(in_dir)
-    if is_warc(source, fmt):
-        if report_path or show_diff or explain or resume or marks_path or html_field:
-            raise click.UsageError("--report, --diff, --explain, --resume, --marks and --html-field are not for WARC "
-                                   "input; it takes --hits")
-        _records_take_text_or_markdown(output)
-        sys.exit(run_warc_command(source, str(out_dir), cleaner, jobs=jobs, scheduler=scheduler, quiet=quiet,
-                                  no_progress=no_progress, hits_path=hits_path, input=input_kind,
-                                  text_field=text_field, output=output))
-    if fmt == "auto" and (is_parquet(source) or is_parquet(str(out_dir))):
-        if report_path or show_diff or explain or resume or marks_path:
-            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; Parquet takes --hits")
-        _records_take_text_or_markdown(output)
-        sys.exit(run_parquet_command(source, str(out_dir), cleaner, text_field=text_field, jobs=jobs,
-                                     scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                     input=input_kind, html_field=html_field, output=output))
-    if html_field and not is_jsonl(source, fmt):
-        raise click.UsageError("--html-field names a field of JSONL records; for files use --input html")
-    one_page = fmt == "page" or (fmt == "auto" and (
-        stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt))))
+    source, dest = str(in_dir), str(out_dir)
+    records = is_warc(source, fmt) or (fmt == "auto" and is_parquet(source))
+    if html_field and not (records or is_jsonl(source, fmt)):
+        raise click.UsageError("--html-field names a field of JSONL records or a Parquet column; for files use "
+                               "--input html")
+    one_page = not records and (fmt == "page" or (fmt == "auto" and (
+        stdin_is_one_page() if source == "-" else (in_dir.is_file() and not is_jsonl(source, fmt)))))
     if one_page:
-        if report_path or resume or marks_path or scheduler:
-            raise click.UsageError("--report, --resume, --marks and --scheduler are for batches; one page takes "
-                                   "--hits, --explain and --diff")
-        sys.exit(run_page_command(source, str(out_dir), cleaner, hits_path=hits_path, explain=explain,
+        if report_path or resume or marks_path or scheduler or (fmt == "auto" and is_parquet(dest)):
+            raise click.UsageError("--report, --resume, --marks, --scheduler and a Parquet OUT are for batches; "
+                                   "one page takes --hits, --explain and --diff")
+        sys.exit(run_page_command(source, dest, cleaner, hits_path=hits_path, explain=explain,
                                   show_diff=show_diff, quiet=quiet, input=input_kind, output=output))
-    if is_jsonl(source, fmt):
-        if report_path or show_diff or explain or resume or marks_path:
-            raise click.UsageError("--report, --diff, --explain, --resume and --marks are for folders; JSONL takes --hits")
+    title = f"clean-articles review: {in_dir}"
+    if records or is_jsonl(source, fmt):
         _records_take_text_or_markdown(output)
-        sys.exit(run_jsonl_command(str(in_dir), str(out_dir), cleaner, text_field=text_field, jobs=jobs,
-                                   scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
-                                   input=input_kind, html_field=html_field, output=output, budget=budget))
+        batch_review = BatchReview(cleaner, title, explain=explain, show_diff=show_diff, worst=worst,
+                                   report_path=report_path, marks_path=marks_path, diff_to_stderr=dest == "-")
+        sys.exit(run_records_command(source, dest, cleaner, fmt=fmt, text_field=text_field, jobs=jobs,
+                                     scheduler=scheduler, quiet=quiet, no_progress=no_progress, hits_path=hits_path,
+                                     input=input_kind, html_field=html_field, output=output, budget=budget,
+                                     resume=resume, review=batch_review))
+    if fmt == "auto" and is_parquet(dest):
+        raise click.UsageError(f"OUT {dest} is Parquet: Parquet is written from records (IN a JSONL, WARC or "
+                               "Parquet file); folders are cleaned to folders")
     if not in_dir.is_dir() or out_dir.is_file() or scheduler:
         raise click.UsageError("folders need IN_DIR and OUT_DIR folders; --scheduler needs JSONL")
+    batch_review = BatchReview(cleaner, title, explain=explain, show_diff=show_diff, worst=worst,
+                               report_path=report_path, marks_path=marks_path)
     check_destinations([("--hits", hits_path), ("--report", report_path), ("the manifest", out_dir / MANIFEST_NAME)],
                        in_dir=in_dir, out_dir=out_dir)
     started = time.monotonic()
@@ -214,10 +221,10 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     files = list(walk_inputs(in_dir, failures, skipped, unread, out_dir=out_dir, follow_symlinks=follow_symlinks))
     if not files and unread:  # a folder of other things: say so, never "cleaned 0 files", exit 0
         failures.append((str(in_dir), f"no page to clean: {sum(unread.values())} files of other types"))
-    stats = Counter()
+    stats: Counter = Counter()
     totals = Totals()
     batch = Batch(cleaner, in_dir, out_dir, resume=resume, input=input_kind, output=output, budget=budget,
-                  keep_hits=bool(hits_path), need_results=bool(report_path or mark_check))
+                  keep_hits=bool(hits_path), need_results=bool(report_path or marks_path))
     try:
         batch.start()
         hits_out = open(hits_path, "w", encoding="utf-8") if hits_path else None
@@ -229,13 +236,6 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest.warning and not quiet:
         click.echo(f"clean-articles: {batch.manifest.warning}", err=True)
     show_bar = not quiet and not no_progress and sys.stderr.isatty()
-    valve = cleaner.by_code.get(cleaner.codes.safety_valve)
-    writer = ReportWriter(title=f"clean-articles review: {in_dir}",
-                          **({"warn_share": valve.params["min_removed_share"]} if valve else {})) \
-        if report_path else None
-    color = want_color(sys.stdout)
-    escape = _is_terminal(sys.stdout)  # the text's own control characters never reach a terminal raw
-    worst_diffs = WorstDiffs(worst) if show_diff and worst else None  # printed at the end, in triage order
     try:
         with Progress("cleaning", len(files), enabled=show_bar) as bar:
             for o in batch.run(files, jobs=resolve_jobs(jobs)):
@@ -248,29 +248,16 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
                     skipped.append((str(o.path), o.reason))
                     continue
                 totals.add(o.result, o.bytes_in, o.bytes_out)
-                if hits_out and (o.hits or o.result is not None):
+                line = o.hits or (hit_record(display(o.rel), display(o.rel), o.result) if o.result is not None else "")
+                if hits_out and line:
                     try:
-                        hits_out.write(o.hits or hit_record(display(o.rel), display(o.rel), o.result))
+                        hits_out.write(line)
                     except OSError as exc:  # a full disk: no more hits, the outputs go on
                         unwritten.append((str(hits_path), f"cannot write: {exc.strerror or exc}"))
                         _close(hits_out)
                         hits_out = None
-                if o.result is None:
-                    continue
-                result = o.result
-                if mark_check is not None:
-                    mark_check.add(display(o.rel), result.text, result.hits, result.input_text)
-                if explain:
-                    print_explain(display(o.rel), result)
-                if writer is not None:
-                    writer.add(display(o.rel), result.input_text, result.text, result.hits,
-                               result.metadata.get("removed_share", 0.0), result.metadata)
-                if worst_diffs is not None:
-                    worst_diffs.add(display(o.rel), result.input_text, result.text, result.hits,
-                                    result.metadata.get("removed_share", 0.0), result.metadata)
-                elif show_diff:
-                    click.echo(format_diff(display(o.rel), result.input_text, result.text,
-                                           result.hits, color=color, escape=escape), nl=False, color=color)
+                if o.result is not None:
+                    batch_review.add(display(o.rel), o.result)
     finally:
         batch.finish()
         why = _close(hits_out) if hits_out else ""
@@ -279,32 +266,14 @@ def run(in_dir: Path, out_dir: Path, rules_dirs, select, ignore, profile, hits_p
     if batch.manifest_error:
         unwritten.append((str(batch.manifest.path), f"{batch.manifest_error} (the outputs written are whole; "
                                                     "--resume may clean some inputs again)"))
-    if worst_diffs is not None:
-        for text in worst_diffs.diffs(color=color, escape=escape):
-            click.echo(text, nl=False, color=color)
-    if writer is not None:
-        if mark_check is not None:
-            writer.marks_status = mark_check.rows()
-        try:
-            writer.write(report_path)
-        except OSError as exc:
-            unwritten.append((str(report_path), f"cannot write: {exc.strerror or exc}"))
+    unwritten += batch_review.finish()
     if not quiet:
         _summary(stats, totals, cleaner, failures, skipped, time.monotonic() - started, unread,
                  settings_path(click.get_current_context()))
-    if mark_check is not None:
-        for line in mark_check.summary():
-            click.echo(f"clean-articles: {printable(line)}", err=True)
+    batch_review.summary()
     for name, why in failures + unwritten:
         click.echo(f"clean-articles: failed: {display(name)}: {printable(why)}", err=True)
     sys.exit(EXIT_FAILED if failures or unwritten else EXIT_OK)
-
-
-def _mark_check(path: Path) -> MarkCheck:
-    try:
-        return MarkCheck(load_marks(path)[1])
-    except MarksError as exc:
-        raise click.UsageError(display(str(exc))) from None
 
 
 def _close(fh) -> str:
@@ -322,13 +291,6 @@ def _records_take_text_or_markdown(output: str) -> None:
     if output == "json":
         raise click.UsageError("JSONL, WARC and Parquet records are JSON or columns already: they carry the "
                                "fields of --output json; use --output text or markdown for the text field")
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _summary(stats: Counter, totals: Totals, cleaner: Cleaner, failures, skipped, elapsed: float,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, write_failed
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, check_destinations, file_or_stdout, write_failed
 from cleaner.review.diff import format_diff, want_color
 from cleaner.terminal import display, printable
 from cleaner.run.io import WriteError, atomic_write, is_html

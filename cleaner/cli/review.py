@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.cli.jsonl import EXIT_FAILED, EXIT_OK, check_destinations
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, check_destinations
 from cleaner.review.marks import MISSED, WRONG, MarksError, load_marks
 from cleaner.rules import RuleError, load_rules
 from cleaner.rules.edit import MissedLine, WrongHit, apply_marks

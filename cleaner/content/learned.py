@@ -218,20 +218,27 @@ class Judgement:
 
 
 def judge(model: ContentModel, kind: str, rows_: Sequence[Sequence[float]], open_: Sequence[int],
-          rule) -> Judgement:
-    """Page type, probabilities, the smoothed keep of each open block at its type's cut."""
+          rule, units: Sequence[Unit]) -> Judgement:
+    """Page type, probabilities, the smoothed keep of each open block at its type's cut.
+
+    Recall first: when the model would keep less than ``guard_min_chars`` of the open
+    blocks' text, the blocks the hand-set scorer kept stay as well (a page of a headline
+    and one paragraph is rare in training, and losing it is worse than a stray line)."""
     threshold, switch, types = _params(rule)
     open_rows = [rows_[i] for i in open_]
     ptype, conf = model.page_type(open_rows)
     cut = types.get(ptype, threshold)
     probs, ctx = model.stages(kind).proba(open_rows)
-    return Judgement(ptype, conf, cut, smooth(probs, cut, switch), probs, ctx)
+    keep = smooth(probs, cut, switch)
+    if sum(len(units[i].text) for i, k in zip(open_, keep) if k) < rule.params["guard_min_chars"]:
+        keep = [k or units[i].kept for i, k in zip(open_, keep)]
+    return Judgement(ptype, conf, cut, keep, probs, ctx)
 
 
 def decide_blocks(model: ContentModel, blocks: list[Block], open_: Sequence[int],
-                  rows_: Sequence[Sequence[float]], rule) -> Judgement:
+                  rows_: Sequence[Sequence[float]], rule, units: Sequence[Unit]) -> Judgement:
     """Text: the model's keep or drop of each open block (a drop names ML101)."""
-    j = judge(model, "text", rows_, open_, rule)
+    j = judge(model, "text", rows_, open_, rule, units)
     for k, i in enumerate(open_):
         b = blocks[i]
         if j.keep[k]:
@@ -242,9 +249,9 @@ def decide_blocks(model: ContentModel, blocks: list[Block], open_: Sequence[int]
 
 
 def decide_dom(model: ContentModel, decisions: list[Decision], open_: Sequence[int],
-               rows_: Sequence[Sequence[float]], rule) -> Judgement:
+               rows_: Sequence[Sequence[float]], rule, units: Sequence[Unit]) -> Judgement:
     """HTML: the model's keep or drop of each open DOM block (a drop names ML102)."""
-    j = judge(model, "html", rows_, open_, rule)
+    j = judge(model, "html", rows_, open_, rule, units)
     for k, i in enumerate(open_):
         d = decisions[i]
         if j.keep[k]:

@@ -7,7 +7,8 @@
     from datatrove.pipeline.writers import ParquetWriter
     from cleaner.integrations.datatrove import CleanArticles
 
-    LocalPipelineExecutor([WarcReader("crawl/"), CleanArticles(), ParquetWriter("clean/")], tasks=4).run()
+    if __name__ == "__main__":  # the executor's worker processes import the script again
+        LocalPipelineExecutor([WarcReader("crawl/"), CleanArticles(), ParquetWriter("clean/")], tasks=2).run()
 
 The text is cleaned as HTML or as scraped text by its content (WarcReader leaves the
 page's HTML in ``text``), or as ``input`` says.  The document keeps its metadata and gains
@@ -15,8 +16,9 @@ the fixed fields of :mod:`cleaner.integrations.fields` (``article_language``,
 ``article_rule_hits`` as JSON, ...), so ParquetWriter's schema holds for every document.
 
 A document that comes out empty is dropped (stat ``dropped_empty``); one that cannot be
-cleaned (its text is no string, or the clean raised) is dropped too (stat ``clean_error``,
-logged once), and the pipeline goes on.  Each rule's hits are summed in the step's stats
+cleaned (its text is no string, it is over ``max_bytes`` or ``timeout``, or the clean
+raised) is dropped too (stat ``clean_error``, logged once with its id), and the pipeline
+goes on.  Each rule's hits are summed in the step's stats
 as ``hits_<CODE>``, beside datatrove's ``total``/``forwarded``/``dropped``.
 """
 from __future__ import annotations
@@ -28,8 +30,9 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.typeshelper import StatHints
 from loguru import logger  # datatrove's own logger
 
-from cleaner.integrations.fields import article_fields, clean, config_of, input_kind
+from cleaner.integrations.fields import article_fields, budget_of, clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
+from cleaner.run.work import MAX_BYTES, TIMEOUT
 
 
 class CleanArticles(PipelineStep):
@@ -43,10 +46,12 @@ class CleanArticles(PipelineStep):
     name = "📰 clean-articles"
     type = "✂️ - CLEAN"
 
-    def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto"):
+    def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto", max_bytes: int = MAX_BYTES,
+                 timeout: float = TIMEOUT):
         super().__init__()
         self.config = config_of(cleaner)
         self.input = input_kind(input)
+        self.budget = budget_of(max_bytes, timeout)
         self._warned = False
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
@@ -55,7 +60,7 @@ class CleanArticles(PipelineStep):
             self.stat_update(StatHints.total)
             with self.track_time():
                 try:
-                    result = clean(cleaner, doc.text, input=self.input)
+                    result = clean(cleaner, doc.text, input=self.input, budget=self.budget)
                 except Exception as exc:  # one bad document never stops the pipeline
                     self._error(doc, exc)
                     continue

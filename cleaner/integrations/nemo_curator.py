@@ -29,18 +29,23 @@ try:
 except ImportError:  # NeMo Curator 0.x
     from nemo_curator.modifiers import DocumentModifier
 
-from cleaner.integrations.fields import clean, config_of, input_kind
+from cleaner.integrations.fields import budget_of, clean, config_of, input_kind
 from cleaner.pipeline import Cleaner, Config
+from cleaner.run.work import MAX_BYTES, TIMEOUT
 
 
 class CleanArticle(DocumentModifier):
     """Clean one page into article text.  ``cleaner``: a Cleaner built from rule folders or
-    its Config (default: the built-in packs); ``input``: ``auto``, ``html`` or ``text``."""
+    its Config (default: the built-in packs); ``input``: ``auto``, ``html`` or ``text``;
+    ``max_bytes`` and ``timeout``: the per-document budgets (0: no limit), over which the
+    page raises :class:`cleaner.pipeline.BadDocument`."""
 
-    def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto"):
+    def __init__(self, cleaner: Cleaner | Config | None = None, *, input: str = "auto", max_bytes: int = MAX_BYTES,
+                 timeout: float = TIMEOUT):
         super().__init__()
         self.config = config_of(cleaner)
         self.input = input_kind(input)
+        self.budget = budget_of(max_bytes, timeout)
 
     def modify_document(self, text: str) -> str:
-        return clean(self.config.build(), text, input=self.input).text
+        return clean(self.config.build(), text, input=self.input, budget=self.budget).text

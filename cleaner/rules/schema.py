@@ -213,6 +213,8 @@ MODEL = {
     "threshold": _p("float", "probability of content below which an undecided block goes", *SHARE),
     "switch_cost": _p("float", "log-odds a change between kept and dropped blocks must outweigh (0: no smoothing)",
                       0, 100),
+    "guard_min_chars": _p("int", "when the model keeps fewer chars of the undecided blocks, the blocks the hand-set "
+                                 "scorer kept stay too", *CHARS),
     **{f"threshold_{t}": _p("float", f"the threshold on a page read as {t}", *SHARE, optional=True)
        for t in _TYPES},
 }

@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from itertools import tee
 
@@ -31,7 +31,7 @@ from cleaner.model import CleanResult
 from cleaner.rules import builtin_rules_dir
 from cleaner.run.executor import batched, ordered_map
 from cleaner.formats import SUFFIXES, render
-from cleaner.run.io import TMP_NAME as _TMP_NAME, atomic_write, is_html, output_name, remove_dead_temps
+from cleaner.run.io import atomic_write, is_html, output_name, remove_dead_temps
 from cleaner.run.totals import hit_record
 from cleaner.stages.decode import unpacked_size
 from cleaner.run.work import FILES_CHUNK, NO_BUDGET, Budget, clean_one, clean_payloads, files_recovery, one_line
@@ -100,7 +100,7 @@ class Manifest:
         self.rules = rules
         self.entries: dict[str, dict] = {}
         self.warning = ""
-        self._journal = None
+        self._journal: BinaryIO | None = None
         self._unsynced = 0
         self.error = ""  # a journal line that could not be written (a full disk)
 

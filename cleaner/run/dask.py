@@ -16,7 +16,7 @@ partition it cleans::
 The output of a document is the same bytes as with ``clean-articles`` on one core
 (:func:`cleaner.run.totals.dumps`).  For one JSONL file in, one out, in order, with bad lines
 reported by number, the command takes ``--scheduler ADDRESS``
-(:func:`cleaner.run.jsonl.run_jsonl` with the cluster's executor).
+(:func:`cleaner.run.stream.run_stream` with the cluster's executor).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - the message is the point
     raise ImportError("cleaner.run.dask needs Dask: pip install 'clean-articles[dask]'") from exc
 
 from cleaner.pipeline import Cleaner, default_cleaner
-from cleaner.run.jsonl import is_compressed
+from cleaner.run.readers import is_compressed
 from cleaner.run.schema import ADDED, TEXT_TYPE, added_values, collisions
 from cleaner.run.totals import dumps
 

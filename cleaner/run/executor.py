@@ -23,7 +23,6 @@ from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor, TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -82,9 +81,10 @@ def ordered_map(fn: Callable[..., R], spec: Any, chunks: Iterable[T], *args: Any
     """``fn(spec, chunk, *args)`` for each chunk, results in input order (``spec``: the
     state every task shares, such as a Cleaner).
 
-    With ``jobs == 1`` (and no ``executor``) everything runs in this process; so does the
-    first chunk, so an input of one chunk never starts a pool.  An empty chunk is a flush
-    (see :func:`cleaner.run.jsonl.numbered_chunks`).  Any
+    With ``jobs == 1`` (and no ``executor``) everything runs in this process.  Otherwise
+    every chunk runs in a worker, the first too, so no document can stop or outlast the
+    command itself (its worker is recovered like any).  An empty chunk is a flush
+    (see :func:`cleaner.run.readers.numbered_chunks`).  Any
     :class:`concurrent.futures.Executor` can be given instead of the process pool (a
     Dask ``client.get_executor()``);  At most ``in_flight`` chunks are submitted and not yet yielded.
     With ``recovery``, a dead worker of the process pool costs only the item that killed
@@ -101,29 +101,16 @@ def ordered_map(fn: Callable[..., R], spec: Any, chunks: Iterable[T], *args: Any
             if chunk:
                 yield fn(spec, chunk, *args)
         return
-    # The first chunk is cleaned here and the pool starts with the second: a small input
-    # never pays for a pool.
-    first = True
-    for chunk in chunks:
-        if not chunk:
-            continue
-        if not first:
-            break
-        first = False
-        yield fn(spec, chunk, *args)
-    else:
-        return
-    head = [chunk]
     if recovery is not None:
         pool = _Pool(jobs, spec)
         try:
-            yield from _recovering(pool, fn, spec, chain(head, chunks), args, in_flight, recovery)
+            yield from _recovering(pool, fn, spec, chunks, args, in_flight, recovery)
         finally:
             pool.close()
         return
     executor = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(spec, os.getpid()))
     try:
-        yield from _bounded(executor, fn, spec, chain(head, chunks), args, in_flight)
+        yield from _bounded(executor, fn, spec, chunks, args, in_flight)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

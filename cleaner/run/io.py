@@ -6,6 +6,7 @@ import fcntl
 import os
 import re
 import secrets
+import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,9 +216,11 @@ def _owner_gone(path: Path) -> bool:
         os.close(fd)
 
 
-def remove_dead_temps(folder: Path, name: str | None = None, *, recursive: bool = False) -> list[Path]:
+def remove_dead_temps(folder: Path, name: str | None = None, *, recursive: bool = False,
+                      keep: Path | None = None) -> list[Path]:
     """Delete the temporary files (of ``name`` only, when given) a killed run left in
-    ``folder``: only those whose writer is gone, so a run still writing keeps its own."""
+    ``folder``: only those whose writer is gone, so a run still writing keeps its own
+    (and ``keep``, the one a resumed run goes on writing)."""
     removed = []
     prefix = None if name is None else f".{name}.tmp-"
     walk = os.walk(folder) if recursive else [(str(folder), [], _names(folder))]
@@ -226,6 +229,8 @@ def remove_dead_temps(folder: Path, name: str | None = None, *, recursive: bool 
             if not TMP_NAME.match(entry) or (prefix and not entry.startswith(prefix)):
                 continue
             p = Path(where) / entry
+            if keep is not None and p.resolve() == keep.resolve():
+                continue
             if _owner_gone(p):
                 try:
                     p.unlink()
@@ -242,8 +247,13 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
+def temp_name(path: Path) -> Path:
+    """A new temporary name for ``path``, in its folder: ``.NAME.tmp-<pid>-<8 hex>``."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+
+
 @contextmanager
-def atomic_open(path: Path) -> Iterator[BinaryIO]:
+def atomic_open(path: Path, *, resume: tuple[Path, int] | None = None) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` only when the ``with`` block ends without error.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file
@@ -253,13 +263,24 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     renaming: a full disk shows there) raise :class:`WriteError`.  The temporary file is
     locked (``flock``) until it is renamed, which tells a dead run's leftovers
     (:func:`remove_dead_temps`) from a live one's.
+
+    ``resume=(temp, size)`` goes on writing a killed run's temporary file ``temp``, cut
+    back to its first ``size`` bytes (its last checkpoint).  An interrupt (Ctrl-C) keeps
+    the temporary file of such a resumable output, for the next ``--resume``.
     """
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    tmp = resume[0] if resume else temp_name(path)
     try:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(tmp, "xb")
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
+            fh: BinaryIO
+            if resume:
+                fh = open(tmp, "r+b")
+                lock_when_free(fh)
+                fh.truncate(resume[1])
+                fh.seek(resume[1])
+            else:
+                fh = open(tmp, "xb")
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
         except OSError as exc:
             raise WriteError(path, exc) from exc
         with fh:
@@ -270,12 +291,38 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
                 os.replace(tmp, path)  # still locked: never taken for a dead run's leftover
             except OSError as exc:
                 raise WriteError(path, exc) from exc
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+    except KeyboardInterrupt:
+        if resume is None:
+            _unlink(tmp)
         raise
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+# Seconds a killed run's worker processes may still hold its temporary file: they shared
+# its lock when forked, and end within half a second of their parent (executor.init_worker).
+LOCK_WAIT = 10.0
+
+
+def lock_when_free(fh) -> None:
+    """Lock a killed run's temporary file, once its last worker process has let it go."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 @contextmanager

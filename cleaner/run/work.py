@@ -1,25 +1,23 @@
 """The tasks the executor runs: one chunk of work each, module-level so they pickle.
 
 Each takes the :class:`~cleaner.pipeline.Cleaner` (built once per worker process) and a
-chunk: files read by the folder batch, numbered JSONL lines, or documents of
-``clean_iter``.  A bad item becomes an error for that item, never an exception.
+chunk: files read by the folder batch, or documents of ``clean_iter``; the record
+formats' task is :func:`cleaner.run.records.clean_chunk`.  A bad item becomes an error for
+that item, never an exception.  The budgets of one document live here, for every format.
 """
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from cleaner.formats import to_markdown
-from cleaner.pipeline import BadDocument, Cleaner, default_cleaner
+from cleaner.pipeline import Cleaner, default_cleaner
 from cleaner.run.executor import Recovery, batched, ordered_map
-from cleaner.run.totals import Totals, dumps, hit_record
+from cleaner.run.readers import JSONL_CHUNK
 from cleaner.stages.decode import GZIP_MAGIC, NotTextError, TooLarge, gunzip
 
-JSONL_CHUNK = 64      # lines a task
 FILES_CHUNK = 16      # files a task
 MAX_BYTES = 64 << 20  # --max-bytes: decoded input of one document
 TIMEOUT = 120.0       # --timeout: seconds one document may take
@@ -113,94 +111,13 @@ def clean_one(cleaner: Cleaner, data: bytes, html: bool, budget: Budget = NO_BUD
 
 def clean_payloads(cleaner: Cleaner, items: Sequence, budget: Budget = NO_BUDGET) -> list[tuple[Any, str, bool]]:
     """Clean ``(bytes, is_html)`` items read by the batch (None passes through)."""
-    return [(None, "", False) if item is None else clean_one(cleaner, *item, budget) for item in items]
+    return [(None, "", False) if item is None else clean_one(cleaner, item[0], item[1], budget) for item in items]
 
 
 def files_recovery(budget: Budget) -> Recovery:
     """A file whose worker died is a failure of that file (:func:`clean_payloads`' results)."""
     return Recovery(lost=lambda item, why: [(None, why, False)],
                     merge=lambda results: [r for chunk in results for r in chunk], limit=budget.timeout)
-
-
-@dataclass
-class ChunkResult:
-    """What cleaning a chunk of JSONL lines gives: output lines, hit records, bad lines
-    and the chunk's totals."""
-
-    lines: list[str] = field(default_factory=list)
-    hits: list[str] = field(default_factory=list)
-    bad: list[tuple[int, str]] = field(default_factory=list)
-    totals: Totals = field(default_factory=Totals)
-
-
-def clean_lines(cleaner: Cleaner, lines: Iterable[tuple[int, bytes | str]], text_field: str = "text",
-                hits_source: str | None = None, input: str = "auto", html_field: str | None = None,
-                output: str = "text", budget: Budget = NO_BUDGET) -> ChunkResult:
-    """Clean numbered JSONL lines; blank lines are skipped, bad ones reported by number.
-
-    With ``hits_source`` (the input's name), each document's hit record too
-    (:func:`cleaner.run.totals.hit_record`, source ``NAME:LINE``), as ``--hits`` writes them."""
-    out = ChunkResult()
-    for lineno, raw in lines:
-        try:
-            too_large = budget.too_large(len(raw))
-            if too_large:
-                raise BadDocument(too_large)
-            if isinstance(raw, bytes):
-                raw = raw.decode("utf-8")
-            if not raw.strip():
-                continue
-            try:
-                doc = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise BadDocument(f"invalid JSON: {exc}") from None
-            with time_limit(budget.timeout):
-                cleaned, result = cleaner.clean_doc(doc, text_field, input=input, html_field=html_field)
-                if output == "markdown":
-                    cleaned[text_field] = to_markdown(result)
-        except DocumentTimeout:
-            out.bad.append((lineno, budget.over_time()))
-            continue
-        except UnicodeDecodeError as exc:
-            out.bad.append((lineno, f"not UTF-8: {exc}"))
-            continue
-        except BadDocument as exc:
-            out.bad.append((lineno, str(exc)))
-            continue
-        except Exception as exc:  # one bad document never stops the stream
-            out.bad.append((lineno, f"{type(exc).__name__}: {exc}"))
-            continue
-        out.lines.append(dumps(cleaned) + "\n")
-        if hits_source is not None:
-            out.hits.append(hit_record(f"{hits_source}:{lineno}", doc.get("id"), result))
-        out.totals.add(result, len(result.input_text), len(result.text))
-    return out
-
-
-
-
-def jsonl_task(cleaner: Cleaner, lines, text_field: str = "text", hits_source: str | None = None,
-               input: str = "auto", html_field: str | None = None, output: str = "text",
-               budget: Budget = NO_BUDGET) -> ChunkResult:
-    """Clean a chunk of numbered JSONL lines (see :func:`clean_lines`)."""
-    return clean_lines(cleaner, lines, text_field, hits_source, input, html_field, output, budget)
-
-
-def merge_chunks(results: list[ChunkResult]) -> ChunkResult:
-    """One chunk's result from the results of its parts, in order."""
-    out = ChunkResult()
-    for r in results:
-        out.lines += r.lines
-        out.hits += r.hits
-        out.bad += r.bad
-        out.totals.merge(r.totals)
-    return out
-
-
-def jsonl_recovery(budget: Budget) -> Recovery:
-    """A record whose worker died is a bad line, by its number."""
-    return Recovery(lost=lambda item, why: ChunkResult(bad=[(item[0], why)]), merge=merge_chunks,
-                    limit=budget.timeout)
 
 
 def _docs_task(cleaner: Cleaner, docs: list[dict], text_field: str, input: str = "auto",

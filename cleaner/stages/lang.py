@@ -12,6 +12,14 @@ SAMPLE_CHARS = 1500
 # language clearly leads at or above this share, langdetect (6-8 ms) is not needed.
 FAST_PATH_SHARE = 0.25
 FAST_PATH_LEAD = 0.08
+# The floor on the stopword vote's evidence: the leading language needs this many of its
+# stopwords in the sample, this many different ones, and this many more than the runner-up.
+# Below it the vote decides nothing: a page of 26 words of no list, "j" among them five
+# times (French "j'"), read as French by shares alone, and its cleaned text, one line
+# shorter, as something else.
+MIN_VOTE_STOPWORDS = 3
+MIN_VOTE_DISTINCT = 2
+MIN_VOTE_MARGIN = 2
 # Fewer letters than this in the sample: too little to tell the language.
 MIN_LETTERS = 30
 # Fewer letters than this and no clear stopword evidence: langdetect's guess from a few
@@ -74,6 +82,12 @@ class LanguageDetector:
                 self._factory = factory
             return self._factory
 
+    @staticmethod
+    def _vote(words: list[str], stops) -> tuple[int, int]:
+        """How many of ``words`` are stopwords of a language, and how many different ones."""
+        found = [w for w in words if w in stops]
+        return len(found), len(set(found))
+
     def may_be_undetermined(self, text: str) -> bool:
         """Could :meth:`detect` answer ``"und"``?  Only with fewer than
         :data:`MIN_GUESS_LETTERS` letters in the sample (a cheap first test: no stopwords,
@@ -89,10 +103,16 @@ class LanguageDetector:
             # langdetect guesses on a few words ("Home" -> "da", "Home\\n" -> "en"), and such a
             # guess flips when a cruft line goes, so cleaning the output would change it again.
             return "und"
-        shares = sorted(((sum(map(stops.__contains__, words)) / len(words), lang) for lang, stops in self._fast),
-                        reverse=True)
-        if shares and shares[0][0] >= FAST_PATH_SHARE and (len(shares) == 1 or shares[0][0] - shares[1][0] >= FAST_PATH_LEAD):
-            return shares[0][1]
+        votes = sorted((self._vote(words, stops) + (lang,) for lang, stops in self._fast), reverse=True)
+        if votes:
+            count, distinct, lang = votes[0]
+            runner_up = votes[1][0] if len(votes) > 1 else 0
+            if count / len(words) >= FAST_PATH_SHARE and (count - runner_up) / len(words) >= FAST_PATH_LEAD:
+                if count >= MIN_VOTE_STOPWORDS and distinct >= MIN_VOTE_DISTINCT and count - runner_up >= MIN_VOTE_MARGIN:
+                    return lang
+                # The vote leans on too little evidence to decide, and langdetect's guess
+                # from so few words flips when one line goes: too short to tell.
+                return "und"
         if letters < MIN_GUESS_LETTERS:
             return "und"
         from langdetect.lang_detect_exception import LangDetectException

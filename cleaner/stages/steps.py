@@ -190,7 +190,7 @@ def _model_html(cfg, doc: Doc, decisions: list, kind: str) -> None:
         doc.capture.append(("html", units, rows, open_))
     if model is not None:
         learned.record_type(doc.metadata, learned.decide_dom(model, decisions, open_, rows,
-                                                             cfg.by_code[learned.HTML_CODE]))
+                                                             cfg.by_code[learned.HTML_CODE], units))
 
 
 def _dom_fallback(cfg, page, decisions) -> int:
@@ -361,7 +361,7 @@ def _model_text(cfg, doc: Doc, open_: list[int]) -> None:
         doc.capture.append(("text", units, rows, open_))
     if model is not None:
         learned.record_type(doc.metadata, learned.decide_blocks(model, blocks, open_, rows,
-                                                                cfg.by_code[learned.TEXT_CODE]))
+                                                                cfg.by_code[learned.TEXT_CODE], units))
 
 
 def _support(b: Block) -> tuple:
