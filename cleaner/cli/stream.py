@@ -25,7 +25,7 @@ from cleaner.pipeline import ARTICLE_FIELDS
 from cleaner.run import executor as parallel
 from cleaner.run.batch import rules_hash
 from cleaner.run.extras import missing_extra
-from cleaner.run.io import WriteError, is_parquet
+from cleaner.run.io import ReadError, WriteError, is_parquet
 from cleaner.run.progress import Progress
 from cleaner.run.readers import InputError, Reader, fastwarc_missing, is_warc, open_reader, pyarrow_missing
 from cleaner.run.records import Job
@@ -154,6 +154,10 @@ def run_records_command(source: str, dest: str, cleaner, *, fmt: str = "auto", t
         return pipe_closed()
     except WriteError as exc:
         return write_failed(exc)
+    except ReadError as exc:  # the output was not committed: the previous one stands
+        click.echo(f"clean-articles: failed: {display(exc.source)}: cannot read after line {exc.line}: "
+                   f"{printable(exc.why)}", err=True)
+        return EXIT_FAILED
     failed = report.bad
     stream_error = getattr(reader, "stream_error", None)
     if stream_error:

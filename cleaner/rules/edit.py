@@ -69,6 +69,7 @@ def apply_marks(pack_text: str | None, wrong: Iterable[WrongHit], missed: Iterab
     doc = tomlkit.parse(pack_text) if pack_text and pack_text.strip() else _new_pack()
     by_code = {r.code: r for r in rules}
     changes = PackChanges()
+    extensions: dict[str, _Extension] = {}
     for mark in wrong:
         text = mark.text.strip()
         if mark.code not in by_code:
@@ -77,7 +78,12 @@ def apply_marks(pack_text: str | None, wrong: Iterable[WrongHit], missed: Iterab
         if not allow_key(text):
             changes.skipped.append((f"{mark.code} wrong", "the mark holds no text"))
             continue
-        _extend(doc, by_code[mark.code], text, mark.where, changes)
+        rule = by_code[mark.code]
+        if rule.code not in extensions:
+            extensions[rule.code] = _Extension(doc, rule)
+        extensions[rule.code].add(text, mark.where, changes)
+    for extension in extensions.values():
+        extension.write()
     drafted = _drafted_lines(doc)
     used = set(by_code) | _codes_in(doc)
     for mark in missed:
@@ -124,30 +130,70 @@ def _rules_aot(doc) -> AoT:
     return _aot(doc, "rule")
 
 
-def _extend(doc, rule: Rule, text: str, where: str, changes: PackChanges) -> None:
-    table = next((t for t in _aot(doc, "extend") if t.get("code") == rule.code), None)
-    if table is None:
-        table = tomlkit.table()
-        table["code"] = rule.code
-        table["note"] = f"{rule.name}: hits a reviewer marked wrong"
-        _array(table, ("examples", "keep"))
-        _array(table, ("allow",))
-        table.add(tomlkit.nl())
-        _aot(doc, "extend").append(table)
-    keep = _array(table, ("examples", "keep"))
-    allow = _array(table, ("allow",))
-    key = allow_key(text)
-    added = False
-    if key not in {allow_key(k) for k in list(keep) + list(rule.examples_keep)}:
-        keep.add_line(text, comment=_comment(where))
-        changes.keep_added.setdefault(rule.code, []).append(text)
-        added = True
-    if key not in {allow_key(a) for a in allow}:
-        allow.add_line(text, comment=_comment(where))
-        changes.allow_added.setdefault(rule.code, []).append(text)
-        added = True
-    if not added:
-        changes.already += 1
+class _Extension:
+    """The ``[[extend]]`` table of one rule, with the keys of the lines it holds and the
+    lines to add, so that each mark costs the same however many the table has: tomlkit
+    reindexes a whole array on each ``add_line``, so the new lines go in at once (:meth:`write`)."""
+
+    def __init__(self, doc, rule: Rule):
+        table = next((t for t in _aot(doc, "extend") if t.get("code") == rule.code), None)
+        if table is None:
+            table = tomlkit.table()
+            table["code"] = rule.code
+            table["note"] = f"{rule.name}: hits a reviewer marked wrong"
+            _array(table, _KEEP)
+            _array(table, _ALLOW)
+            table.add(tomlkit.nl())
+            _aot(doc, "extend").append(table)
+        self.code, self.table = rule.code, table
+        self.kept = {allow_key(k) for k in list(_array(table, _KEEP)) + list(rule.examples_keep)}
+        self.allowed = {allow_key(a) for a in _array(table, _ALLOW)}
+        self.new_keep: list[tuple[str, str]] = []
+        self.new_allow: list[tuple[str, str]] = []
+
+    def add(self, text: str, where: str, changes: PackChanges) -> None:
+        key = allow_key(text)
+        added = False
+        if key not in self.kept:
+            self.kept.add(key)
+            self.new_keep.append((text, _comment(where)))
+            changes.keep_added.setdefault(self.code, []).append(text)
+            added = True
+        if key not in self.allowed:
+            self.allowed.add(key)
+            self.new_allow.append((text, _comment(where)))
+            changes.allow_added.setdefault(self.code, []).append(text)
+            added = True
+        if not added:
+            changes.already += 1
+
+    def write(self) -> None:
+        """The new lines into the table's arrays, one line each with its comment."""
+        for path, lines in ((_KEEP, self.new_keep), (_ALLOW, self.new_allow)):
+            if lines:
+                _append_lines(self.table, path, lines)
+
+
+_KEEP, _ALLOW = ("examples", "keep"), ("allow",)
+
+
+def _append_lines(table: Table, path: tuple[str, ...], lines: list[tuple[str, str]]) -> None:
+    """``lines`` (text, comment) at the end of the array at ``path``, as ``add_line`` would
+    write each, in time linear in the array: the first through ``add_line`` (which puts the
+    comma after the array's last value), the rest as text before its closing bracket, and
+    the array parsed again once."""
+    arr = _array(table, path)
+    (first, note), rest = lines[0], lines[1:]
+    arr.add_line(first, comment=note or None)
+    if not rest:
+        return
+    head = arr.as_string()
+    tail = "".join(f"    {tomlkit.item(text).as_string()},{f' # {note}' if note else ''}\n" for text, note in rest)
+    parsed = tomlkit.parse(f"a = {head[:-1]}{tail}]")["a"]
+    node = table
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = parsed
 
 
 def _array(table: Table, path: tuple[str, ...]):
@@ -171,7 +217,8 @@ def _array(table: Table, path: tuple[str, ...]):
 
 
 def _comment(where: str) -> str:
-    return " ".join(where.split())[:160]
+    """Where a mark came from, as a one-line TOML comment (no control characters)."""
+    return "".join(c for c in " ".join(where.split()) if c.isprintable())[:160]
 
 
 def _drafted_lines(doc) -> set[str]:

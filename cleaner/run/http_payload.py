@@ -12,12 +12,10 @@ import http.client
 import io
 import zlib
 
-from cleaner.stages.decode import GZIP_MAGIC, gunzip
+from cleaner.stages.decode import GZIP_MAGIC, TooLarge, declared_codec, gunzip, strict_decode
 
 # A byte order mark outranks the HTTP charset (WHATWG Encoding: "BOM sniffing").
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# WHATWG Encoding maps these labels to windows-1252, which is what such pages really hold.
-_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
 
 
 class PayloadError(ValueError):
@@ -50,8 +48,35 @@ def dechunk(body: bytes) -> bytes:
         raise PayloadError(f"broken chunked transfer encoding ({type(exc).__name__})") from None
 
 
-def undo_content_coding(body: bytes, coding: str) -> bytes:
-    """Undo one ``Content-Encoding`` (gzip, deflate, br; identity passes)."""
+def _inflate_zlib(body: bytes, wbits: int, limit: int) -> bytes | None:
+    """zlib or raw deflate data inflated to at most ``limit + 1`` bytes; None when it is
+    not such data, or breaks off."""
+    inflater = zlib.decompressobj(wbits)
+    try:
+        out = inflater.decompress(body, limit + 1) if limit else inflater.decompress(body)
+    except zlib.error:
+        return None
+    return out if inflater.eof or len(out) > limit > 0 else None
+
+
+def _inflate_brotli(body: bytes, limit: int) -> bytes | None:
+    try:
+        import brotli
+    except ImportError:
+        raise PayloadError("Content-Encoding br needs the brotli module: pip install brotli") from None
+    inflater = brotli.Decompressor()
+    try:
+        out = inflater.process(body, output_buffer_limit=limit + 1) if limit else inflater.process(body)
+    except TypeError:  # brotli < 1.2 cannot stop at a size
+        raise PayloadError("Content-Encoding br within --max-bytes needs brotli>=1.2: pip install -U brotli") from None
+    except brotli.error:
+        return None
+    return out if inflater.is_finished() or len(out) > limit > 0 else None
+
+
+def undo_content_coding(body: bytes, coding: str, limit: int = 0) -> bytes:
+    """Undo one ``Content-Encoding`` (gzip, deflate, br; identity passes), inflating no
+    more than ``limit`` bytes (0: no limit): a larger payload is a :class:`PayloadError`."""
     coding = coding.strip().lower()
     if coding in ("", "identity"):
         return body
@@ -59,48 +84,52 @@ def undo_content_coding(body: bytes, coding: str) -> bytes:
         if not body.startswith(GZIP_MAGIC):
             return body  # stored decoded
         try:
-            return gunzip(body)
+            out = gunzip(body, limit)
+        except TooLarge:
+            raise PayloadError(_too_large(limit, coding)) from None
         except ValueError as exc:
             raise PayloadError(str(exc)) from None
-    if coding == "deflate":  # zlib-wrapped as the RFC says, or raw deflate as some servers send
-        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
-            try:
-                return zlib.decompress(body, wbits)
-            except zlib.error:
-                continue
-        if body.lstrip()[:1] == b"<":
-            return body  # stored decoded
-        raise PayloadError("corrupt deflate data")
-    if coding == "br":
-        try:
-            import brotli
-        except ImportError:
-            raise PayloadError("Content-Encoding br needs the brotli module: pip install brotli") from None
-        try:
-            return brotli.decompress(body)
-        except brotli.error:
+    elif coding == "deflate":  # zlib-wrapped as the RFC says, or raw deflate as some servers send
+        out = _inflate_zlib(body, zlib.MAX_WBITS, limit)
+        if out is None:
+            out = _inflate_zlib(body, -zlib.MAX_WBITS, limit)
+        if out is None:
+            if body.lstrip()[:1] == b"<":
+                return body  # stored decoded
+            raise PayloadError("corrupt deflate data")
+    elif coding == "br":
+        out = _inflate_brotli(body, limit)
+        if out is None:
             if body.lstrip()[:1] == b"<":
                 return body
-            raise PayloadError("corrupt brotli data") from None
-    raise PayloadError(f"unsupported Content-Encoding {coding!r}")
+            raise PayloadError("corrupt brotli data")
+    else:
+        raise PayloadError(f"unsupported Content-Encoding {coding!r}")
+    if limit and len(out) > limit:
+        raise PayloadError(_too_large(limit, coding))
+    return out
 
 
-def undo_codings(body: bytes, transfer_encoding: str | None, content_encoding: str | None) -> bytes:
-    """The payload with its HTTP codings undone, in reverse order of application."""
+def _too_large(limit: int, coding: str) -> str:
+    return f"larger than --max-bytes {limit} when its Content-Encoding {coding} is undone"
+
+
+def undo_codings(body: bytes, transfer_encoding: str | None, content_encoding: str | None, limit: int = 0) -> bytes:
+    """The payload with its HTTP codings undone, in reverse order of application; each
+    content coding inflates no more than ``limit`` bytes (0: no limit)."""
     if transfer_encoding and "chunked" in transfer_encoding.lower():
         body = dechunk(body)
     for coding in reversed((content_encoding or "").split(",")):
-        body = undo_content_coding(body, coding)
+        body = undo_content_coding(body, coding, limit)
     return body
 
 
 def decode_payload(body: bytes, charset: str | None) -> str | bytes:
-    """The payload as text when the declared ``charset`` is a codec Python knows and the
-    bytes decode strictly with it; else the bytes, for the HTML path's own detection."""
+    """The payload as text when the declared ``charset`` is a web charset (the WHATWG label
+    table: ``iso-8859-1`` reads as windows-1252, ``utf-16`` only on UTF-16 bytes) and the
+    bytes decode strictly with it; else the bytes, for the HTML path's own detection.
+    Never raises: a label no browser knows is no label."""
     if not charset or body.startswith(_BOMS):
         return body
-    name = "cp1252" if charset.strip().lower() in _AS_WINDOWS_1252 else charset.strip()
-    try:
-        return body.decode(name)
-    except (LookupError, UnicodeDecodeError):
-        return body
+    text = strict_decode(body, declared_codec(charset, body))
+    return body if text is None else text

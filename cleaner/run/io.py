@@ -148,6 +148,54 @@ class WriteError(OSError):
         self.target = str(target)
 
 
+class ReadError(Exception):
+    """An input could not be read on after ``line`` whole lines (truncated or corrupt
+    compressed data, an I/O error): the input's fault.  An ``EOFError`` never escapes as
+    itself, which click would take for Ctrl-D and report as ``Aborted!``."""
+
+    def __init__(self, source: str, line: int, exc: BaseException):
+        why = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, EOFError):
+            why = f"truncated: {why}"
+        super().__init__(f"{source}: cannot read after line {line}: {why}")
+        self.source, self.line, self.why = source, line, why
+
+
+class CheckedLines:
+    """The lines of the binary input ``fh`` (a file named ``source``), any error reading
+    or closing it a :class:`ReadError` naming the file and the last line read whole.
+
+    Closing is part of reading: a decompressor tells a truncated stream only at its end.
+    So a caller closes the input before it commits an output made from it."""
+
+    def __init__(self, fh: BinaryIO, source: str):
+        self._fh, self.source, self.lines = fh, source, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        lines = iter(self._fh)
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - each decompressor has its own errors
+                raise ReadError(self.source, self.lines, exc) from None
+            self.lines += 1
+            yield line
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        except Exception as exc:  # noqa: BLE001
+            raise ReadError(self.source, self.lines, exc) from None
+
+    def __enter__(self) -> "CheckedLines":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 # Temporary files of atomic_open: ".NAME.tmp-<pid>-<8 hex>".
 TMP_NAME = re.compile(r"^\..+\.tmp-[0-9]+-[0-9a-f]{8}$")
 

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 from xopen import xopen
 
 from cleaner.run.extras import missing_extra
-from cleaner.run.io import COMPRESSION, compression_of, is_parquet
+from cleaner.run.io import COMPRESSION, CheckedLines, compression_of, is_parquet
 
 IDLE_FLUSH = 0.5  # seconds without input after which a pipe's partial chunk is cleaned
 JSONL_CHUNK = 64  # JSONL lines or Parquet rows a task
@@ -34,6 +34,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 NO_TYPE = "no content type"
 NOT_TEXT = "binary payload"
+MAX_HTTP_HEADER = 1 << 20  # bytes of one record's HTTP header (fastwarc's default: 32 KiB)
 
 
 class InputError(Exception):
@@ -209,6 +210,8 @@ class Reader:
         raise NotImplementedError
 
     def close(self) -> None:
+        """Close the input; the runner does so after its last chunk, before the output is
+        committed, and the context again (a second close does nothing)."""
         if self._raw is not None:
             self._raw.close()
 
@@ -224,18 +227,34 @@ class JsonlReader(Reader):
     stdin (a pipe's partial chunk is cleaned when it goes quiet)."""
 
     kind = "jsonl"
+    _lines: CheckedLines | None = None
 
     def name(self, position: int) -> str:
         return f"{self.source}:{position}"
 
     def chunks(self, skip: int = 0) -> Iterator[list]:
+        """A file's damage (truncated or corrupt compressed data, an I/O error) is a
+        :class:`~cleaner.run.io.ReadError` naming it and the last line read whole.
+        threads=0: decompressed in this process, so a damaged stream fails as it is
+        read, not in a helper program whose complaint comes only when it is closed."""
         if self.source == "-":
             lines: Iterable[bytes | None] = _stdin_lines(sys.stdin.buffer)
         else:
             raw = self._open_raw()
-            lines = xopen(raw, "rb", format=compression_of(self.source), threads=0) \
+            fh = xopen(raw, "rb", format=compression_of(self.source), threads=0) \
                 if is_compressed(self.source) else raw
+            lines = self._lines = CheckedLines(fh, self.source)
         yield from numbered_chunks(lines, self.size(), skip)
+
+    def close(self) -> None:
+        """Closing is part of reading (a decompressor may tell a truncated stream only
+        then): a :class:`~cleaner.run.io.ReadError` here means the input is damaged."""
+        lines, self._lines = self._lines, None
+        try:
+            if lines is not None:
+                lines.close()
+        finally:
+            super().close()
 
 
 # -- WARC -----------------------------------------------------------------------------
@@ -321,7 +340,9 @@ class WarcReader(Reader):
 
         # auto_decode="none": a corrupt gzip body would break fastwarc's iterator for the rest
         # of the file; undone per record in the worker instead (cleaner.run.http_payload).
-        records = iter(ArchiveIterator(stream, parse_http=True, auto_decode="none"))
+        # parse_http=False: an HTTP header fastwarc cannot parse (too long, say) would end the
+        # iterator; parsed per record below, it fails that record alone.
+        records = iter(ArchiveIterator(stream, parse_http=False, auto_decode="none"))
         while True:
             try:
                 rec = next(records)
@@ -335,6 +356,11 @@ class WarcReader(Reader):
             self.records += 1
             if rec.record_type != WarcRecordType.response:
                 self.other[rec.headers.get("WARC-Type") or "no WARC-Type"] += 1
+                continue
+            try:
+                rec.parse_http(auto_decode="none", max_header_len=MAX_HTTP_HEADER)
+            except Exception as exc:  # noqa: BLE001 - fastwarc's errors differ by version
+                yield self.records, _unreadable(rec, f"cannot read its HTTP header: {' '.join(str(exc).split())}")
                 continue
             http = rec.http_headers
             ctype = (rec.http_content_type if http is not None else rec.headers.get("Content-Type")) or None
@@ -353,6 +379,13 @@ class WarcReader(Reader):
                 broken=f"truncated record: {len(body):,} of {expected:,} payload bytes" if len(body) < expected else "")
         if not self.records:
             raise InputError("not a WARC file: no record in it")
+
+
+def _unreadable(rec, why: str) -> WarcRecord:
+    """A response record that fails, named, without its payload."""
+    return WarcRecord(url=rec.headers.get("WARC-Target-URI"), date=rec.headers.get("WARC-Date"),
+                      record_id=rec.headers.get("WARC-Record-ID"), status=None, content_type=None, charset=None,
+                      transfer_encoding=None, content_encoding=None, body=b"", broken=why)
 
 
 # -- Parquet --------------------------------------------------------------------------

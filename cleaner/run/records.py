@@ -210,7 +210,8 @@ def _warc(cleaner: Cleaner, record: WarcRecord, job: Job):
     if record.broken:
         raise BadDocument(record.broken)
     try:
-        body = undo_codings(record.body, record.transfer_encoding, record.content_encoding)
+        # Each content coding inflates no more than --max-bytes: a bomb costs a page's memory.
+        body = undo_codings(record.body, record.transfer_encoding, record.content_encoding, job.budget.max_bytes)
     except PayloadError as exc:
         raise BadDocument(str(exc)) from None
     html = _warc_is_html(record, body, job.input)

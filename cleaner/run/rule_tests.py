@@ -44,6 +44,7 @@ class ExampleRunner:
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(replace(r, allow=frozenset()) if r.allow else r for r in rules)
         self._full: Cleaner | None = None
+        self._alone: dict[str, Cleaner] = {}  # by code: a rule's examples share its cleaner
         self._hand: Cleaner | None = None
 
     def _lang(self, rule: Rule) -> str:
@@ -62,7 +63,9 @@ class ExampleRunner:
                 self._full = Cleaner(rules=self.rules)
             cleaner = self._full
         else:
-            cleaner = Cleaner(rules=self.rules, select=[rule.code])
+            cleaner = self._alone.get(rule.code)
+            if cleaner is None:
+                cleaner = self._alone[rule.code] = Cleaner(rules=self.rules, select=[rule.code])
         encoding = rule.param("example_encoding")
         data = text.encode(encoding) if encoding else text
         # A code-decided rule of the HTML path (the content model's ML102) has HTML examples.

@@ -213,6 +213,7 @@ def run_stream(reader: Reader, writer: Writer, cleaner, job: Job, *, jobs: int |
         if progress:
             progress.update(result.totals.docs + len(result.bad) + sum(result.skipped.values()),
                             reader.done_bytes())
+    reader.close()  # before the writer commits: a damaged input (ReadError) leaves the old output
     return report
 
 

@@ -7,6 +7,7 @@ rule; chunks cleaned in worker processes return their own and are merged in orde
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -67,15 +68,32 @@ def dumps(doc: dict) -> str:
 
     A string that UTF-8 cannot carry (a lone surrogate from a ``\\ud800`` escape in the
     input) is written as the JSON escape it came as, so the line stays valid and lossless.
+    NaN and the infinities, which strict JSON has not, are written as ``null``.
 
     >>> dumps({"id": "a", "text": "Café"})
     '{"id": "a", "text": "Café"}'
     >>> dumps({"id": "\\ud800"})
     '{"id": "\\\\ud800"}'
     """
-    line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
+    try:
+        line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    except ValueError:  # NaN or an infinity: strict JSON has no token for them
+        doc = _finite(doc)
+        line = json.dumps(doc, ensure_ascii=False, separators=(", ", ": "))
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(doc, ensure_ascii=True, separators=(", ", ": "))
     return line
+
+
+def _finite(value):
+    """``value`` with every NaN and infinity as None (JSON ``null``), as JavaScript's
+    ``JSON.stringify`` writes them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -1,4 +1,10 @@
-"""Bytes to text: UTF-8 first, beautifulsoup4's encoding detection as the fallback."""
+"""Bytes to text: UTF-8 first, beautifulsoup4's encoding detection as the fallback.
+
+A charset a page or its HTTP header declares is resolved as browsers resolve it, through
+the WHATWG Encoding label table (``webencodings``), never through Python's codec registry:
+that registry also holds codecs no page is written in (``unicode_escape`` rewrites
+``C:\\new``, ``punycode`` raises, EBCDIC code pages turn ASCII into garbage).
+"""
 from __future__ import annotations
 
 import codecs
@@ -6,6 +12,8 @@ import gzip
 import io
 import zlib
 from collections import Counter
+
+import webencodings
 
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -149,6 +157,64 @@ def unwrap(data: bytes) -> bytes:
     return data
 
 
+# WHATWG encodings that are not an ordinary codec: "replacement" (labels of ISO-2022-KR and
+# HZ, whose pages a browser shows as one U+FFFD) is left to detection; x-user-defined is
+# read as windows-1252, as a browser reads it from a <meta>.
+_WEB_AS = {"replacement": None, "x-user-defined": "cp1252"}
+_UTF16 = frozenset({"utf-16-le", "utf-16-be"})
+
+
+def web_codec(label: str | None) -> str | None:
+    """The Python codec a charset ``label`` names in the WHATWG Encoding label table
+    (``iso-8859-1`` is windows-1252, ``Shift_JIS`` cp932, ...), or None for a label the
+    table does not hold (the caller falls back to detection)."""
+    encoding = webencodings.lookup(label) if label else None
+    if encoding is None:
+        return None
+    return _WEB_AS.get(encoding.name, encoding.codec_info.name)
+
+
+def declared_codec(label: str | None, data: bytes) -> str | None:
+    """The codec to read ``data`` with when it declares ``label``: :func:`web_codec`, but a
+    UTF-16 label holds only when the bytes are UTF-16, else it means UTF-8 (as the WHATWG
+    rule for a ``<meta>`` has it: a page that can declare its charset in ASCII is not UTF-16)."""
+    codec = web_codec(label)
+    if codec in _UTF16:
+        found = sniff_utf16(data)
+        return found if found == codec else "utf-8"
+    return codec
+
+
+def strict_decode(data: bytes, codec: str | None) -> str | None:
+    """``data`` decoded by ``codec`` when every byte fits it, else None (never raises)."""
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec)
+    except (LookupError, UnicodeError):
+        return None
+
+
+def detect(data: bytes, is_html: bool) -> tuple[str, str] | None:
+    """``(text, encoding)`` by bs4's detection with the declared charset (``<meta>`` or XML
+    declaration) read through the web label table; None when nothing decodes the bytes."""
+    from bs4.dammit import EncodingDetector, UnicodeDammit  # imported only when needed: it is slow to load
+
+    declared = None
+    if EncodingDetector.strip_byte_order_mark(data)[1] is None:  # a byte order mark outranks it
+        declared = EncodingDetector.find_declared_encoding(data, is_html=is_html)
+        codec = declared_codec(declared, data)
+        text = strict_decode(data, codec)
+        if text is not None:
+            return text, "utf-8" if codec == "utf-8" else webencodings.lookup(declared).name
+    # The declared label, tried already or not a web charset, is kept out of bs4's guesses.
+    excluded = [e for e in (declared and declared.lower(), codec) if e] if declared else []
+    dammit = UnicodeDammit(data, is_html=is_html, exclude_encodings=excluded)
+    if dammit.unicode_markup is not None and dammit.original_encoding:
+        return dammit.unicode_markup, dammit.original_encoding
+    return None
+
+
 def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None]:
     """Return ``(text, fallback)``; ``fallback`` names the encoding used when not UTF-8.
 
@@ -172,9 +238,7 @@ def _to_text(data: bytes, is_html: bool) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    from bs4.dammit import UnicodeDammit  # imported only when needed: it is slow to load
-
-    dammit = UnicodeDammit(data, is_html=is_html)
-    if dammit.unicode_markup is not None and dammit.original_encoding:
-        return dammit.unicode_markup, dammit.original_encoding
+    found = detect(data, is_html)
+    if found is not None:
+        return found
     return data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"

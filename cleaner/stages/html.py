@@ -33,7 +33,7 @@ from cleaner.content import dom, pagetype
 from cleaner.model import DROP, KEEP, Block, Decision, HtmlBlock, HtmlPage
 from cleaner.rules import builtin_rules_dir, load_pack
 from cleaner.rules.html import HtmlRules, _HintIndex, default_rules
-from cleaner.stages.decode import GZIP_MAGIC, gunzip, sniff_utf16
+from cleaner.stages.decode import GZIP_MAGIC, declared_codec, detect, gunzip, sniff_utf16
 from cleaner.stages.lang import LanguageDetector
 
 __all__ = ["decode_html", "markup_of", "parse_html", "select_main", "extract_text", "fired_codes",
@@ -93,25 +93,82 @@ def _decode(data: bytes) -> tuple[str, bytes | None]:
     utf16 = sniff_utf16(data)  # no BOM to tell bs4, and its ASCII reads as UTF-8 with NULs
     if utf16:
         return data.decode(utf16, errors="replace"), None
-    from bs4.dammit import EncodingDetector, UnicodeDammit  # imported lazily (slow import)
+    from bs4.dammit import EncodingDetector  # imported lazily (slow import)
 
     # Most pages are UTF-8, declared or not: when bs4 finds no BOM and no other declared
     # charset and the bytes are valid UTF-8, that is the answer, before any statistical
     # guess (which costs more than parsing, and depends on which detector is installed).
+    # A label the web does not know (an EBCDIC code page, ``unicode_escape``) declares nothing.
     if EncodingDetector.strip_byte_order_mark(data)[1] is None:
         declared = EncodingDetector.find_declared_encoding(data, is_html=True)
-        if declared is None or declared.lower().replace("_", "-") in ("utf-8", "utf8"):
+        if declared_codec(declared, data) in (None, "utf-8"):
             try:
                 return data.decode("utf-8"), data
             except UnicodeDecodeError:
                 pass
-    dammit = UnicodeDammit(data, is_html=True)
-    if dammit.unicode_markup is None:
+    found = detect(data, is_html=True)
+    if found is None:
         return data.decode("utf-8", errors="replace"), None
-    return dammit.unicode_markup, None
+    return found[0], None
 
 
 # --------------------------------------------------------------------------- parsing
+
+
+# A start tag this long (no real page has one) is read here first: libxml2 checks each
+# attribute against every earlier one of its element, quadratic in them.
+_LONG_TAG_CHARS = 1 << 15
+_LONG_TAG = re.compile("<[A-Za-z][^<>]{%d}" % _LONG_TAG_CHARS)
+_LONG_TAG_BYTES = re.compile(_LONG_TAG.pattern.encode())
+_TAG_NAME = re.compile(r"<[A-Za-z][^\s/>]*")
+_SPACE = re.compile(r"\s*")
+_ATTRIBUTE = re.compile(r"""\s*([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|[^\s"'=<>`]+))?|\s*/""")
+
+
+def _shorten_long_tags(html: str | bytes) -> str | bytes:
+    """``html`` with each start tag of more than :data:`_MAX_ATTRIBUTES` attributes cut to
+    its first ones and those hints are read from (an element of tens of thousands took
+    lxml half a minute).  A tag whose end is unclear (a quote that never closes) stays."""
+    gt = b">" if isinstance(html, bytes) else ">"
+    # A cheap test first (no stretch that long without a ">"), as it is run on every page.
+    if len(html) <= _LONG_TAG_CHARS or max(map(len, html.split(gt))) <= _LONG_TAG_CHARS:
+        return html
+    if (_LONG_TAG_BYTES if isinstance(html, bytes) else _LONG_TAG).search(html) is None:
+        return html
+    text = html.decode("utf-8", "surrogateescape") if isinstance(html, bytes) else html
+    keep = frozenset(_HINT_ATTRIBUTES + default_rules().index.attributes + ("lang", "href", "rel", "content"))
+    out, last = [], 0
+    for found in _LONG_TAG.finditer(text):
+        start = found.start()
+        if start < last:
+            continue
+        tag = _shortened_tag(text, start, keep)
+        if tag is not None:
+            short, end = tag
+            out += [text[last:start], short]
+            last = end
+    out.append(text[last:])
+    text = "".join(out)
+    return text.encode("utf-8", "surrogateescape") if isinstance(html, bytes) else text
+
+
+def _shortened_tag(text: str, start: int, keep_always: frozenset) -> tuple[str, int] | None:
+    """(the start tag at ``start`` with its attributes cut, where it ends), or None."""
+    name = _TAG_NAME.match(text, start)
+    pos, kept, count = name.end(), [], 0
+    while True:
+        attr = _ATTRIBUTE.match(text, pos)
+        if attr is None or attr.end() == pos:
+            break
+        if attr.group(1) is not None:
+            count += 1
+            if count <= _MAX_ATTRIBUTES or attr.group(1).lower() in keep_always:
+                kept.append(attr.group())
+        pos = attr.end()
+    rest = _SPACE.match(text, pos).end()  # whitespace before ">"
+    if not text.startswith(">", rest) or count <= _MAX_ATTRIBUTES:
+        return None
+    return name.group() + "".join(kept) + ">", rest + 1
 
 
 def _build_tree(html: str | bytes):
@@ -122,6 +179,7 @@ def _build_tree(html: str | bytes):
     would be truncated just as silently, so it raises ``ValueError`` instead: a batch
     reports the file as failed rather than writing half a page.
     """
+    html = _shorten_long_tags(html)
     if isinstance(html, bytes):
         html = _XML_DECL_BYTES.sub(b"", html, count=1)
         encoding = "utf-8"
@@ -149,6 +207,10 @@ def _build_tree(html: str | bytes):
 
 
 _NO_ATTRS = (None, None, None, None, ())
+# More attributes than this on one element (no real page has them) are not all read: lxml's
+# items() is quadratic in them, and the element cache would keep them.  Hints are read by name.
+_MAX_ATTRIBUTES = 64
+_HINT_ATTRIBUTES = ("class", "id", "role", "style")
 _MATCH_CACHE_MAX = 100_000
 _ELEMENT_CACHE_MAX = 20_000  # keys hold whole attribute values: keep it smaller
 _MAX_DEPTH = 400
@@ -156,6 +218,12 @@ _MAX_DEPTH = 400
 # has one) is folded: later tiny siblings join the run's last block, up to _FOLD_CHARS
 # characters each, so memory and work stay bounded by the page's size, not its tag count.
 _TINY_CHARS, _TINY_RUN, _FOLD_CHARS = 16, 1000, 4000
+
+
+def _hint_attributes(el, index: "_HintIndex") -> tuple[tuple[str, str], ...]:
+    """The (name, value) pairs of ``el`` that hints and the path label are made of."""
+    get = el.get
+    return tuple((a, v) for a in _HINT_ATTRIBUTES + index.attributes if (v := get(a)) is not None)
 
 
 def _hints_for(el, tag: str, index: "_HintIndex", cache: dict) -> tuple[tuple[str, str], ...]:
@@ -363,8 +431,11 @@ def _walk(root, rules: HtmlRules, read: frozenset[str] = frozenset()) -> tuple[l
                     own = ()
                     piece = None
                 else:
-                    # Hints and path label depend on the tag and attributes only.
-                    key = (tag, tuple(el.items()))
+                    # Hints and path label depend on the tag and attributes only; an
+                    # element of very many is keyed by those hints are read from.
+                    attrib = el.attrib
+                    key = (tag, tuple(attrib.items()) if len(attrib) <= _MAX_ATTRIBUTES
+                           else _hint_attributes(el, index))
                     found = elements.get(key)
                     if found is None:
                         cls = el.get("class")
@@ -511,10 +582,31 @@ def _page_lang(root) -> str:
     return lang.split("-")[0].split("_")[0][:3] if lang else ""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Noncharacters (Unicode keeps them out of interchange): stand-ins for lone surrogates.
+_STAND_INS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [chr(p << 16 | 0xFFFE) for p in range(1, 17)]
+
+
+def _shelter_surrogates(html: str | bytes) -> tuple[str | bytes, dict[int, str] | None]:
+    """``html`` with each lone surrogate swapped for a noncharacter it does not hold, and
+    the table that swaps them back; libxml2 has no UTF-8 for a surrogate and stops reading
+    at the first, silently.  Back in the block texts, the repair stage replaces them (with
+    a hit) as on the text path.  Past the stand-ins there are, a surrogate is U+FFFD here."""
+    if isinstance(html, bytes) or html.isascii() or not _SURROGATE.search(html):
+        return html, None
+    free = iter([c for c in _STAND_INS if c not in html])
+    swap: dict[str, str] = {}
+    for surrogate in dict.fromkeys(_SURROGATE.findall(html)):
+        swap[surrogate] = next(free, "\ufffd")
+    html = _SURROGATE.sub(lambda m: swap[m.group()], html)
+    return html, {ord(stand_in): s for s, stand_in in swap.items() if stand_in != "\ufffd"}
+
+
 def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     """Markup of a page (``str``, or UTF-8 ``bytes`` from :func:`markup_of`) to blocks;
     block 0 is the headline (tag ``title``) when there is one."""
     rules = rules or default_rules()
+    html, sheltered = _shelter_surrogates(html)
     root = _build_tree(html)
     if root is None:
         return HtmlPage(text="", blocks=[], title="")
@@ -534,6 +626,10 @@ def parse_html(html: str | bytes, rules: HtmlRules | None = None) -> HtmlPage:
     if title:
         blocks.insert(0, HtmlBlock(text=title, tag="title", path="title"))
         hover_cards = tuple((i + 1, t) for i, t in hover_cards)
+    if sheltered:
+        blocks = [b._replace(text=b.text.translate(sheltered)) for b in blocks]
+        title = title.translate(sheltered)
+        hover_cards = tuple((i, t.translate(sheltered)) for i, t in hover_cards)
     return HtmlPage(
         text="\n\n".join(b.text for b in blocks), blocks=blocks, title=title,
         lang=_page_lang(root), removed_elements=sum(n for _, n, _ in removed), hover_cards=len(hover_cards),
