@@ -275,7 +275,7 @@ def main(argv=None) -> int:
                     help="add a second stage that reads the first stage's probabilities around each block")
     ap.add_argument("--fold-models", type=Path, default=None,
                     help="write each fold's model and parameters to this folder (for bench/oof_quality.py)")
-    ap.add_argument("--pack", type=Path, default=ROOT / "rules" / "model.toml",
+    ap.add_argument("--pack", type=Path, default=ROOT / "rules" / "content-model.toml",
                     help="the pack whose ML101/ML102 parameters get the chosen values (with --out)")
     args = ap.parse_args(argv)
     data = dict(np.load(args.blocks, allow_pickle=False))
@@ -343,8 +343,9 @@ def write_folds(folder: Path, data: dict, fold_of: np.ndarray, boosters: dict, c
     plan = {}
     for f in range(k):
         forests = forests_of({key: b[f] for key, b in boosters.items()})
-        (folder / f"fold{f}.json").write_text(model_file(forests, {"features": list(FEATURES), "fold": f}),
-                                             encoding="utf-8")
+        header = {"features": list(FEATURES), "context_features": list(CONTEXT), "page_vector": list(PAGE_VECTOR),
+                  "page_classes": list(PAGE_CLASSES), "fold": f}
+        (folder / f"fold{f}.json").write_text(model_file(forests, header), encoding="utf-8")
         pages = sorted({str(data["pages"][p]).rsplit("/", 1)[0] for p in data["page"][fold_of == f]})
         plan[f] = {"model": f"fold{f}.json", "pages": pages, "params": {kind: chosen[kind][f] for kind in chosen}}
     (folder / "folds.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")

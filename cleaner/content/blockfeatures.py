@@ -124,12 +124,27 @@ def page_rows(units: Sequence[Unit], stopwords: frozenset[str], facts: PageFacts
     title_words = frozenset(w.lower() for w in _WORD.findall(facts.title)) if facts.title else frozenset()
     counts: dict[str, int] = {}
     keys = []
+    key_of: dict[str, str] = {}
     for u in units:
-        k = _key(u.text) if len(u.text) <= 120 else ""
+        t = u.text
+        k = ""
+        if len(t) <= 120:
+            k = key_of.get(t)
+            if k is None:
+                k = key_of[t] = _key(t)
         keys.append(k)
         if k:
             counts[k] = counts.get(k, 0) + 1
-    own = [_own(u, stopwords, title_words, counts.get(k, 1) - 1 if k else 0) for u, k in zip(units, keys)]
+    # A unit's own columns depend on it and its repeat count alone: a page of a thousand
+    # identical menu lines measures one.
+    memo: dict[tuple, list[float]] = {}
+    own = []
+    for u, k in zip(units, keys):
+        at = (u, counts.get(k, 1) - 1 if k else 0)
+        o = memo.get(at)
+        if o is None:
+            o = memo[at] = _own(u, stopwords, title_words, at[1])
+        own.append(o)
     lengths = [len(u.text) for u in units]
     total = sum(lengths) or 1
     prose = [o[4] == 1.0 and o[1] >= math.log1p(8) for o in own]  # ends like a sentence, 8+ words
@@ -149,8 +164,11 @@ def page_rows(units: Sequence[Unit], stopwords: frozenset[str], facts: PageFacts
             sum(lengths[i] for i in range(n) if units[i].ruled) / total, math.log1p(total / n),
             *(math.log1p(max(0.0, s)) for s in sig)]
     types = [float(facts.page_type == t) for t in PAGE_TYPES]
-    roles = [[float(u.tag == r) for r in ROLES] for u in units]
-    hints = [[float(h in u.hints) for h in HINTS] for u in units]
+    role_of: dict[str, list[float]] = {}
+    hint_of: dict[frozenset, list[float]] = {}
+    roles = [role_of.get(u.tag) or role_of.setdefault(u.tag, [float(u.tag == r) for r in ROLES]) for u in units]
+    hints = [hint_of.get(u.hints) or hint_of.setdefault(u.hints, [float(h in u.hints) for h in HINTS])
+             for u in units]
     neigh = [[o[0], o[2], o[4], o[5], o[21], o[22], float(u.tag in ("h", "title") or u.heading > 0), o[20]]
              for u, o in zip(units, own)]
     edge = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, -2.0]  # past the page's edge
@@ -224,5 +242,6 @@ def page_vector(rows: Sequence[Sequence[float]]) -> list[float]:
     first = len(FEATURES) - len(_PAGE) - len(PAGE_TYPES)
     own = len(_OWN)
     n = len(rows)
-    means = [sum(r[k] for r in rows) / n for k in range(own + len(ROLES))] if n else [0.0] * (own + len(ROLES))
+    width = own + len(ROLES)
+    means = [sum(col) / n for col in zip(*(r[:width] for r in rows))] if n else [0.0] * width
     return [*(rows[0][first:] if n else [0.0] * (len(_PAGE) + len(PAGE_TYPES))), *means, math.log1p(n)]

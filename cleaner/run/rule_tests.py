@@ -57,15 +57,16 @@ class ExampleRunner:
             if self._hand is None:
                 self._hand = Cleaner(rules=self.rules, ignore=[c for c in MODEL_CODES if any(
                     r.code == c for r in self.rules)])
-            cleaner = self._hand
+            cleaner: Cleaner = self._hand
         elif rule.kind in CODE_KINDS:
             if self._full is None:
                 self._full = Cleaner(rules=self.rules)
             cleaner = self._full
         else:
-            cleaner = self._alone.get(rule.code)
-            if cleaner is None:
-                cleaner = self._alone[rule.code] = Cleaner(rules=self.rules, select=[rule.code])
+            alone = self._alone.get(rule.code)
+            if alone is None:
+                alone = self._alone[rule.code] = Cleaner(rules=self.rules, select=[rule.code])
+            cleaner = alone
         encoding = rule.param("example_encoding")
         data = text.encode(encoding) if encoding else text
         # A code-decided rule of the HTML path (the content model's ML102) has HTML examples.
