@@ -229,3 +229,38 @@ def test_html_path_no_exception_and_replay(cleaner, body):
         return
     assert replay(result.input_text, result.hits) == result.text
     assert cleaner.clean(html.encode(), html=True).text == result.text
+
+
+def test_blank_lines_do_not_decide_whether_a_page_is_long_enough_for_a_type(cleaner):
+    """Found by hypothesis.  Six blank lines took a 196-character page over PT001's
+    min_chars, so the input was typed and its output (blank lines collapsed) was not; the
+    model read the two differently and a second cleaning dropped the last line."""
+    doc = ("caf\u00c3\u00a9\ncaf\u00c3\u00a9\ncaf\u00c3\u00a9\n\n\n\n\n\n\nUkraine cuts ties after North Korea recognises "
+           "breakaway regions\n:0\nLast month, Syria became the second country to establish diplomatic relations "
+           "with the two quasi-states.\n000A:a")
+    first = cleaner.clean(doc)
+    for pin in (None, first.language):
+        assert cleaner.clean(first.text, lang=pin).text == first.text
+    assert cleaner.clean(doc.replace("\n" * 7, "\n\n")).text == first.text  # one blank line, as the output has
+
+
+def test_carriage_returns_in_a_str_are_line_ends(cleaner):
+    """Found by hypothesis.  Bytes had their line ends normalised, a str did not: '\\r'
+    stayed inside a block, and the output (one '\\n' per line) was segmented otherwise."""
+    for doc in ("000:\n000\n\ra00", "000:\r\n000\r\na00", "000:\r000\ra00"):
+        first = cleaner.clean(doc)
+        assert "\r" not in first.text
+        assert first.text == cleaner.clean(doc.replace("\r\n", "\n").replace("\r", "\n")).text
+        assert cleaner.clean(first.text).text == first.text
+
+
+def test_literal_escapes_do_not_vote_for_a_language(cleaner, rules_only):
+    """Found by hypothesis.  Two '\\n\\t' paragraphs made an English page French ('n' and
+    't' are French stopwords), so the English caption rule did not run; UC208 then removed
+    them, and the output, read as English, lost its caption on a second cleaning."""
+    body = ("<p>Related Article: Vladimir Putin Offers Fast-Track Citizenship Process for Ukrainians as Invasion "
+            "Rages on Between Russia, Ukraine</p><p>Photo: AFP</p><p>\\n\\t</p><p>\\n\\t</p>")
+    first = cleaner.clean(f"<html><body>{body}</body></html>".encode(), html=True)
+    assert first.language == "en" and "\\n" not in first.text
+    for pin in (None, first.language):
+        assert rules_only.clean(first.text, lang=pin).text == first.text

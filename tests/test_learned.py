@@ -126,3 +126,28 @@ def test_cleaning_with_the_model_is_deterministic_and_idempotent():
     first = c.clean(PAGE)
     assert c.clean(PAGE) == first
     assert c.clean(first.text, lang=first.language).text == first.text
+
+
+texts = st.lists(st.sampled_from(["Reply", "reply ", "Read  more", "A line of its own."]), min_size=1, max_size=8)
+
+
+@given(data=st.data(), texts_=texts)
+def test_a_run_of_one_line_shares_one_probability(data, texts_):
+    """Consecutive copies (whitespace and case aside) take their run's mean; copies apart
+    from each other, and lines once, keep their own."""
+    probs_ = data.draw(st.lists(st.floats(0.001, 0.999), min_size=len(texts_), max_size=len(texts_)))
+    got = learned.tie_runs(probs_, texts_)
+    keys = [" ".join(t.split()).casefold() for t in texts_]
+    for _, group in itertools.groupby(range(len(keys)), key=keys.__getitem__):
+        run = list(group)
+        for k in run:
+            assert math.isclose(got[k], sum(probs_[i] for i in run) / len(run))
+
+
+def test_a_run_of_repeats_reaches_its_fixed_point_in_one_cleaning():
+    """Decided copy by copy, the copies at a run's ends fell first and each later block pass
+    eroded the next ones: 300 'Read more' lines came out as 154, and as 124 when cleaned
+    again (and every pass costs a pass over the page)."""
+    model_only = Cleaner(select=["content-model."])
+    first = model_only.clean("Read more\n" * 300)
+    assert model_only.clean(first.text).text == first.text

@@ -63,7 +63,7 @@ def test_code_blocks_make_documentation():
 
 
 def test_prices_make_a_product_in_scraped_text():
-    text = "Blue wool rug\n\n" + PROSE + "\n\n$129.00\n\nWas $159.00\n\nSale $99.00\n\nAdd to basket\n"
+    text = "Blue wool rug\n\n" + PROSE * 2 + "\n\n$129.00\n\nWas $159.00\n\nSale $99.00\n\nAdd to basket\n"
     assert page_type(text) == "product"
 
 

@@ -190,6 +190,26 @@ def smooth(probs: Sequence[float], threshold: float, switch_cost: float) -> list
     return out
 
 
+def tie_runs(probs: Sequence[float], texts: Sequence[str]) -> list[float]:
+    """A run of consecutive blocks of one text takes the mean of their probabilities.
+
+    A line repeated in a row ("Read more" under "Read more") is one thing, kept or dropped
+    as a whole.  Decided copy by copy, the copies at the run's ends (whose neighbours
+    differ) fall first, the next pass sees new ends, and the run erodes pass after pass
+    instead of reaching its fixed point.  Copies apart from each other stay apart: a
+    headline repeated at the page's foot is not the headline's evidence."""
+    out = list(probs)
+    keys = [" ".join(t.split()).casefold() for t in texts]
+    start = 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or keys[k] != keys[start]:
+            if k - start > 1:
+                mean = sum(probs[start:k]) / (k - start)
+                out[start:k] = [mean] * (k - start)
+            start = k
+    return out
+
+
 def _params(rule) -> tuple[float, float, Mapping[str, float]]:
     p = rule.params
     types = {k[len("threshold_"):]: v for k, v in p.items() if k.startswith("threshold_")}
@@ -236,6 +256,7 @@ def judge(model: ContentModel, kind: str, rows_: Sequence[Sequence[float]], open
     ptype, conf = model.page_type(open_rows)
     cut = types.get(ptype, threshold)
     probs, ctx = model.stages(kind).proba(open_rows)
+    probs = tie_runs(probs, [units[i].text for i in open_])
     keep = smooth(probs, cut, switch)
     if sum(len(units[i].text) for i, k in zip(open_, keep) if k) < rule.params["guard_min_chars"]:
         keep = [k or units[i].kept for i, k in zip(open_, keep)]

@@ -42,7 +42,7 @@ class HtmlRules:
 
     rules: Mapping[str, Rule]
     hint_rules: tuple[_HintRule, ...]
-    skip_tags: frozenset[str]
+    skip_tags: tuple[str, ...]  # in the pack's order: HT100's hit lists them so, in every process
     stopwords: Mapping[str, frozenset[str]]
     by_hint: Mapping[str, _HintRule] = field(default_factory=dict)
     index: "_HintIndex | None" = None
@@ -104,7 +104,7 @@ def compile_html_rules(rules, enabled: frozenset[str] | None = None) -> HtmlRule
     skip = by_code.get("HT100")
     return HtmlRules(
         rules=by_code, hint_rules=hint_rules,
-        skip_tags=frozenset(skip.param("skip_tags", ())) if skip else frozenset(),
+        skip_tags=tuple(dict.fromkeys(skip.param("skip_tags", ()))) if skip else (),
         stopwords={lang: stopwords(lang) for lang in stopword_languages()},
         by_hint={h.hint: h for h in hint_rules}, index=_HintIndex.build(hint_rules),
     )

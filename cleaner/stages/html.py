@@ -34,7 +34,7 @@ from cleaner.model import DROP, KEEP, Block, Decision, HtmlBlock, HtmlPage
 from cleaner.rules import builtin_rules_dir, load_pack
 from cleaner.rules.html import HtmlRules, _HintIndex, default_rules
 from cleaner.stages.decode import GZIP_MAGIC, declared_codec, detect, gunzip, sniff_utf16
-from cleaner.stages.lang import LanguageDetector
+from cleaner.stages.lang import LanguageDetector, without_escapes
 
 __all__ = ["decode_html", "markup_of", "parse_html", "select_main", "extract_text", "fired_codes",
            "detect_language", "to_model_blocks", "block_lines", "parse_time_hits"]
@@ -715,7 +715,8 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
     """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
     a wrong language); else the stoplist that covers them best; else ``<html lang>``;
     langdetect on a bounded sample only when nothing else is known."""
-    longest = sorted((b.text for b in page.blocks if b.tag != "title"), key=len, reverse=True)
+    longest = sorted((t for b in page.blocks if b.tag != "title" and (t := without_escapes(b.text).strip())),
+                     key=len, reverse=True)
     sample, n = [], 0
     for t in longest:
         sample.append(t)

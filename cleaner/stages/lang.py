@@ -26,6 +26,15 @@ MIN_LETTERS = 30
 # dozen letters flips when one cruft line goes ("Advertisement" made a two-line page
 # German), so cleaning the output would apply other rules: "und" instead.
 MIN_GUESS_LETTERS = 100
+# Literal escapes left by a JSON-encoded string ("\\n\\t", "\\u00e9") are not words, and
+# their letters voted: "n" and "t" are French stopwords (n', t'), and the repairs that
+# remove the escapes then left the output to be read in another language.
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[ntr])")
+
+
+def without_escapes(text: str) -> str:
+    """``text`` with literal escapes as spaces (for reading its language only)."""
+    return _ESCAPE.sub(" ", text) if "\\" in text else text
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
@@ -38,6 +47,7 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     def norm(s: str) -> str:  # bounded: a 50 MB line is not split into words
         return " ".join(s[: 4 * limit].split())[:limit]
 
+    text = without_escapes(text)
     lines = sorted((ln.strip() for ln in text.split("\n")), key=len, reverse=True)
     out, size = [], 0
     for ln in lines:

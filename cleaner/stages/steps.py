@@ -74,6 +74,8 @@ def decode_text(cfg, doc: Doc) -> None:
     data = doc.data
     if isinstance(data, bytes):
         data, doc.fallback = decode_bytes(data)
+    elif "\r" in data:  # text given as str: the same layout as decoded bytes
+        data = data.replace("\r\n", "\n").replace("\r", "\n")
     doc.journal = Journal(data)
     if doc.fallback and cfg.on(cfg.codes.decode_fallback):
         doc.journal.flag(cfg.by_code[cfg.codes.decode_fallback], 0, 0, f"decoded as {doc.fallback}")
@@ -114,9 +116,12 @@ def detect_html_language(cfg, doc: Doc) -> None:
 
 def _page_type(cfg, text: str, signals_of) -> tuple[str, str]:
     """(page type, reason) of a document of ``text``, or ("", "") when PT001 is off or the
-    text is a line or two; ``signals_of()`` measures the page only when it is needed."""
+    text is a line or two; ``signals_of()`` measures the page only when it is needed.  The
+    length is that of the non-blank lines without their edge spaces, which assembly
+    strips: the output must be read as the input was (idempotence)."""
     code = cfg.codes.page_type
-    if not cfg.on(code) or len(text.strip()) < cfg.by_code[code].params["min_chars"]:
+    lines = (s for s in map(str.strip, text.split("\n")) if s)
+    if not cfg.on(code) or len("\n".join(lines)) < cfg.by_code[code].params["min_chars"]:
         return "", ""
     return pagetype.classify(signals_of(), cfg.by_code[code].params)
 
