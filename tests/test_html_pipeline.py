@@ -51,3 +51,16 @@ def test_hits_do_not_depend_on_the_processs_hash_seed():
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in (1, 2, 3, 4)}
     assert len(runs) == 1 and "HT100" in runs.pop()
+
+
+def test_keyword_rules_test_each_line_of_a_block_of_br_lines():
+    """Found by hypothesis.  '<p> date 2022-07-13 ×<br>&amp;</p>' was one block to the
+    keyword rules, so the dateline stayed; the output has it as a line of its own, which the
+    text path tests, and a second cleaning dropped it.  Preformatted lines stay code."""
+    c = Cleaner()
+    page = (f"<html><body><h1>Title of the page</h1><p>{PROSE}</p><p>Line one of the address<br>Advertisement<br>"
+            "Line three of it</p><pre>Advertisement\nport 22</pre></body></html>")
+    result = c.clean(page, html=True)
+    assert "AD201" in [h.code for h in result.hits]
+    assert "Line one of the address" in result.text and "Line three of it" in result.text
+    assert result.text.count("Advertisement") == 1 and "Advertisement\nport 22" in result.text

@@ -15,7 +15,6 @@ file whose feature list is not :data:`~cleaner.content.blockfeatures.FEATURES` i
 """
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import re
@@ -118,10 +117,16 @@ def load_model(path: str | None = None) -> ContentModel:
 
 def text_units(blocks: Sequence[Block], closed: set[int]) -> list[Unit]:
     """The units of scraped-text blocks after the hand-set scorer; ``closed`` are the
-    blocks a rule decided (or the headline)."""
-    return [Unit(b.text, b.tag, b.link_chars, b.hints, 0, 0, b.text.count("\n"),
+    blocks a rule decided (or the headline).  A joined block's text is read as the output
+    will have it, each line without its edge spaces: cleaning the output again must see
+    the same units."""
+    return [Unit(_as_output(b.text), b.tag, b.link_chars, b.hints, 0, 0, b.text.count("\n"),
                  "ruled" if b.final == DROP and i in closed else b.label, b.final != DROP, i in closed)
             for i, b in enumerate(blocks)]
+
+
+def _as_output(text: str) -> str:
+    return "\n".join(line.strip() for line in text.split("\n")) if "\n" in text else text
 
 
 def wordless(text: str) -> bool:
@@ -151,8 +156,9 @@ def facts(html: bool, title: str, signals, heuristic_type: str) -> PageFacts:
     return PageFacts(html, title, s, heuristic_type)
 
 
-def rows(units: Sequence[Unit], stopwords: frozenset[str], page: PageFacts) -> list[list[float]]:
-    return page_rows(units, stopwords, page)
+def rows(units: Sequence[Unit], stopwords: frozenset[str], page: PageFacts,
+         memo: dict | None = None) -> list[list[float]]:
+    return page_rows(units, stopwords, page, memo)
 
 
 # -- decisions ----------------------------------------------------------------------------
@@ -223,7 +229,7 @@ NAMES = (*FEATURES, *CONTEXT)
 def _why(forest: Forest, row: Sequence[float], prob: float, cut: float, top: int = 3) -> str:
     """The probability against the cut, and the features that pushed hardest toward a drop."""
     contrib = forest.contributions(row)
-    worst = heapq.nsmallest(top, range(len(contrib)), key=contrib.__getitem__)
+    worst = sorted(range(len(contrib)), key=contrib.__getitem__)[:top]  # stable: nsmallest's order
     named = ", ".join(f"{NAMES[i]}={row[i]:.3g}" for i in worst if contrib[i] < 0)
     return f"p(content)={prob:.2f} < {cut:.2f}" + (f"; weighed most: {named}" if named else "")
 

@@ -50,6 +50,7 @@ class Doc:
     checked: set = field(default_factory=set)   # block texts no keyword rule matched
     measured: dict = field(default_factory=dict)  # block texts' scorer features
     spared: set = field(default_factory=set)    # block texts kept whole against the inline rules
+    own_rows: dict = field(default_factory=dict)  # the content model's own columns of each unit
     page: Any = None                # HTML: the parsed page
     decisions: list = field(default_factory=list)  # HTML: the DOM pass's decision per block
     dom_kept: list = field(default_factory=list)   # HTML: (block index, HtmlBlock, tag) kept by the DOM
@@ -120,10 +121,15 @@ def _page_type(cfg, text: str, signals_of) -> tuple[str, str]:
     length is that of the non-blank lines without their edge spaces, which assembly
     strips: the output must be read as the input was (idempotence)."""
     code = cfg.codes.page_type
-    lines = (s for s in map(str.strip, text.split("\n")) if s)
-    if not cfg.on(code) or len("\n".join(lines)) < cfg.by_code[code].params["min_chars"]:
+    if not cfg.on(code) or len("\n".join(_lines(text))) < cfg.by_code[code].params["min_chars"]:
         return "", ""
     return pagetype.classify(signals_of(), cfg.by_code[code].params)
+
+
+def _lines(text: str) -> list[str]:
+    """The text's non-blank lines without their edge spaces, as the output will have them:
+    what the page-type signals read (cleaning the output again must read the same)."""
+    return [s for s in map(str.strip, text.split("\n")) if s]
 
 
 def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
@@ -141,7 +147,7 @@ def _record_page_type(cfg, doc: Doc, kind: str, why: str) -> None:
 def recognise_text_page(cfg, doc: Doc) -> None:
     """What kind of page the scraped text is, from its lines (no DOM, links or declarations)."""
     text = doc.journal.text
-    kind, why = _page_type(cfg, text, lambda: pagetype.measure([t for t in text.split("\n") if t]))
+    kind, why = _page_type(cfg, text, lambda: pagetype.measure(_lines(text)))
     _record_page_type(cfg, doc, kind, why)
 
 
@@ -190,7 +196,7 @@ def _model_html(cfg, doc: Doc, decisions: list, kind: str) -> None:
     if not open_:
         return
     facts = learned.facts(True, page.title, pagetype.measure(**dom.page_units(page), declared=page.declared), kind)
-    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts, doc.own_rows)
     if want:
         doc.capture.append(("html", units, rows, open_))
     if model is not None:
@@ -278,8 +284,32 @@ def block_rules(cfg, doc: Doc) -> None:
 
 
 def dom_block_rules(cfg, doc: Doc) -> None:
-    """``drop-block`` keyword rules on the DOM's blocks (each block is tested anew)."""
-    classify.apply_block_rules(doc.blocks, cfg.block_matcher(doc.rule_lang), lowered(doc.journal.text))
+    """``drop-block`` keyword rules on the DOM's blocks (each block is tested anew), and on
+    each line of a block of ``<br>`` lines: the output has them as lines, and the text
+    path tests every line (a dateline under a ``<br>`` would go when the output is cleaned
+    again).  Preformatted lines are code, never tested alone.  A block whose lines no rule
+    matched stays one block."""
+    matcher, low = cfg.block_matcher(doc.rule_lang), lowered(doc.journal.text)
+    classify.apply_block_rules(doc.blocks, matcher, low)
+    roles = doc.dom_roles or {}
+    out: list[Block] = []
+    for b in doc.blocks:
+        role = roles.get(b.start, "p")
+        if b.final or "\n" not in b.text or b.tag in ("pre", "title") or role.startswith("pre:"):
+            out.append(b)
+            continue
+        lines = [Block(start, end, doc.journal.text[start:end], tag=b.tag, hints=b.hints,
+                       link_chars=round(b.link_chars * (end - start) / max(1, len(b.text))))
+                 for start, end in ((b.start + s, b.start + e) for s, e in segment.lines(b.text))
+                 if doc.journal.text[start:end].strip()]
+        classify.apply_block_rules(lines, matcher, None)
+        if not any(line.final for line in lines):
+            out.append(b)
+            continue
+        for line in lines:
+            roles.setdefault(line.start, role)
+        out.extend(lines)
+    doc.blocks = out
 
 
 def spare_allowed(cfg, doc: Doc) -> None:
@@ -343,7 +373,7 @@ def score(cfg, doc: Doc) -> None:
     open_ = [i for i, b in enumerate(doc.blocks) if not b.final and b.tag != "title" and not learned.wordless(b.text)]
     modelled = cfg.on(learned.TEXT_CODE) or doc.capture is not None  # the scorer is the model's feature pass
     text = doc.journal.text
-    lines = [t for t in text.split("\n") if t]
+    lines = _lines(text)
     signals = pagetype.measure(lines)
     # The page type of the text as this pass has it (on pass 0 the input's, as PT001 read
     # it): cleaning the output again reads the output, so a later pass must too.
@@ -366,7 +396,7 @@ def _model_text(cfg, doc: Doc, open_: list[int], signals, kind: str) -> None:
     closed = set(range(len(blocks))) - set(open_)
     units = learned.text_units(blocks, closed)
     facts = learned.facts(False, blocks[0].text if blocks else "", signals, kind)
-    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts, doc.own_rows)
     if want:
         doc.capture.append(("text", units, rows, open_))
     if model is not None:
