@@ -273,3 +273,15 @@ def test_a_joined_blocks_inner_edge_spaces_are_read_as_the_output_has_them(clean
     first = cleaner.clean("000\n<::::::::a\n ::;")
     for pin in (None, first.language):
         assert cleaner.clean(first.text, lang=pin).text == first.text
+
+
+def test_a_short_page_is_cleaned_in_the_language_its_output_reads_as(cleaner, rules_only):
+    """Found by the 100,000-example fuzz run.  The HTML path read a page of a few words
+    as French ('à' and 'j' are French stopwords), so the English 'Comments are closed'
+    rule did not run; the output reads as English, and a second cleaning dropped it."""
+    page = ("<html><body><p>1 day ago</p><p>1 day ago</p><p>Comments are closed</p><p>\u00c0</p>"
+            "<p>@J</p><p>@J</p><p>@J</p></body></html>")
+    first = cleaner.clean(page.encode(), html=True)
+    assert "Comments are closed" not in first.text
+    for pin in (None, first.language):
+        assert rules_only.clean(first.text, lang=pin).text == first.text

@@ -89,17 +89,21 @@ def detect_language(cfg, doc: Doc) -> None:
 
 
 def confirm_language(cfg, doc: Doc) -> None:
-    """A page whose cleaned text is too short to tell its language is cleaned again as
-    such (``und``): its output alone would be read so, and cleaning it again would apply
-    other rules than the first cleaning did (``doc.relanguage``).  For HTML too: a
-    declared ``lang`` or a stopword of a few words ("a" is French) is not in the text."""
+    """A page whose cleaned text is short enough that its language may read otherwise
+    alone is cleaned again in the language its output reads as (``und`` when too short
+    to tell): cleaning the output again would apply other rules than the first cleaning
+    did (``doc.relanguage``).  For HTML too: a declared ``lang`` or a stopword of a few
+    words ("a" is French, "à" and "j'" too) may not be in the text."""
     detector = cfg.detector
-    if (not doc.lang and doc.language != "und" and detector.may_be_undetermined(doc.text)
-            and detector.detect(doc.text) == "und"):
-        if cfg.rule_lang(doc.language) == cfg.rule_lang("und") and cfg.word_lang(doc.language) == "en":
-            doc.language = "und"  # the same rules and stopwords: cleaning again would change nothing
-        else:
-            doc.relanguage = "und"
+    if doc.lang or not detector.may_be_undetermined(doc.text):
+        return
+    seen = detector.detect(doc.text)
+    if seen == doc.language:
+        return
+    if cfg.rule_lang(doc.language) == cfg.rule_lang(seen) and cfg.word_lang(doc.language) == cfg.word_lang(seen):
+        doc.language = seen  # the same rules and stopwords: cleaning again would change nothing
+    else:
+        doc.relanguage = seen
 
 
 def parse_html(cfg, doc: Doc) -> None:
