@@ -713,8 +713,8 @@ def _default_detector():
 
 def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, detector=None) -> str:
     """``<html lang>`` if its stoplist covers the longest blocks (templates often declare
-    a wrong language); else the stoplist that covers them best; else ``<html lang>``;
-    langdetect on a bounded sample only when nothing else is known."""
+    a wrong language); else what the text path's detector reads in them; else
+    ``<html lang>``."""
     longest = sorted((t for b in page.blocks if b.tag != "title" and (t := without_escapes(b.text).strip())),
                      key=len, reverse=True)
     sample, n = [], 0
@@ -730,17 +730,14 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
 
         if page.lang in rules.stopwords and share(page.lang) >= 0.15:  # declared, and the text agrees
             return page.lang
-        shares = {lang: share(lang) for lang in rules.stopwords}
-        best = max(shares, key=shares.get)
-        if shares[best] >= 0.15:
-            return best
-    if page.lang:
-        return page.lang
-    text = " ".join(sample)[:sample_chars]
-    if not text.strip():
-        return ""
-    lang = (detector or _default_detector()).detect(text)
-    return "" if lang == "und" else lang
+    # Otherwise the text path's detector reads the sample: a stopword vote with its floor,
+    # then langdetect.  (A bare vote at a 15% share read an English paragraph as French:
+    # the "s" of "Ukraine's" is a French stopword, s'.)
+    text = "\n".join(sample)[:sample_chars]
+    lang = (detector or _default_detector()).detect(text) if text.strip() else "und"
+    if lang == "und":
+        return page.lang or ""
+    return lang
 
 
 def select_main(page: HtmlPage, rules: HtmlRules | None = None, lang: str | None = None,
