@@ -64,3 +64,14 @@ def test_keyword_rules_test_each_line_of_a_block_of_br_lines():
     assert "AD201" in [h.code for h in result.hits]
     assert "Line one of the address" in result.text and "Line three of it" in result.text
     assert result.text.count("Advertisement") == 1 and "Advertisement\nport 22" in result.text
+
+
+def test_keyword_rules_test_the_dom_headline_too():
+    """A page's headline picked from the DOM was exempt from the keyword rules, so a
+    headline of 'Home' stayed; the text path tests its first line, and a second cleaning
+    dropped it (three modern-dev pages: a nav word, a 'Trending' label, a site title)."""
+    c = Cleaner()
+    rules_only = Cleaner(ignore=["BS", "ML", "DU", "RE201", "RE202"])
+    result = c.clean(f"<html><body><h1>Home</h1><p>{PROSE}</p><p>{PROSE}</p></body></html>", html=True)
+    assert not result.text.startswith("Home") and PROSE.strip()[:40] in result.text
+    assert rules_only.clean(result.text, lang=result.language).text == result.text

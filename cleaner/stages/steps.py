@@ -275,7 +275,7 @@ def dom_blocks(cfg, doc: Doc) -> None:
         start, end = line_spans[first][0], line_spans[first + hb.text.count("\n")][1]
         if start < end:
             blocks.append(Block(start, end, text[start:end], tag=tag, hints=hb.hints,
-                                link_chars=hb.link_chars, final=KEEP if tag == "title" else ""))
+                                link_chars=hb.link_chars))
             roles[start] = structure.dom_role(hb, tag)
     doc.blocks = blocks
     doc.blocks_stage = doc.journal.stage
