@@ -75,3 +75,15 @@ def test_keyword_rules_test_the_dom_headline_too():
     result = c.clean(f"<html><body><h1>Home</h1><p>{PROSE}</p><p>{PROSE}</p></body></html>", html=True)
     assert not result.text.startswith("Home") and PROSE.strip()[:40] in result.text
     assert rules_only.clean(result.text, lang=result.language).text == result.text
+
+
+def test_an_early_end_of_body_does_not_end_the_page():
+    """A header template that closes the page (``</body></html>``) before the article:
+    libxml2 left out what followed, so the output was the header's teasers and no hit said
+    why.  Browsers, as HTML5 parsers, read on into the body; so do we."""
+    page = ("<html><head><title>T</title></head><body><header><nav><a href='/'>Home</a></nav></header>"
+            "</body></html><div><section><div class='blog'><h1>How the tram line reached the hospital</h1>"
+            f"<p>{PROSE}</p><p>{PROSE}</p></div></section></div></body></html>")
+    for markup in (page, page.encode()):
+        result = Cleaner().clean(markup, html=True)
+        assert PROSE.strip()[:60] in result.text

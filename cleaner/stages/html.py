@@ -171,6 +171,14 @@ def _shortened_tag(text: str, start: int, keep_always: frozenset) -> tuple[str, 
     return name.group() + "".join(kept) + ">", rest + 1
 
 
+# ``</body>`` and ``</html>`` end nothing: an HTML5 parser reads what follows them into the
+# body, as browsers show it.  libxml2 does not, and a template that closes the page early
+# (a header include ending in ``</body></html>``) cost the article after it, with no hit.
+# The parser closes both at the end of the input anyway.
+_END_TAG = re.compile(r"</(?:body|html)[ \t\r\n]*>", re.IGNORECASE)
+_END_TAG_BYTES = re.compile(rb"</(?:body|html)[ \t\r\n]*>", re.IGNORECASE)
+
+
 def _build_tree(html: str | bytes):
     """lxml's HTML parser; bs4 only if lxml rejects the markup.  ``bytes`` are UTF-8.
 
@@ -182,9 +190,11 @@ def _build_tree(html: str | bytes):
     html = _shorten_long_tags(html)
     if isinstance(html, bytes):
         html = _XML_DECL_BYTES.sub(b"", html, count=1)
+        html = _END_TAG_BYTES.sub(b"", html)
         encoding = "utf-8"
     else:
         html = _XML_DECL.sub("", html, count=1)
+        html = _END_TAG.sub("", html)
         encoding = None
     if not html.strip():
         return None
