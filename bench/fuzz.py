@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from test_fuzz import DOCS, HTML_DOCS, _control_share  # noqa: E402
+from test_fuzz import DOCS, HTML_DOCS, RECLEAN_HTML_IGNORE, _control_share  # noqa: E402
 from cleaner.journal.edits import replay  # noqa: E402
 from cleaner.pipeline import Cleaner  # noqa: E402
 from cleaner.stages.decode import NotTextError  # noqa: E402
@@ -36,7 +36,7 @@ def main() -> int:
     ap.add_argument("--save", default="fuzz-failure.json",
                     help="where the failing document goes (the shrunk one: the last written), as JSON")
     args = ap.parse_args()
-    full, rules_only = Cleaner(), Cleaner(ignore=["BS", "ML", "DU", "RE201", "RE202"])  # see test_fuzz
+    full, rules_only = Cleaner(), Cleaner(ignore=list(RECLEAN_HTML_IGNORE))
     for c in (full, rules_only):  # load langdetect's profiles and the matchers before timing
         c.clean("Hai người đàn ông đứng trên bờ sông và nhìn những chiếc thuyền cho đến khi trời tối hẳn, "
                 "rồi họ cùng nhau đi bộ về làng theo con đường mòn quen thuộc giữa những cánh đồng lúa.")

@@ -21,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from cleaner.pipeline import Cleaner  # noqa: E402
+from test_fuzz import RECLEAN_HTML_IGNORE  # noqa: E402
 
 _CLEANERS: tuple[Cleaner, Cleaner] | None = None
 
@@ -30,7 +32,7 @@ _CLEANERS: tuple[Cleaner, Cleaner] | None = None
 def _cleaners() -> tuple[Cleaner, Cleaner]:
     global _CLEANERS  # one pair per worker process, built on first use
     if _CLEANERS is None:
-        _CLEANERS = Cleaner(), Cleaner(ignore=["BS", "ML", "DU", "RE201", "RE202"])
+        _CLEANERS = Cleaner(), Cleaner(ignore=list(RECLEAN_HTML_IGNORE))
     return _CLEANERS
 
 

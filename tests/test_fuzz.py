@@ -79,11 +79,15 @@ HTML_DOCS = st.lists(st.one_of(LINE.map(lambda s: f"<p>{s}</p>"), TAGS), max_siz
 IDEMPOTENCE_EXAMPLES = 10_000
 
 
+#: What the HTML path runs on its blocks is every rule but these (see ``rules_only``).
+RECLEAN_HTML_IGNORE = ("BS", "ML", "DU", "RE201", "RE202")
+
+
 @pytest.fixture(scope="module")
 def rules_only(all_rules):
     # What the HTML path runs on its blocks: repairs, block drops, strips (no scorer, no
     # dedupe of the text path, no run rules over neighbouring lines).
-    return Cleaner(rules=all_rules, ignore=["BS", "ML", "DU", "RE201", "RE202"])
+    return Cleaner(rules=all_rules, ignore=list(RECLEAN_HTML_IGNORE))
 
 
 @settings(max_examples=IDEMPOTENCE_EXAMPLES, **COMMON)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from cleaner.pipeline import Cleaner
+from test_fuzz import RECLEAN_HTML_IGNORE
 
 PROSE = ("The council voted on Tuesday to approve the new budget for the city schools, "
          "after a long debate among its members. The vote was close.")
@@ -71,7 +72,7 @@ def test_keyword_rules_test_the_dom_headline_too():
     headline of 'Home' stayed; the text path tests its first line, and a second cleaning
     dropped it (three modern-dev pages: a nav word, a 'Trending' label, a site title)."""
     c = Cleaner()
-    rules_only = Cleaner(ignore=["BS", "ML", "DU", "RE201", "RE202"])
+    rules_only = Cleaner(ignore=list(RECLEAN_HTML_IGNORE))
     result = c.clean(f"<html><body><h1>Home</h1><p>{PROSE}</p><p>{PROSE}</p></body></html>", html=True)
     assert not result.text.startswith("Home") and PROSE.strip()[:40] in result.text
     assert rules_only.clean(result.text, lang=result.language).text == result.text

@@ -116,12 +116,8 @@ def _own(u: Unit, stopwords: frozenset[str], title_words: frozenset[str], repeat
     ]
 
 
-def page_rows(units: Sequence[Unit], stopwords: frozenset[str], facts: PageFacts,
-              memo: dict | None = None) -> list[list[float]]:
-    """The feature row of every unit of one page, in :data:`FEATURES` order.
-
-    ``memo``, when given, keeps the units' own columns across calls on one document (its
-    block passes see the same lines again); the rows are the same with or without it."""
+def page_rows(units: Sequence[Unit], stopwords: frozenset[str], facts: PageFacts) -> list[list[float]]:
+    """The feature row of every unit of one page, in :data:`FEATURES` order."""
     n = len(units)
     if not n:
         return []
@@ -141,7 +137,7 @@ def page_rows(units: Sequence[Unit], stopwords: frozenset[str], facts: PageFacts
             counts[k] = counts.get(k, 0) + 1
     # A unit's own columns depend on it and its repeat count alone: a page of a thousand
     # identical menu lines measures one.
-    memo = {} if memo is None else memo.setdefault((facts.title, stopwords), {})
+    memo: dict[tuple, list[float]] = {}
     own = []
     for u, k in zip(units, keys):
         at = (u, counts.get(k, 1) - 1 if k else 0)

@@ -156,9 +156,8 @@ def facts(html: bool, title: str, signals, heuristic_type: str) -> PageFacts:
     return PageFacts(html, title, s, heuristic_type)
 
 
-def rows(units: Sequence[Unit], stopwords: frozenset[str], page: PageFacts,
-         memo: dict | None = None) -> list[list[float]]:
-    return page_rows(units, stopwords, page, memo)
+def rows(units: Sequence[Unit], stopwords: frozenset[str], page: PageFacts) -> list[list[float]]:
+    return page_rows(units, stopwords, page)
 
 
 # -- decisions ----------------------------------------------------------------------------

@@ -225,9 +225,12 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str | None
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
     text, fallback = _to_text(data, is_html)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, fallback
+    return line_ends(text), fallback
+
+
+def line_ends(text: str) -> str:
+    """``\r\n`` and a lone ``\r`` as ``\n`` (layout, not content)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _to_text(data: bytes, is_html: bool) -> tuple[str, str | None]:

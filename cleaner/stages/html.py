@@ -176,7 +176,7 @@ def _shortened_tag(text: str, start: int, keep_always: frozenset) -> tuple[str, 
 # (a header include ending in ``</body></html>``) cost the article after it, with no hit.
 # The parser closes both at the end of the input anyway.
 _END_TAG = re.compile(r"</(?:body|html)[ \t\r\n]*>", re.IGNORECASE)
-_END_TAG_BYTES = re.compile(rb"</(?:body|html)[ \t\r\n]*>", re.IGNORECASE)
+_END_TAG_BYTES = re.compile(_END_TAG.pattern.encode(), re.IGNORECASE)
 
 
 def _build_tree(html: str | bytes):
@@ -733,12 +733,10 @@ def detect_language(page: HtmlPage, rules: HtmlRules, sample_chars: int = 1500, 
         n += len(t)
         if n >= sample_chars:
             break
-    words = _WORD.findall(" ".join(sample).lower())
-    if words and rules.stopwords:
-        def share(lang: str) -> float:
-            return sum(map(rules.stopwords[lang].__contains__, words)) / len(words)
-
-        if page.lang in rules.stopwords and share(page.lang) >= 0.15:  # declared, and the text agrees
+    if page.lang in rules.stopwords:
+        words = _WORD.findall(" ".join(sample).lower())
+        stops = rules.stopwords[page.lang]
+        if words and sum(map(stops.__contains__, words)) / len(words) >= 0.15:  # declared, and the text agrees
             return page.lang
     # Otherwise the text path's detector reads the sample: a stopword vote with its floor,
     # then langdetect.  (A bare vote at a 15% share read an English paragraph as French:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from cleaner.stages import classify, dedupe, html, inline, repair, segment, structure
-from cleaner.stages.decode import decode_bytes, unwrap
+from cleaner.stages.decode import decode_bytes, line_ends, unwrap
 from cleaner.journal.edits import Edit, assemble, resolve_overlaps
 from cleaner.journal import Journal
 from cleaner.stages.lang import stopwords
@@ -50,7 +50,6 @@ class Doc:
     checked: set = field(default_factory=set)   # block texts no keyword rule matched
     measured: dict = field(default_factory=dict)  # block texts' scorer features
     spared: set = field(default_factory=set)    # block texts kept whole against the inline rules
-    own_rows: dict = field(default_factory=dict)  # the content model's own columns of each unit
     page: Any = None                # HTML: the parsed page
     decisions: list = field(default_factory=list)  # HTML: the DOM pass's decision per block
     dom_kept: list = field(default_factory=list)   # HTML: (block index, HtmlBlock, tag) kept by the DOM
@@ -75,8 +74,8 @@ def decode_text(cfg, doc: Doc) -> None:
     data = doc.data
     if isinstance(data, bytes):
         data, doc.fallback = decode_bytes(data)
-    elif "\r" in data:  # text given as str: the same layout as decoded bytes
-        data = data.replace("\r\n", "\n").replace("\r", "\n")
+    else:  # text given as str: the same layout as decoded bytes
+        data = line_ends(data)
     doc.journal = Journal(data)
     if doc.fallback and cfg.on(cfg.codes.decode_fallback):
         doc.journal.flag(cfg.by_code[cfg.codes.decode_fallback], 0, 0, f"decoded as {doc.fallback}")
@@ -200,7 +199,7 @@ def _model_html(cfg, doc: Doc, decisions: list, kind: str) -> None:
     if not open_:
         return
     facts = learned.facts(True, page.title, pagetype.measure(**dom.page_units(page), declared=page.declared), kind)
-    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts, doc.own_rows)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
     if want:
         doc.capture.append(("html", units, rows, open_))
     if model is not None:
@@ -358,7 +357,7 @@ def dedupe_blocks(cfg, doc: Doc) -> None:
 
 def _kept_page_type(cfg, texts: Sequence[str]) -> str:
     """The page type of kept block texts, line by line as the output will stand."""
-    lines = [s for t in texts for s in map(str.strip, t.split("\n")) if s]
+    lines = _lines("\n".join(texts))
     return _page_type(cfg, "\n".join(lines), lambda: pagetype.measure(lines))[0]
 
 
@@ -400,7 +399,7 @@ def _model_text(cfg, doc: Doc, open_: list[int], signals, kind: str) -> None:
     closed = set(range(len(blocks))) - set(open_)
     units = learned.text_units(blocks, closed)
     facts = learned.facts(False, blocks[0].text if blocks else "", signals, kind)
-    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts, doc.own_rows)
+    rows = learned.rows(units, stopwords(cfg.word_lang(doc.language)), facts)
     if want:
         doc.capture.append(("text", units, rows, open_))
     if model is not None:
